@@ -1,0 +1,1 @@
+export { createEsdbEventStore, normalizeConnectionString, type EsdbEventStoreOptions } from './store.ts';

@@ -1,0 +1,2 @@
+export { createPostgresEventStore, MIGRATIONS_DIRECTORY, type PostgresEventStore, type PostgresEventStoreOptions } from './store.ts';
+export { migrate, assertSchemaName, type MigrationOptions } from './migrate.ts';

@@ -1,0 +1,95 @@
+import { toRecordedEvent, type StoredMetadata } from '../codec.ts';
+import type { Position, RecordedEvent } from '../port.ts';
+import { START_POSITION, decodePosition, encodePosition } from '../positions.ts';
+import type { Queryable } from './append.ts';
+
+// Aliased so that ORDER BY transaction_id, global_position sorts the numbers, not these texts.
+const COLUMNS = `transaction_id::text AS tx, global_position::text AS gp, stream_id, version, event_id::text, type, data, metadata`;
+type Row = [string, string, string, number, string, string, unknown, StoredMetadata];
+
+function toEvent([tx, gp, streamId, version, eventId, type, data, metadata]: Row): RecordedEvent {
+  return toRecordedEvent({ streamId, version, position: encodePosition(tx, gp), eventId, type, data, metadata });
+}
+
+export async function readStreamEvents(
+  db: Queryable,
+  stream: string,
+  fromVersion: number,
+  limit: number,
+): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<Row>({
+    name: 'reeltime_read_stream',
+    text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
+    values: [stream, fromVersion, limit],
+    rowMode: 'array',
+  });
+  return rows.map(toEvent);
+}
+
+export async function readStreamVersion(db: Queryable, stream: string): Promise<number> {
+  const { rows } = await db.query<{ version: number }>({
+    name: 'reeltime_stream_version',
+    text: 'SELECT version FROM streams WHERE stream_id = $1',
+    values: [stream],
+  });
+  return rows[0]?.version ?? 0;
+}
+
+export type Page = {
+  events: RecordedEvent[];
+  position: Position;
+  isEnd: boolean;
+  /** Committed events exist that a still-running older transaction hides for now. */
+  blocked: boolean;
+};
+
+/**
+ * One page of the global order after `from`. Only rows of transactions older than every
+ * transaction still running are read: a transaction that started earlier but commits later
+ * would otherwise land behind a checkpoint and be skipped forever.
+ */
+export async function readPage(
+  db: Queryable,
+  from: Position,
+  limit: number,
+  eventTypes?: readonly string[],
+): Promise<Page> {
+  const {
+    rows: [horizon],
+  } = await db.query<{ xmin: string; blocked: boolean }>({
+    name: 'reeltime_horizon',
+    text: `SELECT x::text AS xmin, coalesce((SELECT max(transaction_id) FROM events) >= x, false) AS blocked
+             FROM pg_snapshot_xmin(pg_current_snapshot()) AS x`,
+  });
+  const [tx, gp] = decodePosition(from);
+  const filtered = eventTypes !== undefined && eventTypes.length > 0;
+  const { rows } = await db.query<Row>({
+    name: filtered ? 'reeltime_read_all_types' : 'reeltime_read_all',
+    text: `SELECT ${COLUMNS} FROM events
+            WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND transaction_id < $3::text::xid8
+            ${filtered ? 'AND type = ANY($5::text[])' : ''}
+            ORDER BY transaction_id, global_position LIMIT $4`,
+    values: filtered ? [tx.toString(), gp.toString(), horizon!.xmin, limit, eventTypes] : [tx.toString(), gp.toString(), horizon!.xmin, limit],
+    rowMode: 'array',
+  });
+  const events = rows.map(toEvent);
+  const isEnd = rows.length < limit;
+  let position = events.at(-1)?.position ?? from;
+  // A filtered reader that reached the horizon has seen every older event, matching or not.
+  if (filtered && isEnd) {
+    const horizonPosition = encodePosition(horizon!.xmin, 0);
+    if (horizonPosition > position) position = horizonPosition;
+  }
+  return { events, position, isEnd, blocked: horizon!.blocked };
+}
+
+export async function readHeadPosition(db: Queryable): Promise<Position> {
+  const { rows } = await db.query<{ tx: string; gp: string }>({
+    name: 'reeltime_head',
+    text: `SELECT transaction_id::text AS tx, global_position::text AS gp FROM events
+            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  });
+  const row = rows[0];
+  return row ? encodePosition(row.tx, row.gp) : START_POSITION;
+}

@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { prepareEvents } from '../codec.ts';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, SubscribeOptions } from '../port.ts';
+import { START_POSITION, comparePositions } from '../positions.ts';
+import { appendEvents, type Queryable } from './append.ts';
+import { assertSchemaName, migrate } from './migrate.ts';
+import { readHeadPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
+import { PollingSubscription } from './subscription.ts';
+import { Wakeups } from './wakeups.ts';
+
+export type PostgresEventStoreOptions = {
+  connectionString: string;
+  /** Schema holding the store's tables (default `eventstore`). */
+  schema?: string;
+  poolSize?: number;
+  /** Longest time a live subscription waits for a wake-up before reading anyway. */
+  idlePollMs?: number;
+  onError?: (error: Error) => void;
+};
+
+export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('./migrations', import.meta.url));
+
+const MAX_PAGE = 10_000;
+
+export type PostgresEventStore = EventStore & {
+  readonly pool: pg.Pool;
+  /** Appends inside a transaction the caller controls (`client` has run BEGIN). */
+  appendWithin(client: pg.PoolClient, stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+};
+
+/** Connects, applies pending migrations (safe with several processes starting at once) and returns the store. */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  const schema = assertSchemaName(options.schema ?? 'eventstore');
+  const onError = options.onError ?? (() => {});
+  const config: pg.ClientConfig = {
+    connectionString: options.connectionString,
+    // Appends are one short statement; a session left idle in a transaction must not hold back every reader.
+    options: `-c search_path=${schema} -c idle_in_transaction_session_timeout=10000`,
+  };
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 16 });
+  pool.on('error', onError);
+  try {
+    await migrate(pool, { schema, directory: MIGRATIONS_DIRECTORY });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const wakeups = new Wakeups(() => new pg.Client(config), schema, onError);
+
+  const append = async (db: Queryable, stream: string, events: readonly NewEvent[], appendOptions?: AppendOptions) => {
+    const expected = appendOptions?.expectedVersion ?? 'any';
+    const prepared = prepareEvents(events);
+    if (prepared.length === 0) {
+      const version = await readStreamVersion(db, stream);
+      return { nextVersion: version, position: await readHeadPosition(db) };
+    }
+    const result = await appendEvents(db, stream, prepared, expected);
+    wakeups.nudge();
+    return result;
+  };
+
+  return {
+    pool,
+    appendToStream: (stream, events, appendOptions) => append(pool, stream, events, appendOptions),
+    appendWithin: (client, stream, events, appendOptions) => append(client, stream, events, appendOptions),
+    readStream: (stream, readOptions = {}) =>
+      readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647),
+    streamVersion: (stream) => readStreamVersion(pool, stream),
+    readAll: async (readOptions: ReadAllOptions = {}) => {
+      const { events, position, isEnd } = await readPage(
+        pool,
+        readOptions.from ?? START_POSITION,
+        Math.min(readOptions.limit ?? 1000, MAX_PAGE),
+        readOptions.eventTypes,
+      );
+      return { events, position, isEnd };
+    },
+    subscribe: (subscribeOptions: SubscribeOptions = {}) =>
+      new PollingSubscription(
+        (from) => readPage(pool, from, Math.min(subscribeOptions.batchSize ?? 2000, MAX_PAGE), subscribeOptions.eventTypes),
+        wakeups,
+        {
+          from: subscribeOptions.from ?? START_POSITION,
+          batchSize: subscribeOptions.batchSize ?? 2000,
+          idlePollMs: options.idlePollMs ?? 1000,
+          signal: subscribeOptions.signal,
+          onError,
+        },
+      ),
+    headPosition: () => readHeadPosition(pool),
+    comparePositions,
+    startPosition: START_POSITION,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await wakeups.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export * from './envelope.ts';
+export * from './ids.ts';
+export * from './genres.ts';
+export * from './events/users.ts';
+export * from './events/catalog.ts';
+export * from './events/lists.ts';
+export * from './events/ratings.ts';
+export * from './events/diary.ts';
+export * from './events/preferences.ts';
+export { eventRegistry, type EventData, type EventType, type ReelEvent } from './registry.ts';
+export type { ValidationIssue } from './issues.ts';

@@ -1,0 +1,73 @@
+/*
+ * `npm start`: makes sure the local services are up, prepares the event store (database and
+ * migrations), then runs every Reeltime service that exists in this checkout, each through its
+ * own workspace `start` script, and stops them all on Ctrl-C.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import pino from 'pino';
+import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
+
+const log = pino({ name: 'reeltime-start' });
+
+/** In start order. A folder that does not exist yet is simply not started. */
+const SERVICES = ['ingest', 'projector', 'command-api', 'query-api', 'web'];
+
+async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // created meanwhile by another process
+      });
+      log.info({ database: name }, 'created database');
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+spawnSync('bash', ['scripts/ensure-services.sh'], { stdio: 'inherit' });
+const settings = eventStoreSettings();
+await ensureDatabase(settings.databaseUrl);
+const store = await openEventStore(settings, (error) => log.warn({ err: error }, 'event store'));
+log.info({ eventStore: settings.kind, head: await store.headPosition() }, 'event store ready');
+await store.close();
+
+const present = SERVICES.filter((name) => existsSync(new URL(`../${name}/package.json`, import.meta.url)));
+if (present.length === 0) {
+  log.info('no services in this checkout yet: the event store is migrated and ready');
+  process.exit(0);
+}
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+for (const name of present) {
+  const child = spawn('npm', ['start', '--workspace', name], { stdio: 'inherit', env: process.env });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      log.error({ service: name, code, signal }, 'service stopped; stopping the others');
+      stop(code ?? 1);
+    } else if (children.size === 0) process.exit(0);
+  });
+}
+log.info({ services: present }, 'started');
+
+function stop(code = 0): void {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  for (const child of children.values()) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 10_000).unref();
+}
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());

@@ -4,7 +4,7 @@
  * events through subscribe. Each figure is the median of several runs. Prints JSON, then one
  * summary line.
  *
- *   npm run bench -- [--runs 3] [--seconds 5] [--events 1000000]
+ *   npm run bench -- [--runs 3] [--seconds 5] [--events 1000000] [--only single|batch|catchup]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -18,11 +18,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     events: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
 const SECONDS = Number(args.seconds);
 const CATCH_UP_EVENTS = Number(args.events);
+const ONLY = args.only;
+const wanted = (name: 'single' | 'batch' | 'catchup') => ONLY === undefined || ONLY === name;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const rated = (userId: string, tmdbId: number): NewEvent => ({
@@ -53,7 +56,9 @@ async function freshStore(label: string): Promise<{ store: PostgresEventStore; d
 }
 
 /** `workers` loops, each appending to its own stream with the expected version, for SECONDS. */
-async function appendLoad(store: PostgresEventStore, workers: number, batch: (stream: string, n: number) => NewEvent[]) {
+type Workload = { stream: (id: string) => string; events: (id: string, n: number) => NewEvent[] };
+
+async function appendLoad(store: PostgresEventStore, workers: number, workload: Workload) {
   const latencies: number[] = [];
   let events = 0;
   const deadline = performance.now() + SECONDS * 1000;
@@ -61,10 +66,10 @@ async function appendLoad(store: PostgresEventStore, workers: number, batch: (st
   await Promise.all(
     Array.from({ length: workers }, async () => {
       const id = randomUUID();
-      const stream = batch === singleRating ? `rating-${id}-movie:1` : `list-${id}`;
+      const stream = workload.stream(id);
       let version = 0;
       for (let n = 0; performance.now() < deadline; n++) {
-        const toAppend = batch(id, n);
+        const toAppend = workload.events(id, n);
         const t = performance.now();
         const result = await store.appendToStream(stream, toAppend, { expectedVersion: version === 0 ? 'no_stream' : version });
         latencies.push(performance.now() - t);
@@ -77,8 +82,9 @@ async function appendLoad(store: PostgresEventStore, workers: number, batch: (st
   return { eventsPerSecond: events / seconds, appendsPerSecond: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-const singleRating = (userId: string, n: number) => [rated(userId, n + 1)];
 const hundredItems = (listId: string, n: number) => Array.from({ length: 100 }, (_, k) => added(listId, n * 100 + k + 1));
+const singleRating: Workload = { stream: (userId) => `rating-${userId}-movie:1`, events: (userId, n) => [rated(userId, n + 1)] };
+const listBatches: Workload = { stream: (listId) => `list-${listId}`, events: hundredItems };
 
 async function fill(store: PostgresEventStore, total: number) {
   const batches = Math.ceil(total / 100);
@@ -109,25 +115,32 @@ async function catchUp(store: PostgresEventStore, total: number) {
 const results = { single: [] as Awaited<ReturnType<typeof appendLoad>>[], batch: [] as Awaited<ReturnType<typeof appendLoad>>[], catchUp: [] as Awaited<ReturnType<typeof catchUp>>[] };
 
 for (let run = 0; run < RUNS; run++) {
-  const single = await freshStore('single');
-  results.single.push(await appendLoad(single.store, 64, singleRating));
-  await single.drop();
-  const batch = await freshStore('batch');
-  results.batch.push(await appendLoad(batch.store, 8, hundredItems));
-  await batch.drop();
-  process.stderr.write(`run ${run + 1}/${RUNS}: single ${results.single.at(-1)!.appendsPerSecond.toFixed(0)}/s, batch ${results.batch.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`);
+  if (wanted('single')) {
+    const single = await freshStore('single');
+    results.single.push(await appendLoad(single.store, 64, singleRating));
+    await single.drop();
+    process.stderr.write(`run ${run + 1}/${RUNS}: single ${results.single.at(-1)!.appendsPerSecond.toFixed(0)}/s p99 ${results.single.at(-1)!.p99Ms.toFixed(1)} ms\n`);
+  }
+  if (wanted('batch')) {
+    const batch = await freshStore('batch');
+    results.batch.push(await appendLoad(batch.store, 8, listBatches));
+    await batch.drop();
+    process.stderr.write(`run ${run + 1}/${RUNS}: batch ${results.batch.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`);
+  }
 }
 
-const catchUpStore = await freshStore('catchup');
-const fillStarted = performance.now();
-await fill(catchUpStore.store, CATCH_UP_EVENTS);
-process.stderr.write(`filled ${CATCH_UP_EVENTS} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
-await catchUpStore.store.pool.query('VACUUM ANALYZE events');
-for (let run = 0; run < RUNS; run++) {
-  results.catchUp.push(await catchUp(catchUpStore.store, CATCH_UP_EVENTS));
-  process.stderr.write(`catch-up run ${run + 1}/${RUNS}: ${results.catchUp.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`);
+if (wanted('catchup')) {
+  const { store, drop } = await freshStore('catchup');
+  const fillStarted = performance.now();
+  await fill(store, CATCH_UP_EVENTS);
+  process.stderr.write(`filled ${CATCH_UP_EVENTS} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
+  await store.pool.query('VACUUM ANALYZE events');
+  for (let run = 0; run < RUNS; run++) {
+    results.catchUp.push(await catchUp(store, CATCH_UP_EVENTS));
+    process.stderr.write(`catch-up run ${run + 1}/${RUNS}: ${results.catchUp.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`);
+  }
+  await drop();
 }
-await catchUpStore.drop();
 
 const summary = {
   benchmark: 'eventstore-postgres',

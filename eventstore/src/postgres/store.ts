@@ -7,7 +7,7 @@ import { appendEvents, type Queryable } from './append.ts';
 import { assertSchemaName, migrate } from './migrate.ts';
 import { readHeadPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
 import { PollingSubscription } from './subscription.ts';
-import { Wakeups } from './wakeups.ts';
+import { CHANNEL, Wakeups } from './wakeups.ts';
 
 export type PostgresEventStoreOptions = {
   connectionString: string;
@@ -48,6 +48,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   }
   const wakeups = new Wakeups(() => new pg.Client(config), schema, onError);
 
+  const notify = (db: Queryable) => db.query({ name: 'reeltime_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, schema] });
+
   const append = async (db: Queryable, stream: string, events: readonly NewEvent[], appendOptions?: AppendOptions) => {
     const expected = appendOptions?.expectedVersion ?? 'any';
     const prepared = prepareEvents(events);
@@ -55,15 +57,23 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const version = await readStreamVersion(db, stream);
       return { nextVersion: version, position: await readHeadPosition(db) };
     }
-    const result = await appendEvents(db, stream, prepared, expected);
-    wakeups.nudge();
-    return result;
+    return appendEvents(db, stream, prepared, expected);
   };
 
   return {
     pool,
-    appendToStream: (stream, events, appendOptions) => append(pool, stream, events, appendOptions),
-    appendWithin: (client, stream, events, appendOptions) => append(client, stream, events, appendOptions),
+    appendToStream: async (stream, events, appendOptions) => {
+      const result = await append(pool, stream, events, appendOptions);
+      wakeups.nudge();
+      wakeups.announce(() => notify(pool));
+      return result;
+    },
+    // The caller commits: the notification goes out with that commit.
+    appendWithin: async (client, stream, events, appendOptions) => {
+      const result = await append(client, stream, events, appendOptions);
+      await notify(client);
+      return result;
+    },
     readStream: (stream, readOptions = {}) =>
       readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647),
     streamVersion: (stream) => readStreamVersion(pool, stream),

@@ -48,7 +48,6 @@ BEGIN
     RETURN;
   END IF;
 
-  PERFORM pg_notify('reeltime_events', current_schema());
   RETURN QUERY
     WITH inserted AS (
       INSERT INTO events (stream_id, version, event_id, type, data, metadata)

@@ -4,6 +4,7 @@ import { prepareEvents } from '../codec.ts';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, SubscribeOptions } from '../port.ts';
 import { START_POSITION, comparePositions } from '../positions.ts';
 import { appendEvents, type Queryable } from './append.ts';
+import { guarded } from './errors.ts';
 import { assertSchemaName, migrate } from './migrate.ts';
 import { readHeadPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
 import { PollingSubscription } from './subscription.ts';
@@ -41,7 +42,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 16 });
   pool.on('error', onError);
   try {
-    await migrate(pool, { schema, directory: MIGRATIONS_DIRECTORY });
+    await guarded('migrating', () => migrate(pool, { schema, directory: MIGRATIONS_DIRECTORY }));
   } catch (error) {
     await pool.end();
     throw error;
@@ -63,7 +64,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   return {
     pool,
     appendToStream: async (stream, events, appendOptions) => {
-      const result = await append(pool, stream, events, appendOptions);
+      const result = await guarded(`appending to ${stream}`, () => append(pool, stream, events, appendOptions));
       wakeups.nudge();
       wakeups.announce(() => notify(pool));
       return result;
@@ -75,35 +76,35 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       return result;
     },
     readStream: (stream, readOptions = {}) =>
-      readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647),
-    streamVersion: (stream) => readStreamVersion(pool, stream),
-    readAll: async (readOptions: ReadAllOptions = {}) => {
-      const { events, position, isEnd } = await readPage(
-        pool,
-        readOptions.from ?? START_POSITION,
-        Math.min(readOptions.limit ?? 1000, MAX_PAGE),
-        readOptions.eventTypes,
-      );
-      return { events, position, isEnd };
-    },
+      guarded(`reading ${stream}`, () =>
+        readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647),
+      ),
+    streamVersion: (stream) => guarded(`reading the version of ${stream}`, () => readStreamVersion(pool, stream)),
+    readAll: (readOptions: ReadAllOptions = {}) =>
+      guarded('reading all events', async () => {
+        const { events, position, isEnd } = await readPage(
+          pool,
+          readOptions.from ?? START_POSITION,
+          Math.min(readOptions.limit ?? 1000, MAX_PAGE),
+          readOptions.eventTypes,
+        );
+        return { events, position, isEnd };
+      }),
     subscribe: (subscribeOptions: SubscribeOptions = {}) =>
       new PollingSubscription(
         (from) => readPage(pool, from, Math.min(subscribeOptions.batchSize ?? 2000, MAX_PAGE), subscribeOptions.eventTypes),
         wakeups,
         {
           from: subscribeOptions.from ?? START_POSITION,
-          batchSize: subscribeOptions.batchSize ?? 2000,
           idlePollMs: options.idlePollMs ?? 1000,
           signal: subscribeOptions.signal,
           onError,
         },
       ),
-    headPosition: () => readHeadPosition(pool),
+    headPosition: () => guarded('reading the head position', () => readHeadPosition(pool)),
     comparePositions,
     startPosition: START_POSITION,
-    ping: async () => {
-      await pool.query('SELECT 1');
-    },
+    ping: () => guarded('pinging', async () => void (await pool.query('SELECT 1'))),
     close: async () => {
       await wakeups.close();
       await pool.end();

@@ -4,7 +4,6 @@ import type { Wakeups } from './wakeups.ts';
 
 export type PollingOptions = {
   from: Position;
-  batchSize: number;
   /** Longest wait without a wake-up hint before reading again. */
   idlePollMs: number;
   signal?: AbortSignal;

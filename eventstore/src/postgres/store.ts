@@ -71,9 +71,11 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     },
     // The caller commits: the notification goes out with that commit.
     appendWithin: async (client, stream, events, appendOptions) => {
-      const result = await append(client, stream, events, appendOptions);
-      await notify(client);
-      return result;
+      return guarded(`appending to ${stream}`, async () => {
+        const result = await append(client, stream, events, appendOptions);
+        await notify(client);
+        return result;
+      });
     },
     readStream: (stream, readOptions = {}) =>
       guarded(`reading ${stream}`, () =>

@@ -38,14 +38,23 @@ export class PollingSubscription implements Subscription {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
     await this.wakeups.start();
-    let ahead: Promise<Page> | undefined;
+    // The wake-up generation is noted when a read starts: a nudge after that means the read
+    // may have missed something, so the wait after it must not sleep.
+    const startRead = (from: Position) => {
+      const read = { seen: this.wakeups.generation, page: this.read(from) };
+      // A prefetch that fails is retried by the next round; keep it from counting as unhandled.
+      read.page.catch(() => {});
+      return read;
+    };
+    let ahead: ReturnType<typeof startRead> | undefined;
     let blockedRounds = 0;
     let errorRounds = 0;
     while (!this.#closed) {
-      const seen = this.wakeups.generation;
+      const current = ahead ?? startRead(this.#checkpoint);
+      const seen = current.seen;
       let page: Page;
       try {
-        page = await (ahead ?? this.read(this.#checkpoint));
+        page = await current.page;
         errorRounds = 0;
       } catch (error) {
         ahead = undefined;
@@ -53,9 +62,7 @@ export class PollingSubscription implements Subscription {
         await this.#sleep(ERROR_BACKOFF_MS[Math.min(errorRounds++, ERROR_BACKOFF_MS.length - 1)]!);
         continue;
       }
-      ahead = page.isEnd ? undefined : this.read(page.position);
-      // A prefetch that fails is retried by the next round; keep it from counting as unhandled.
-      ahead?.catch(() => {});
+      ahead = page.isEnd ? undefined : startRead(page.position);
       if (page.events.length > 0) blockedRounds = 0;
       for (const event of page.events) {
         if (this.#closed) return;

@@ -1,0 +1,20 @@
+import type { EventData } from '@reeltime/schemas';
+import type { Decider } from '../decider.ts';
+import type { DiaryCommand } from './commands.ts';
+import { decideDiary } from './decide.ts';
+import { evolveDiary, initialDiaryState, type DiaryEvent, type DiaryState } from './state.ts';
+
+export type { DiaryCommand, LogWatch, RemoveDiaryEntry } from './commands.ts';
+export { EARLIEST_WATCH_DATE } from './decide.ts';
+export { diaryEntries, type DiaryEntry, type DiaryEvent, type DiaryState } from './state.ts';
+
+export const diaryDecider: Decider<DiaryCommand, DiaryState, DiaryEvent> = {
+  initialState: initialDiaryState,
+  decide: decideDiary,
+  evolve: evolveDiary,
+};
+
+/** One stream per user: the rewatch default needs every entry of the diary. */
+export function diaryStreamId(userId: EventData<'TitleWatched'>['userId']): string {
+  return `diary-${userId}`;
+}

@@ -1,0 +1,21 @@
+import type { EventData } from '@reeltime/schemas';
+import type { Decider } from '../decider.ts';
+import type { RatingCommand } from './commands.ts';
+import { decideRating } from './decide.ts';
+import { evolveRating, initialRatingState, type RatingEvent, type RatingState } from './state.ts';
+
+export type { RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
+export type { CurrentRating, RatingEvent, RatingState } from './state.ts';
+
+export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent> = {
+  initialState: initialRatingState,
+  decide: decideRating,
+  evolve: evolveRating,
+};
+
+type Rated = EventData<'TitleRated'>;
+
+/** One stream per user and title: concurrent ratings of different titles never conflict. */
+export function ratingStreamId(userId: Rated['userId'], titleId: Rated['titleId']): string {
+  return `rating-${userId}-${titleId}`;
+}

@@ -22,6 +22,9 @@ export type TortureOptions = {
 
 export type TortureReport = { committed: number; rolledBack: number; problems: string[] };
 
+/** What one subscriber saw: event ids in order, and where each was (for diagnosing). */
+type View = { ids: string[]; positions: string[] };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -46,7 +49,7 @@ export async function runTorture(harness: ContractHarness, options: TortureOptio
   let writersDone = false;
   let writersDoneAt = Infinity;
 
-  const subscriber = async (resumeAfter?: number): Promise<string[] & { positions?: string[] }> => {
+  const subscriber = async (resumeAfter?: number): Promise<View> => {
     const seen: string[] = [];
     const positions: string[] = [];
     const seenSet = new Set<string>();
@@ -75,7 +78,7 @@ export async function runTorture(harness: ContractHarness, options: TortureOptio
       } finally {
         clearInterval(watchdog);
       }
-      if (!restart) return Object.assign(seen, { positions });
+      if (!restart) return { ids: seen, positions };
       const checkpoint = reader.checkpoint;
       await reader.close();
       await sleep(50);
@@ -131,7 +134,7 @@ export async function runTorture(harness: ContractHarness, options: TortureOptio
   const views = await Promise.all(subscribers);
 
   const problems: string[] = [];
-  views.forEach((view, s) => {
+  views.forEach(({ ids: view, positions }, s) => {
     const counts = new Map<string, number>();
     for (const id of view) counts.set(id, (counts.get(id) ?? 0) + 1);
     const duplicates = [...counts].filter(([, n]) => n > 1);
@@ -142,8 +145,8 @@ export async function runTorture(harness: ContractHarness, options: TortureOptio
     if (duplicated) {
       const example = duplicates[0]![0];
       const at = view.flatMap((id, i) => (id === example ? [i] : []));
-      const where = view.positions
-        ?.slice(Math.max(0, at[0]! - 2), at.at(-1)! + 2)
+      const where = positions
+        .slice(Math.max(0, at[0]! - 2), at.at(-1)! + 2)
         .map((p, i) => `#${Math.max(0, at[0]! - 2) + i} ${p}`)
         .join(', ');
       problems.push(`subscriber ${s}: ${duplicated} event(s) seen more than once (${example} at ${where} of ${view.length})`);
@@ -153,7 +156,7 @@ export async function runTorture(harness: ContractHarness, options: TortureOptio
     if (unknown) problems.push(`subscriber ${s}: ${unknown} event(s) nobody committed`);
   });
   for (let s = 1; s < views.length; s++) {
-    if (views[s]!.join() !== views[0]!.join()) problems.push(`subscriber ${s} saw another order than subscriber 0`);
+    if (views[s]!.ids.join() !== views[0]!.ids.join()) problems.push(`subscriber ${s} saw another order than subscriber 0`);
   }
   return { committed: committed.size, rolledBack: rolledBack.size, problems };
 }

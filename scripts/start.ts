@@ -54,7 +54,10 @@ for (const name of present) {
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);
-    if (!stopping) {
+    if (!stopping && code === 0) {
+      // A one-shot job (ingest importing the demo catalog without a schedule) finishing is fine.
+      log.info({ service: name }, 'service finished');
+    } else if (!stopping) {
       log.error({ service: name, code, signal }, 'service stopped; stopping the others');
       stop(code ?? 1);
     } else if (children.size === 0) process.exit(0);

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore, NewEvent } from '@reeltime/eventstore';
+import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
+import { HttpProblem, type HttpService } from '@reeltime/platform';
+import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair } from '@reeltime/schemas';
+import type pg from 'pg';
+import { Type } from 'typebox';
+import { fold } from '../decider.ts';
+import { SECURED, problems } from '../handling/docs.ts';
+import { listDecider } from '../lists/index.ts';
+import { listStreamId } from '../lists/routes.ts';
+import { normalizeEmail, type AccountStore } from './account-store.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+
+export type AccountRouteDeps = {
+  store: EventStore;
+  accounts: AccountStore;
+  throttle: LoginThrottle;
+  /** Pool of the database holding the account tables (the store's own pool on PostgreSQL). */
+  pool: pg.Pool;
+  accessTokenSeconds: number;
+  /** log2 of scrypt's N; lowered only by tests. */
+  passwordCost?: number;
+  /** Login and registration attempts per address per minute. */
+  authAttemptsPerMinute: number;
+  requireActiveUser: (request: import('fastify').FastifyRequest) => Promise<void>;
+};
+
+const userStreamId = (userId: string) => `user-${userId}`;
+
+function hasAppendWithin(store: EventStore): store is PostgresEventStore {
+  return typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
+}
+
+/**
+ * Runs `write` (account rows) and appends `streams` atomically: in one transaction with the
+ * PostgreSQL store; with another store, the rows commit first and are undone if the append fails.
+ */
+async function writeWithEvents(
+  deps: AccountRouteDeps,
+  write: (db: pg.PoolClient) => Promise<void>,
+  streams: { stream: string; events: NewEvent[]; expectedVersion: 'no_stream' | 'stream_exists' | 'any' }[],
+  undo: () => Promise<void>,
+): Promise<string> {
+  const { store } = deps;
+  const client = await (hasAppendWithin(store) ? store.pool : deps.pool).connect();
+  let position = store.startPosition;
+  try {
+    await client.query('BEGIN');
+    await write(client);
+    if (hasAppendWithin(store)) {
+      for (const { stream, events, expectedVersion } of streams) position = (await store.appendWithin(client, stream, events, { expectedVersion })).position;
+      await client.query('COMMIT');
+      return position;
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  try {
+    for (const { stream, events, expectedVersion } of streams) position = (await store.appendToStream(stream, events, { expectedVersion })).position;
+    return position;
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
+
+const EmailTaken = Symbol('email taken');
+
+export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
+  const { accounts, throttle, accessTokenSeconds } = deps;
+  const tags = ['auth'];
+  const authLimit = { rateLimit: { max: deps.authAttemptsPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `auth:${request.ip}` } };
+
+  const tokens = async (userId: string, displayName: string, refreshToken?: string) => ({
+    userId,
+    accessToken: app.signAccessToken({ sub: userId, name: displayName }),
+    refreshToken: refreshToken ?? (await accounts.issueRefreshToken(userId)).token,
+    expiresIn: accessTokenSeconds,
+  });
+
+  app.post(
+    '/auth/register',
+    {
+      config: authLimit,
+      schema: { tags, summary: 'Create an account (and its watchlist)', body: RegisterBody, response: { 201: TokenPair, ...problems(400, 409, 413, 429) } },
+    },
+    async (request, reply) => {
+      const { password, displayName } = request.body;
+      const email = normalizeEmail(request.body.email);
+      const userId = randomUUID();
+      const watchlistId = randomUUID();
+      const passwordHash = await hashPassword(password, deps.passwordCost);
+      const metadata = { correlationId: request.id, causationId: request.id, userId, occurredAt: new Date().toISOString() };
+      const watchlist = listDecider.decide(
+        { type: 'CreateList', listId: watchlistId, actorId: userId, ownerId: userId, name: 'Watchlist', kind: 'watchlist', visibility: 'private' },
+        fold(listDecider, []),
+      );
+      try {
+        await writeWithEvents(
+          deps,
+          async (db) => {
+            if ((await accounts.insert(db, { userId, email, passwordHash, displayName })) === 'email_taken') throw EmailTaken;
+          },
+          [
+            { stream: userStreamId(userId), events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }], expectedVersion: 'no_stream' },
+            { stream: listStreamId(watchlistId), events: watchlist.map((event) => ({ ...event, metadata })), expectedVersion: 'no_stream' },
+          ],
+          async () => void (await accounts.erase(deps.pool, userId)),
+        );
+      } catch (error) {
+        if (error === EmailTaken) throw new HttpProblem(409, 'email_taken', 'An account with this email already exists.');
+        throw error;
+      }
+      reply.code(201);
+      return tokens(userId, displayName);
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: authLimit,
+      schema: { tags, summary: 'Log in with email and password', body: LoginBody, response: { 200: TokenPair, ...problems(400, 401, 429) } },
+    },
+    async (request) => {
+      const email = normalizeEmail(request.body.email);
+      const lockedFor = await throttle.lockedFor(email);
+      if (lockedFor > 0) {
+        throw new HttpProblem(429, 'too_many_failed_logins', 'Too many failed logins for this account; try again later.', {
+          headers: { 'retry-after': String(lockedFor) },
+        });
+      }
+      const account = await accounts.findByEmail(email);
+      const matches = await verifyPassword(request.body.password, account?.passwordHash ?? (await decoyHash(deps.passwordCost)));
+      if (!account || !matches) {
+        await throttle.recordFailure(email);
+        throw new HttpProblem(401, 'invalid_credentials', 'Email or password is wrong.');
+      }
+      await throttle.recordSuccess(email);
+      return tokens(account.userId, account.displayName);
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    { config: authLimit, schema: { tags, summary: 'Trade a refresh token for a new pair (rotation)', body: RefreshBody, response: { 200: TokenPair, ...problems(400, 401, 429) } } },
+    async (request) => {
+      const outcome = await accounts.rotate(request.body.refreshToken);
+      if (outcome.kind === 'reused') {
+        throw new HttpProblem(401, 'refresh_token_reused', 'This refresh token was already used; every session of this login has been ended.');
+      }
+      if (outcome.kind === 'invalid') throw new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, expired or revoked.');
+      return tokens(outcome.userId, outcome.displayName, outcome.next.token);
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags, summary: 'End the login this refresh token belongs to', body: RefreshBody, response: { 204: Type.Null(), ...problems(400) } } },
+    async (request, reply) => {
+      await accounts.revokeFamilyOf(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      preHandler: deps.requireActiveUser,
+      schema: { tags, security: SECURED, summary: 'Erase your account: credentials and personal data are deleted', response: { 202: CommandAccepted, ...problems(401) } },
+    },
+    async (request, reply) => {
+      const userId = request.userId!;
+      const metadata = { correlationId: request.id, causationId: request.id, userId, occurredAt: new Date().toISOString() };
+      const position = await writeWithEvents(
+        deps,
+        async (db) => void (await accounts.erase(db, userId)),
+        [{ stream: userStreamId(userId), events: [{ type: 'UserErased', data: { userId }, metadata }], expectedVersion: 'any' }],
+        async () => {
+          // The rows are gone and cannot be restored: the erasure event is retried by the client.
+          request.log.error({ userId }, 'account rows erased but UserErased not appended');
+        },
+      );
+      reply.code(202).header('x-position', position);
+      return { position };
+    },
+  );
+}

@@ -1,0 +1,99 @@
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  type EventStore,
+} from '@reeltime/eventstore';
+import { HttpProblem, createHttpService, requireUser, type AuthSettings, type HttpService } from '@reeltime/platform';
+import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { AccountStore } from './accounts/account-store.ts';
+import { LoginThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './accounts/login-throttle.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { CommandRefused } from './decider.ts';
+import { diaryRoutes } from './diary/routes.ts';
+import { commandExecutor } from './handling/execute.ts';
+import { IdempotencyStore, idempotencyHandler, registerIdempotency } from './handling/idempotency.ts';
+import { StreamQueue } from './handling/stream-queue.ts';
+import { titleCatalog } from './handling/titles.ts';
+import { listRoutes } from './lists/routes.ts';
+import { preferenceRoutes } from './preferences/routes.ts';
+import { ratingRoutes } from './ratings/routes.ts';
+
+export type CommandApiOptions = {
+  store: EventStore;
+  /** Pool of the database holding the command side's tables (accounts, sessions, idempotency). */
+  pool: pg.Pool;
+  /** Schema of those tables (migrated by `migrateCommandTables`). */
+  schema: string;
+  auth: AuthSettings;
+  logger: Logger;
+  rateLimitPerMinute?: number;
+  authAttemptsPerMinute?: number;
+  loginThrottle?: ThrottleSettings;
+  passwordCost?: number;
+};
+
+/** Domain and store errors as problems; anything unmapped is a bug and answers 500. */
+function mapError(error: unknown): HttpProblem | undefined {
+  if (error instanceof CommandRefused) return new HttpProblem(error.status, error.code, error.message);
+  if (error instanceof ConcurrencyError) {
+    return new HttpProblem(409, 'concurrent_change', 'The resource kept changing while this command ran; retry it.', { headers: { 'retry-after': '1' } });
+  }
+  if (error instanceof DuplicateEventIdError) return new HttpProblem(409, 'duplicate_event', error.message);
+  if (error instanceof EventStoreUnavailableError) {
+    return new HttpProblem(503, 'store_unavailable', 'The event store is unreachable; nothing was changed.', { headers: { 'retry-after': '2' } });
+  }
+  return undefined;
+}
+
+export async function buildCommandApi(options: CommandApiOptions): Promise<HttpService> {
+  const { store, pool, schema } = options;
+  const app = await createHttpService({
+    name: 'command-api',
+    description: 'Writes: validates, decides and appends events. Every success carries a `position` to read your write at.',
+    logger: options.logger,
+    auth: options.auth,
+    // A reorder of a full list (5,000 title ids) is the largest legitimate body.
+    bodyLimit: 128 * 1024,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    ready: async () => {
+      await Promise.all([store.ping(), pool.query('SELECT 1')]);
+      return true;
+    },
+    mapError,
+  });
+
+  const accounts = new AccountStore(pool, schema);
+  const idempotency = new IdempotencyStore(pool, schema);
+  registerIdempotency(app as never, idempotency);
+
+  /** A valid token of an erased account is refused too. */
+  const requireActiveUser = async (request: FastifyRequest) => {
+    await requireUser.call(app as never, request);
+    if (!(await accounts.exists(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
+  };
+
+  const deps = {
+    store,
+    executor: commandExecutor(store, new StreamQueue()),
+    titles: titleCatalog(store),
+    commandPreHandlers: [requireActiveUser, idempotencyHandler(idempotency)],
+  };
+  accountRoutes(app, {
+    store,
+    accounts,
+    pool,
+    throttle: new LoginThrottle(pool, schema, options.loginThrottle ?? DEFAULT_THROTTLE),
+    accessTokenSeconds: options.auth.accessTokenSeconds,
+    passwordCost: options.passwordCost,
+    authAttemptsPerMinute: options.authAttemptsPerMinute ?? 20,
+    requireActiveUser,
+  });
+  listRoutes(app, deps);
+  ratingRoutes(app, deps);
+  diaryRoutes(app, deps);
+  preferenceRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpProblem } from '@reeltime/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+
+/**
+ * `Idempotency-Key`: the first answer to a key (per user) is kept for 24 hours and replayed to
+ * retries with `Idempotent-Replayed: true`; the same key with another request is a 422. While
+ * the first request runs, a concurrent retry waits for its answer instead of running again.
+ */
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const TTL_HOURS = 24;
+/** A claim this old without an answer belongs to a crashed process and may be taken over. */
+const ABANDONED_SECONDS = 30;
+const WAIT_FOR_FIRST_MS = 5_000;
+const REPLAYED_HEADERS = ['content-type', 'etag', 'x-position', 'location'];
+
+type Stored = { status: number; headers: Record<string, string>; body: string };
+type Claim = { kind: 'claimed' } | { kind: 'replay'; answer: Stored } | { kind: 'mismatch' } | { kind: 'in_progress' };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyKey: string | undefined;
+  }
+}
+
+/** Key order must not matter: `{a,b}` and `{b,a}` are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export class IdempotencyStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
+
+  async claim(userId: string, key: string, requestHash: Buffer): Promise<Claim> {
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      const inserted = await this.pool.query(
+        `INSERT INTO ${this.schema}.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [userId, key, requestHash],
+      );
+      if (inserted.rowCount === 1) return { kind: 'claimed' };
+      const { rows } = await this.pool.query<{
+        request_hash: Buffer;
+        status: number | null;
+        headers: Record<string, string> | null;
+        body: string | null;
+        expired: boolean;
+        abandoned: boolean;
+      }>(
+        `SELECT request_hash, status, headers, body,
+                created_at < now() - make_interval(hours => $3) AS expired,
+                created_at < now() - make_interval(secs => $4) AS abandoned
+           FROM ${this.schema}.idempotency_keys WHERE user_id = $1 AND key = $2`,
+        [userId, key, TTL_HOURS, ABANDONED_SECONDS],
+      );
+      const row = rows[0];
+      if (!row) continue; // released meanwhile: claim again
+      if (row.expired) {
+        await this.release(userId, key);
+        continue;
+      }
+      if (!row.request_hash.equals(requestHash)) return { kind: 'mismatch' };
+      if (row.status !== null) return { kind: 'replay', answer: { status: row.status, headers: row.headers ?? {}, body: row.body ?? '' } };
+      if (row.abandoned) {
+        const taken = await this.pool.query(
+          `UPDATE ${this.schema}.idempotency_keys SET created_at = now()
+            WHERE user_id = $1 AND key = $2 AND status IS NULL AND created_at < now() - make_interval(secs => $3)`,
+          [userId, key, ABANDONED_SECONDS],
+        );
+        if (taken.rowCount === 1) return { kind: 'claimed' };
+      }
+      if (Date.now() > deadline) return { kind: 'in_progress' };
+      await sleep(pause);
+    }
+  }
+
+  async complete(userId: string, key: string, answer: Stored): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.schema}.idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2`,
+      [userId, key, answer.status, answer.headers, answer.body],
+    );
+  }
+
+  async release(userId: string, key: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.schema}.idempotency_keys WHERE user_id = $1 AND key = $2`, [userId, key]);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.schema}.idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
+      [TTL_HOURS],
+    );
+    return rowCount ?? 0;
+  }
+}
+
+/** Answers that must not be replayed: the retry should really be tried again. */
+const retryable = (status: number) => status >= 500 || status === 429;
+
+export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore): void {
+  app.decorateRequest('idempotencyKey', undefined);
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = request.idempotencyKey;
+    const userId = request.userId;
+    if (key === undefined || userId === undefined) return payload;
+    request.idempotencyKey = undefined;
+    if (retryable(reply.statusCode) || typeof payload !== 'string') {
+      await store.release(userId, key);
+      return payload;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) headers[name] = String(value);
+    }
+    await store.complete(userId, key, { status: reply.statusCode, headers, body: payload });
+    return payload;
+  });
+}
+
+/** preHandler for command routes, after authentication. */
+export function idempotencyHandler(store: IdempotencyStore) {
+  return async function idempotent(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !KEY.test(header)) {
+      throw new HttpProblem(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters.', {
+        errors: [{ in: 'headers', field: '/idempotency-key', message: 'must be 1-200 visible ASCII characters' }],
+      });
+    }
+    const userId = request.userId!;
+    const hash = createHash('sha256')
+      .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body: request.body ?? null }))
+      .digest();
+    const claim = await store.claim(userId, header, hash);
+    switch (claim.kind) {
+      case 'claimed':
+        request.idempotencyKey = header;
+        return undefined;
+      case 'replay':
+        return reply.code(claim.answer.status).headers({ ...claim.answer.headers, 'idempotent-replayed': 'true' }).send(claim.answer.body);
+      case 'mismatch':
+        throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+      case 'in_progress':
+        throw new HttpProblem(409, 'request_in_progress', 'A request with this Idempotency-Key is still running; retry shortly.', {
+          headers: { 'retry-after': '1' },
+        });
+    }
+  };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AddListItemBody,
+  CreateListBody,
+  ListChanged,
+  ListCreatedAnswer,
+  ListItemParams,
+  ListParams,
+  ReorderListBody,
+  UpdateListBody,
+} from '@reeltime/schemas';
+import type { HttpService } from '@reeltime/platform';
+import { ifMatchVersion, withVersion } from '../handling/answers.ts';
+import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
+import { LIST_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { deterministicUuid } from '../handling/event-ids.ts';
+import { listDecider } from './index.ts';
+
+export const listStreamId = (listId: string) => `list-${listId}`;
+
+export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
+  const { executor, titles, commandPreHandlers } = deps;
+  const tags = ['lists'];
+
+  app.post(
+    '/lists',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Create a list', headers: LIST_HEADERS, body: CreateListBody, response: { 201: ListCreatedAnswer, ...problems(400, 401, 409, 413, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      // A retried creation must address the same list, not make a second one.
+      const listId = context.idempotencyKey ? deterministicUuid('list', context.userId, context.idempotencyKey) : randomUUID();
+      const executed = await executor.execute(
+        listDecider,
+        listStreamId(listId),
+        { type: 'CreateList', listId, actorId: context.userId, ownerId: context.userId, ...request.body },
+        context,
+      );
+      withVersion(reply, executed).header('location', `/lists/${listId}`).code(201);
+      return { listId, version: executed.version, position: executed.position };
+    },
+  );
+
+  app.patch(
+    '/lists/:listId',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Rename, describe or change the visibility of a list', headers: LIST_HEADERS, params: ListParams, body: UpdateListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      const { listId } = request.params;
+      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'UpdateList', listId, actorId: context.userId, ...request.body }, context, {
+        expectedVersion: ifMatchVersion(request),
+      });
+      withVersion(reply, executed);
+      return { version: executed.version, position: executed.position };
+    },
+  );
+
+  app.delete(
+    '/lists/:listId',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Delete a list (not the watchlist)', headers: LIST_HEADERS, params: ListParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      const { listId } = request.params;
+      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'DeleteList', listId, actorId: context.userId }, context, {
+        expectedVersion: ifMatchVersion(request),
+      });
+      withVersion(reply, executed);
+      return { version: executed.version, position: executed.position };
+    },
+  );
+
+  app.post(
+    '/lists/:listId/items',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Add a title to a list', headers: LIST_HEADERS, params: ListParams, body: AddListItemBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      const { listId } = request.params;
+      await titles.requireTitle(request.body.titleId);
+      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'AddListItem', listId, actorId: context.userId, ...request.body }, context, {
+        expectedVersion: ifMatchVersion(request),
+      });
+      withVersion(reply, executed);
+      return { version: executed.version, position: executed.position };
+    },
+  );
+
+  app.delete(
+    '/lists/:listId/items/:titleId',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Remove a title from a list', headers: LIST_HEADERS, params: ListItemParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      const { listId, titleId } = request.params;
+      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'RemoveListItem', listId, actorId: context.userId, titleId }, context, {
+        expectedVersion: ifMatchVersion(request),
+      });
+      withVersion(reply, executed);
+      return { version: executed.version, position: executed.position };
+    },
+  );
+
+  app.put(
+    '/lists/:listId/order',
+    {
+      preHandler: commandPreHandlers,
+      schema: { tags, security: SECURED, summary: 'Reorder a list (a permutation of its items)', headers: LIST_HEADERS, params: ListParams, body: ReorderListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 413, 422, 429) } },
+    },
+    async (request, reply) => {
+      const context = commandContext(request);
+      const { listId } = request.params;
+      const executed = await executor.execute(
+        listDecider,
+        listStreamId(listId),
+        { type: 'ReorderListItems', listId, actorId: context.userId, titleIds: request.body.titleIds },
+        context,
+        { expectedVersion: ifMatchVersion(request) },
+      );
+      withVersion(reply, executed);
+      return { version: executed.version, position: executed.position };
+    },
+  );
+}

@@ -1,0 +1,5 @@
+export * from './problem.ts';
+export * from './auth.ts';
+export * from './service.ts';
+export * from './logger.ts';
+export * from './metrics.ts';

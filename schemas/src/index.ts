@@ -10,3 +10,4 @@ export * from './events/preferences.ts';
 export { eventRegistry, type EventData, type EventType, type ReelEvent } from './registry.ts';
 export type { ValidationIssue } from './issues.ts';
 export * from './http/commands.ts';
+export * from './streams.ts';

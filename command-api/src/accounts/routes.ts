@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { HttpProblem, type HttpService } from '@reeltime/platform';
-import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair } from '@reeltime/schemas';
+import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
 import { fold } from '../decider.ts';
 import { SECURED, problems } from '../handling/docs.ts';
 import { listDecider } from '../lists/index.ts';
-import { listStreamId } from '../lists/routes.ts';
 import { normalizeEmail, type AccountStore } from './account-store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -26,8 +25,6 @@ export type AccountRouteDeps = {
   authAttemptsPerMinute: number;
   requireActiveUser: (request: import('fastify').FastifyRequest) => Promise<void>;
 };
-
-const userStreamId = (userId: string) => `user-${userId}`;
 
 function hasAppendWithin(store: EventStore): store is PostgresEventStore {
   return typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
@@ -108,8 +105,8 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
             if ((await accounts.insert(db, { userId, email, passwordHash, displayName })) === 'email_taken') throw EmailTaken;
           },
           [
-            { stream: userStreamId(userId), events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }], expectedVersion: 'no_stream' },
-            { stream: listStreamId(watchlistId), events: watchlist.map((event) => ({ ...event, metadata })), expectedVersion: 'no_stream' },
+            { stream: userStream(userId), events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }], expectedVersion: 'no_stream' },
+            { stream: listStream(watchlistId), events: watchlist.map((event) => ({ ...event, metadata })), expectedVersion: 'no_stream' },
           ],
           async () => void (await accounts.erase(deps.pool, userId)),
         );
@@ -181,7 +178,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       const position = await writeWithEvents(
         deps,
         async (db) => void (await accounts.erase(db, userId)),
-        [{ stream: userStreamId(userId), events: [{ type: 'UserErased', data: { userId }, metadata }], expectedVersion: 'any' }],
+        [{ stream: userStream(userId), events: [{ type: 'UserErased', data: { userId }, metadata }], expectedVersion: 'any' }],
         async () => {
           // The rows are gone and cannot be restored: the erasure event is retried by the client.
           request.log.error({ userId }, 'account rows erased but UserErased not appended');

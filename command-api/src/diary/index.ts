@@ -14,7 +14,4 @@ export const diaryDecider: Decider<DiaryCommand, DiaryState, DiaryEvent> = {
   evolve: evolveDiary,
 };
 
-/** One stream per user: the rewatch default needs every entry of the diary. */
-export function diaryStreamId(userId: EventData<'TitleWatched'>['userId']): string {
-  return `diary-${userId}`;
-}
+export { diaryStream as diaryStreamId } from '@reeltime/schemas';

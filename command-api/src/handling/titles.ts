@@ -1,11 +1,7 @@
 import type { EventStore } from '@reeltime/eventstore';
-import type { TitleId } from '@reeltime/schemas';
+import { titleStream, type TitleId } from '@reeltime/schemas';
 import { HttpProblem } from '@reeltime/platform';
 
-/** `movie:603` → `title-movie-603`. */
-export function titleStreamId(titleId: TitleId): string {
-  return `title-${titleId.replace(':', '-')}`;
-}
 
 /**
  * Commands about a title need its catalog stream to exist; the event store answers, never a
@@ -16,7 +12,7 @@ export function titleCatalog(store: EventStore, remember = 100_000) {
   return {
     async requireTitle(titleId: TitleId): Promise<void> {
       if (known.has(titleId)) return;
-      if ((await store.streamVersion(titleStreamId(titleId))) === 0) {
+      if ((await store.streamVersion(titleStream(titleId))) === 0) {
         throw new HttpProblem(404, 'title_not_found', `No title ${titleId} in the catalog.`);
       }
       if (known.size >= remember) known.clear();

@@ -6,6 +6,7 @@ import {
   ListCreatedAnswer,
   ListItemParams,
   ListParams,
+  listStream,
   ReorderListBody,
   UpdateListBody,
 } from '@reeltime/schemas';
@@ -16,7 +17,7 @@ import { LIST_HEADERS, SECURED, problems } from '../handling/docs.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import { listDecider } from './index.ts';
 
-export const listStreamId = (listId: string) => `list-${listId}`;
+const listStreamId = listStream;
 
 export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   const { executor, titles, commandPreHandlers } = deps;

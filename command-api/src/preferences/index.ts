@@ -21,6 +21,4 @@ export const preferencesDecider: Decider<PreferencesCommand, PreferencesState, P
   evolve: evolvePreferences,
 };
 
-export function preferencesStreamId(userId: PreferenceUserId): string {
-  return `preferences-${userId}`;
-}
+export { preferencesStream as preferencesStreamId } from '@reeltime/schemas';

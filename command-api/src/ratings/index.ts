@@ -15,7 +15,4 @@ export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent> = {
 
 type Rated = EventData<'TitleRated'>;
 
-/** One stream per user and title: concurrent ratings of different titles never conflict. */
-export function ratingStreamId(userId: Rated['userId'], titleId: Rated['titleId']): string {
-  return `rating-${userId}-${titleId}`;
-}
+export { ratingStream as ratingStreamId } from '@reeltime/schemas';

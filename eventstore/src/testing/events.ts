@@ -17,3 +17,35 @@ export function itemAdded(listId: string, tmdbId: number, eventId?: string): New
 export function listStream(listId: string): string {
   return `list-${listId}`;
 }
+
+/** A minimal catalog entry, enough for commands that require the title to exist. */
+export function titleImported(titleId: `${'movie' | 'tv'}:${number}`, title = `Title ${titleId}`): NewEvent {
+  const [mediaType, id] = titleId.split(':') as ['movie' | 'tv', string];
+  return {
+    type: 'TitleImported',
+    data: {
+      titleId,
+      mediaType,
+      tmdbId: Number(id),
+      imdbId: null,
+      title,
+      originalTitle: title,
+      overview: '',
+      releaseDate: null,
+      year: null,
+      runtimeMinutes: null,
+      originalLanguage: 'en',
+      genreIds: [],
+      keywords: [],
+      cast: [],
+      directors: [],
+      posterPath: null,
+      backdropPath: null,
+      popularity: 0,
+      voteAverage: 0,
+      voteCount: 0,
+      watchProviders: {},
+    },
+  };
+}
+

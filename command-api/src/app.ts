@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AccountStore } from './accounts/account-store.ts';
+import { activeAccounts } from './accounts/active-accounts.ts';
 import { LoginThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './accounts/login-throttle.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { CommandRefused } from './decider.ts';
@@ -69,10 +70,11 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
   const idempotency = new IdempotencyStore(pool, schema);
   registerIdempotency(app as never, idempotency);
 
+  const active = activeAccounts(accounts);
   /** A valid token of an erased account is refused too. */
   const requireActiveUser = async (request: FastifyRequest) => {
     await requireUser.call(app as never, request);
-    if (!(await accounts.exists(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
+    if (!(await active.isActive(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
   };
 
   const deps = {
@@ -90,6 +92,7 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
     passwordCost: options.passwordCost,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 20,
     requireActiveUser,
+    onErased: (userId) => active.forget(userId),
   });
   listRoutes(app, deps);
   ratingRoutes(app, deps);

@@ -24,6 +24,7 @@ export type AccountRouteDeps = {
   /** Login and registration attempts per address per minute. */
   authAttemptsPerMinute: number;
   requireActiveUser: (request: import('fastify').FastifyRequest) => Promise<void>;
+  onErased: (userId: string) => void;
 };
 
 function hasAppendWithin(store: EventStore): store is PostgresEventStore {
@@ -177,7 +178,10 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       const metadata = { correlationId: request.id, causationId: request.id, userId, occurredAt: new Date().toISOString() };
       const position = await writeWithEvents(
         deps,
-        async (db) => void (await accounts.erase(db, userId)),
+        async (db) => {
+          await accounts.erase(db, userId);
+          deps.onErased(userId);
+        },
         [{ stream: userStream(userId), events: [{ type: 'UserErased', data: { userId }, metadata }], expectedVersion: 'any' }],
         async () => {
           // The rows are gone and cannot be restored: the erasure event is retried by the client.

@@ -1,4 +1,3 @@
-import type { EventData } from '@reeltime/schemas';
 import type { Decider } from '../decider.ts';
 import type { DiaryCommand } from './commands.ts';
 import { decideDiary } from './decide.ts';

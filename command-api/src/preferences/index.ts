@@ -1,5 +1,5 @@
 import type { Decider } from '../decider.ts';
-import type { PreferenceUserId, PreferencesCommand } from './commands.ts';
+import type { PreferencesCommand } from './commands.ts';
 import { decidePreferences } from './decide.ts';
 import { evolvePreferences, initialPreferencesState, type PreferencesEvent, type PreferencesState } from './state.ts';
 

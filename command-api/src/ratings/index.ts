@@ -1,4 +1,3 @@
-import type { EventData } from '@reeltime/schemas';
 import type { Decider } from '../decider.ts';
 import type { RatingCommand } from './commands.ts';
 import { decideRating } from './decide.ts';
@@ -12,7 +11,5 @@ export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent> = {
   decide: decideRating,
   evolve: evolveRating,
 };
-
-type Rated = EventData<'TitleRated'>;
 
 export { ratingStream as ratingStreamId } from '@reeltime/schemas';

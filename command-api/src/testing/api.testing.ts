@@ -9,6 +9,7 @@ import { migrateCommandTables } from '../migrations.ts';
 
 export const TEST_AUTH = { secret: 'test-secret-for-reeltime-command-api-0123456789', audience: 'reeltime', issuer: 'reeltime', accessTokenSeconds: 900 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every shape
 export type Answer = { status: number; headers: Headers; body: any };
 export type Session = { userId: string; accessToken: string; refreshToken: string; email: string };
 

@@ -4,7 +4,8 @@
  * own workspace `start` script, and stops them all on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import pino from 'pino';
 import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
@@ -34,7 +35,23 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/**
+ * Services sign and verify tokens with JWT_SECRET. For local runs without one, a random secret is
+ * made once and kept (mode 0600, git-ignored) so sessions survive a restart.
+ */
+function ensureJwtSecret(): void {
+  if (process.env.JWT_SECRET) return;
+  const file = new URL('../.reeltime/jwt-secret', import.meta.url);
+  if (!existsSync(file)) {
+    mkdirSync(new URL('../.reeltime/', import.meta.url), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+    log.info('generated a local JWT secret in .reeltime/jwt-secret (set JWT_SECRET in production)');
+  }
+  process.env.JWT_SECRET = readFileSync(file, 'utf8').trim();
+}
+
 spawnSync('bash', ['scripts/ensure-services.sh'], { stdio: 'inherit' });
+ensureJwtSecret();
 const settings = eventStoreSettings();
 await ensureDatabase(settings.databaseUrl);
 const store = await openEventStore(settings, (error) => log.warn({ err: error }, 'event store'));

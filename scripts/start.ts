@@ -42,12 +42,18 @@ async function ensureDatabase(url: string): Promise<void> {
 function ensureJwtSecret(): void {
   if (process.env.JWT_SECRET) return;
   const file = new URL('../.reeltime/jwt-secret', import.meta.url);
-  if (!existsSync(file)) {
-    mkdirSync(new URL('../.reeltime/', import.meta.url), { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-    log.info('generated a local JWT secret in .reeltime/jwt-secret (set JWT_SECRET in production)');
+  try {
+    if (!existsSync(file)) {
+      mkdirSync(new URL('../.reeltime/', import.meta.url), { recursive: true });
+      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+      log.info('generated a local JWT secret in .reeltime/jwt-secret (set JWT_SECRET in production)');
+    }
+    process.env.JWT_SECRET = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    // A read-only checkout (the container image): sessions last until the next restart.
+    log.warn({ err: error }, 'JWT_SECRET is not set and cannot be kept on disk: using a secret for this run only');
+    process.env.JWT_SECRET = randomBytes(48).toString('base64url');
   }
-  process.env.JWT_SECRET = readFileSync(file, 'utf8').trim();
 }
 
 spawnSync('bash', ['scripts/ensure-services.sh'], { stdio: 'inherit' });

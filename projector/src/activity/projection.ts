@@ -1,0 +1,130 @@
+import { fileURLToPath } from 'node:url';
+import type { RecordedEvent } from '@reeltime/eventstore';
+import type { Notices } from '../model/notices.ts';
+import type { Projection } from '../model/projection.ts';
+import { flushTable, ident, upsertRows, type Queryable } from '../model/sql.ts';
+import { diaryEntryRemoved, titleWatched } from './diary.ts';
+import { listCreated, listDeleted, listDescriptionChanged, listItemAdded, listItemRemoved, listItemsReordered, listRenamed, listVisibilityChanged } from './lists.ts';
+import { loadActivity } from './load.ts';
+import { PREFERENCE_EVENTS, preferenceChanged } from './preferences.ts';
+import { titleRated, titleUnrated } from './ratings.ts';
+import { specs } from './rows.ts';
+import type { ActivityState } from './state.ts';
+import { userErased, userRegistered } from './users.ts';
+
+export function applyActivity(state: ActivityState, event: RecordedEvent, notices: Notices): void {
+  switch (event.type) {
+    case 'UserRegistered':
+      return userRegistered(state, event);
+    case 'UserErased':
+      return userErased(state, event, notices);
+    case 'TitleRated':
+      return titleRated(state, event, notices);
+    case 'TitleUnrated':
+      return titleUnrated(state, event, notices);
+    case 'ListCreated':
+      return listCreated(state, event, notices);
+    case 'ListRenamed':
+      return listRenamed(state, event, notices);
+    case 'ListDescriptionChanged':
+      return listDescriptionChanged(state, event, notices);
+    case 'ListVisibilityChanged':
+      return listVisibilityChanged(state, event, notices);
+    case 'ListItemAdded':
+      return listItemAdded(state, event, notices);
+    case 'ListItemRemoved':
+      return listItemRemoved(state, event, notices);
+    case 'ListItemsReordered':
+      return listItemsReordered(state, event, notices);
+    case 'ListDeleted':
+      return listDeleted(state, event, notices);
+    case 'TitleWatched':
+      return titleWatched(state, event, notices);
+    case 'DiaryEntryRemoved':
+      return diaryEntryRemoved(state, event, notices);
+    case 'TitleImported':
+    case 'TitleUpdated':
+      return;
+    default:
+      return preferenceChanged(state, event, notices);
+  }
+}
+
+async function removeFeedEntries(db: Queryable, schema: string, state: ActivityState): Promise<void> {
+  const feed = state.feed;
+  const split = (keys: Set<string>) => {
+    const a: string[] = [];
+    const b: string[] = [];
+    for (const key of keys) {
+      const [x, y] = key.split('|') as [string, string];
+      a.push(x);
+      b.push(y);
+    }
+    return [a, b];
+  };
+  if (feed.removedLists.size + feed.removedUsers.size + feed.removedEntries.size + feed.removedRatings.size + feed.removedItems.size === 0) return;
+  const [ratingUsers, ratingTitles] = split(feed.removedRatings);
+  const [itemLists, itemTitles] = split(feed.removedItems);
+  const s = ident(schema);
+  await db.query(
+    `DELETE FROM ${s}.feed WHERE position IN (
+       SELECT position FROM ${s}.feed WHERE list_id = ANY($1::text[])
+       UNION ALL SELECT position FROM ${s}.feed WHERE user_id = ANY($2::text[])
+       UNION ALL SELECT position FROM ${s}.feed WHERE entry_id = ANY($3::text[])
+       UNION ALL SELECT f.position FROM ${s}.feed f JOIN unnest($4::text[], $5::text[]) AS r(user_id, title_id)
+                 ON f.user_id = r.user_id AND f.title_id = r.title_id WHERE f.kind = 'rated'
+       UNION ALL SELECT f.position FROM ${s}.feed f JOIN unnest($6::text[], $7::text[]) AS i(list_id, title_id)
+                 ON f.list_id = i.list_id AND f.title_id = i.title_id WHERE f.kind = 'list_item_added')`,
+    [[...feed.removedLists], [...feed.removedUsers], [...feed.removedEntries], ratingUsers, ratingTitles, itemLists, itemTitles],
+  );
+}
+
+async function flushActivity(db: Queryable, schema: string, state: ActivityState): Promise<void> {
+  await flushTable(db, schema, specs.users, state.users.changes());
+  await flushTable(db, schema, specs.lists, state.lists.changes());
+  await flushTable(db, schema, specs.items, state.items.changes());
+  await flushTable(db, schema, specs.ratings, state.ratings.changes());
+  await flushTable(db, schema, specs.diary, state.diary.changes());
+  await flushTable(db, schema, specs.preferences, state.preferences.changes());
+  await flushTable(db, schema, specs.stats, state.stats.changes());
+  // Removal rules first: they concern earlier batches; this batch's own entries are already filtered.
+  await removeFeedEntries(db, schema, state);
+  await upsertRows(db, schema, specs.feed, state.feed.inserts);
+}
+
+export const activityProjection: Projection<ActivityState> = {
+  name: 'activity',
+  version: 1,
+  eventTypes: [
+    'UserRegistered',
+    'UserErased',
+    'ListCreated',
+    'ListRenamed',
+    'ListDescriptionChanged',
+    'ListVisibilityChanged',
+    'ListItemAdded',
+    'ListItemRemoved',
+    'ListItemsReordered',
+    'ListDeleted',
+    'TitleRated',
+    'TitleUnrated',
+    'TitleWatched',
+    'DiaryEntryRemoved',
+    ...PREFERENCE_EVENTS,
+  ],
+  migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
+  views: {
+    users: 'SELECT user_id, display_name, registered_at FROM {schema}.users WHERE erased_at IS NULL',
+    title_stats:
+      'SELECT title_id, rating_count, rating_sum, rating_average, watch_count, list_count, trending_score, last_activity_at, updated_at, position FROM {schema}.title_stats',
+    ratings: 'SELECT * FROM {schema}.ratings',
+    lists: 'SELECT list_id, owner_id, name, description, visibility, kind, item_count, version, created_at, updated_at, position FROM {schema}.lists',
+    list_items: 'SELECT * FROM {schema}.list_items',
+    diary: 'SELECT * FROM {schema}.diary',
+    preferences: 'SELECT * FROM {schema}.preferences',
+    feed: 'SELECT * FROM {schema}.feed',
+  },
+  load: loadActivity,
+  apply: applyActivity,
+  flush: flushActivity,
+};

@@ -1,0 +1,135 @@
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { migrate } from '@reeltime/eventstore/postgres';
+import type { Projection } from '../model/projection.ts';
+import { ident, type Queryable } from '../model/sql.ts';
+import type { ProjectorSettings } from '../settings.ts';
+import { installViews } from './views.ts';
+
+const CORE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export type Status = 'building' | 'serving' | 'retired';
+export type Generation = { schema_name: string; projection: string; version: number; status: Status; checkpoint: string };
+
+type Names = Pick<ProjectorSettings, 'coreSchema' | 'readSchema' | 'schemaPrefix'>;
+
+/** The projector's own tables and the `read` views over them; safe with several processes starting. */
+export async function migrateCore(pool: pg.Pool, names: Names): Promise<void> {
+  const client = await pool.connect();
+  try {
+    // One database-wide extension: serialise its creation across every projector and test.
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('reeltime:extensions'))`);
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  await migrate(pool, { schema: names.coreSchema, directory: CORE_MIGRATIONS });
+  const core = ident(names.coreSchema);
+  const read = ident(names.readSchema);
+  await inTransaction(pool, async (db) => {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`reeltime:views:${read}`]);
+    await db.query(`CREATE SCHEMA IF NOT EXISTS ${read}`);
+    await db.query(
+      `CREATE OR REPLACE VIEW ${read}.projection_positions AS
+         SELECT projection, version, checkpoint AS position, updated_at FROM ${core}.projections WHERE status = 'serving'`,
+    );
+    await db.query(`CREATE OR REPLACE VIEW ${read}.live_updates AS SELECT position, channel, data, projection, created_at FROM ${core}.live_updates`);
+  });
+}
+
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function generationsOf(db: Queryable, core: string, projection: string): Promise<Generation[]> {
+  const { rows } = await db.query<Generation>(
+    `SELECT schema_name, projection, version, status, checkpoint FROM ${ident(core)}.projections WHERE projection = $1`,
+    [projection],
+  );
+  return rows;
+}
+
+export async function generation(db: Queryable, core: string, schema: string): Promise<Generation | undefined> {
+  const { rows } = await db.query<Generation>(
+    `SELECT schema_name, projection, version, status, checkpoint FROM ${ident(core)}.projections WHERE schema_name = $1`,
+    [schema],
+  );
+  return rows[0];
+}
+
+/**
+ * Registers a new version's schema (serving straight away on a fresh install, else building)
+ * and creates its tables. Two processes racing get the same generation: the unique
+ * indexes let only one row per status exist, and migrating is idempotent.
+ */
+export async function createGeneration(
+  pool: pg.Pool,
+  names: Names,
+  projection: Projection,
+  status: 'serving' | 'building',
+  startPosition: string,
+): Promise<Generation> {
+  const core = ident(names.coreSchema);
+  const base = `${names.schemaPrefix}${projection.name}_v${projection.version}`;
+  const taken = await pool.query(`SELECT 1 FROM ${core}.projections WHERE schema_name = $1`, [base]);
+  const exists = await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [base]);
+  let schema = base;
+  if (taken.rowCount !== 0 || exists.rowCount !== 0) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT nextval('${core}.generations')::text AS n`);
+    schema = `${base}_r${rows[0]!.n}`;
+  }
+  ident(schema);
+  const inserted = await pool.query<Generation>(
+    `INSERT INTO ${core}.projections (schema_name, projection, version, status, checkpoint, serving_since)
+     VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'serving' THEN now() END)
+     ON CONFLICT DO NOTHING
+     RETURNING schema_name, projection, version, status, checkpoint`,
+    [schema, projection.name, projection.version, status, startPosition],
+  );
+  const created =
+    inserted.rows[0] ?? (await generationsOf(pool, names.coreSchema, projection.name)).find((g) => g.status === status);
+  if (created === undefined) throw new Error(`could not register a ${status} generation of ${projection.name}`);
+  await prepareGeneration(pool, names, projection, created);
+  return created;
+}
+
+/** Tables, seed rows and (when serving) views of a generation; every step is idempotent. */
+export async function prepareGeneration(pool: pg.Pool, names: Names, projection: Projection, gen: Generation): Promise<void> {
+  const schema = ident(gen.schema_name);
+  await migrate(pool, { schema, directory: projection.migrations });
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS ${schema}.pending_live_updates (
+       channel text NOT NULL, position text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (channel, position))`,
+  );
+  await projection.seed?.(pool, schema);
+  if (gen.status === 'serving') await inTransaction(pool, (db) => installViews(db, names.readSchema, projection, schema));
+}
+
+/** Drops the schemas of retired generations (a swap drops its own; this catches crashes in between). */
+export async function dropRetired(pool: pg.Pool, core: string, projection?: string): Promise<string[]> {
+  const { rows } = await pool.query<{ schema_name: string }>(
+    `SELECT schema_name FROM ${ident(core)}.projections WHERE status = 'retired' AND ($1::text IS NULL OR projection = $1)`,
+    [projection ?? null],
+  );
+  for (const { schema_name } of rows) {
+    await pool.query(`DROP SCHEMA IF EXISTS ${ident(schema_name)} CASCADE`);
+    await pool.query(`DELETE FROM ${ident(core)}.projections WHERE schema_name = $1 AND status = 'retired'`, [schema_name]);
+  }
+  return rows.map((r) => r.schema_name);
+}

@@ -1,0 +1,32 @@
+/** A live notice: one row of `read.live_updates` and, after the commit, one NATS message. */
+export type Notice = { channel: string; position: string; data: Record<string, unknown> };
+
+export const channels = {
+  feed: 'feed',
+  me: (userId: string) => `me.${userId}`,
+  title: (titleId: string) => `title.${titleId}`,
+  list: (listId: string) => `list.${listId}`,
+} as const;
+
+/**
+ * Notices of one batch. One per (channel, event): a later note for the same pair replaces
+ * the earlier one, so a channel gets the state after the whole event.
+ */
+export class Notices {
+  readonly #byKey = new Map<string, Notice>();
+  #enabled: (occurredAt: string) => boolean;
+
+  /** `enabled` says whether an event is recent enough to be worth a notice (retention). */
+  constructor(enabled: (occurredAt: string) => boolean = () => true) {
+    this.#enabled = enabled;
+  }
+
+  note(event: { position: string; occurredAt: string }, channel: string, data: Record<string, unknown>): void {
+    if (!this.#enabled(event.occurredAt)) return;
+    this.#byKey.set(`${channel}\u0000${event.position}`, { channel, position: event.position, data });
+  }
+
+  list(): Notice[] {
+    return [...this.#byKey.values()];
+  }
+}

@@ -1,0 +1,6 @@
+import { activityProjection } from './activity/projection.ts';
+import { catalogProjection } from './catalog/projection.ts';
+import type { Projection } from './model/projection.ts';
+
+/** Every projection this projector runs. */
+export const projections: readonly Projection[] = [catalogProjection as Projection, activityProjection as Projection];

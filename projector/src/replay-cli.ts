@@ -1,0 +1,88 @@
+/*
+ * Blue/green rebuild of read models:  npm run replay -- [--projection NAME]...
+ * Builds each projection into a fresh schema from position zero with a progress bar while the
+ * current version keeps serving, swaps it in atomically once caught up, drops the old tables.
+ */
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import pino from 'pino';
+import { decodePosition, openEventStore } from '@reeltime/eventstore';
+import { createReadModelPool } from './core/db.ts';
+import { ProjectorMetrics } from './observability/metrics.ts';
+import { projections } from './projections.ts';
+import { rebuild } from './replay/rebuild.ts';
+import { LivePublisher } from './runner/live.ts';
+import { projectorSettings } from './settings.ts';
+
+const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } });
+const names = values.projection?.flatMap((value) => value.split(',')) ?? projections.map((p) => p.name);
+const unknown = names.filter((name) => !projections.some((p) => p.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown projection(s): ${unknown.join(', ')}; known: ${projections.map((p) => p.name).join(', ')}\n`);
+  process.exit(2);
+}
+
+const log = pino({ name: 'projector-replay', level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+const settings = projectorSettings();
+const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error'));
+const pool = createReadModelPool(settings.databaseUrl);
+const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);
+live.start();
+
+const abort = new AbortController();
+process.once('SIGINT', () => abort.abort());
+process.once('SIGTERM', () => abort.abort());
+
+const minor = (position: string) => Number(decodePosition(position)[1]);
+const total = Math.max(1, minor(await store.headPosition()));
+const bars = new cliProgress.MultiBar(
+  {
+    format: '{projection} [{bar}] {percentage}% | {value}/{total} | {speed} events/s | ETA {eta_formatted} | {state}',
+    hideCursor: true,
+    clearOnComplete: false,
+    etaBuffer: 50,
+  },
+  cliProgress.Presets.shades_classic,
+);
+const perProjection = new Map<string, { bar: cliProgress.SingleBar; started: number; lastValue: number; lastAt: number; speed: number }>();
+
+const results = await rebuild({
+  projections: projections.filter((p) => names.includes(p.name)),
+  pool,
+  store,
+  settings,
+  live,
+  metrics: new ProjectorMetrics(false),
+  log,
+  signal: abort.signal,
+  progressMs: 250,
+  onProgress: (runners) => {
+    for (const runner of runners) {
+      let entry = perProjection.get(runner.name);
+      if (entry === undefined) {
+        entry = { bar: bars.create(total, 0, { projection: runner.name.padEnd(9), speed: 0, state: 'waiting' }), started: performance.now(), lastValue: 0, lastAt: performance.now(), speed: 0 };
+        perProjection.set(runner.name, entry);
+      }
+      const now = performance.now();
+      const value = Math.min(total, minor(runner.lastEvent));
+      if (now - entry.lastAt >= 1000) {
+        entry.speed = Math.round((runner.eventsApplied / (now - entry.started)) * 1000);
+        entry.lastAt = now;
+      }
+      const state = runner.mode === 'serving' ? 'swapped in' : runner.active ? 'building' : 'waiting for lease';
+      entry.bar.setTotal(Math.max(total, value));
+      entry.bar.update(runner.mode === 'serving' ? Math.max(total, value) : value, { projection: runner.name.padEnd(9), speed: entry.speed, state });
+    }
+  },
+});
+bars.stop();
+for (const result of results) {
+  process.stdout.write(
+    `${result.projection}: ${result.outcome} (${result.schema}), ${result.events} events in ${result.seconds.toFixed(1)} s` +
+      ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)\n`,
+  );
+}
+await live.close();
+await pool.end();
+await store.close();
+process.exit(results.every((r) => r.outcome === 'swapped') ? 0 : 1);

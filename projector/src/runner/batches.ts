@@ -1,0 +1,69 @@
+import type { Position, RecordedEvent, Subscription } from '@reeltime/eventstore';
+
+export type Batch = {
+  events: RecordedEvent[];
+  /** Where the consumer may checkpoint after this batch (past filtered-out events too). */
+  checkpoint: Position;
+  /** True when the size limit closed the batch, i.e. more events were waiting. */
+  full: boolean;
+};
+
+const TIMEOUT = Symbol('timeout');
+
+function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T | typeof TIMEOUT> {
+  if (signal.aborted || ms <= 0) return Promise.resolve(TIMEOUT);
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => (done(), resolve(TIMEOUT));
+    const timer = setTimeout(() => (done(), resolve(TIMEOUT)), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (done(), resolve(value)),
+      (error: unknown) => (done(), reject(error)),
+    );
+  });
+}
+
+/**
+ * Cuts a subscription into batches of at most `size` events, closed `ms` after their first
+ * event. A pull that outlives a batch is kept for the next one, so no event is dropped.
+ */
+export class BatchReader {
+  readonly #iterator: AsyncIterator<RecordedEvent>;
+  #pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+
+  constructor(
+    private readonly subscription: Subscription,
+    private readonly size: number,
+    private readonly ms: number,
+  ) {
+    this.#iterator = subscription[Symbol.asyncIterator]();
+  }
+
+  /** Waits up to `idleMs` for a first event; returns an empty batch if none came (or on abort). */
+  async next(idleMs: number, signal: AbortSignal): Promise<Batch> {
+    const events: RecordedEvent[] = [];
+    let deadline = 0;
+    while (events.length < this.size) {
+      const wait = events.length === 0 ? idleMs : deadline - performance.now();
+      this.#pending ??= this.#iterator.next();
+      const result = await within(this.#pending, wait, signal);
+      if (result === TIMEOUT) break;
+      this.#pending = undefined;
+      if (result.done) break;
+      events.push(result.value);
+      if (events.length === 1) deadline = performance.now() + this.ms;
+    }
+    // Read right after the last pull settled (no await in between): the subscription has then
+    // yielded exactly `events`, and its checkpoint lies at or after the last of them and
+    // before anything not yet yielded, even with a pull still pending.
+    return { events, checkpoint: this.subscription.checkpoint, full: events.length >= this.size };
+  }
+
+  async close(): Promise<void> {
+    await this.subscription.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { connect, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { Notice } from '../model/notices.ts';
+import { ident, type Queryable } from '../model/sql.ts';
+
+export type LiveUpdate = Notice & { projection: string };
+
+/** Writes a batch's notices in its transaction; the serving version's rows are the backfill log. */
+export async function insertLiveUpdates(db: Queryable, core: string, projection: string, notices: readonly Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await db.query(
+    `INSERT INTO ${ident(core)}.live_updates (channel, position, data, projection)
+     SELECT channel, position, data, $2 FROM json_to_recordset($1::json) AS n(channel text, position text, data jsonb)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(notices), projection],
+  );
+}
+
+/**
+ * NATS side of the live notices. A hint only: when NATS is down the projector carries on and
+ * the query side finds every change in live_updates, so publishing never blocks or throws.
+ */
+export class LivePublisher {
+  #connection: NatsConnection | undefined;
+  #closed = false;
+  readonly #encoder = new TextEncoder();
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Connects in the background, retrying for ever. */
+  start(): void {
+    void this.#connect();
+  }
+
+  async #connect(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const connection = await connect({ servers: this.url, maxReconnectAttempts: -1, reconnectTimeWait: 1000, name: 'reeltime-projector' });
+        if (this.#closed) {
+          await connection.close();
+          return;
+        }
+        this.#connection = connection;
+        this.log.info({ nats: this.url }, 'connected to NATS');
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, nats: this.url }, 'NATS unreachable; live notices wait in live_updates');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  }
+
+  get connected(): boolean {
+    return this.#connection !== undefined && !this.#connection.isClosed();
+  }
+
+  publish(updates: readonly LiveUpdate[]): void {
+    for (const update of updates) this.#send(`${this.prefix}.live.${update.channel}`, update);
+  }
+
+  publishPosition(projection: string, version: number, position: string): void {
+    this.#send(`${this.prefix}.position.${projection}`, { projection, version, position });
+  }
+
+  #send(subject: string, body: unknown): void {
+    const connection = this.#connection;
+    if (connection === undefined || connection.isClosed()) return;
+    try {
+      connection.publish(subject, this.#encoder.encode(JSON.stringify(body)));
+    } catch (error) {
+      this.log.warn({ err: error, subject }, 'NATS publish failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection !== undefined && !connection.isClosed()) await connection.drain().catch(() => {});
+  }
+}

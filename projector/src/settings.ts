@@ -1,0 +1,48 @@
+import { eventStoreSettings, type EventStoreSettings } from '@reeltime/eventstore';
+import { ident } from './model/sql.ts';
+
+export type ProjectorSettings = {
+  databaseUrl: string;
+  natsUrl: string;
+  port: number;
+  /** Registry, live_updates (default `projector`). */
+  coreSchema: string;
+  /** Where the stable views live (default `read`). */
+  readSchema: string;
+  /** Prefix of every projection version's schema (default `rm_`). */
+  schemaPrefix: string;
+  /** NATS subjects start with it (default `reeltime`). */
+  subjectPrefix: string;
+  batchSize: number;
+  batchMs: number;
+  retentionDays: number;
+  /** How often a standby tries to take the lease. */
+  leaseRetryMs: number;
+  store: EventStoreSettings;
+};
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+}
+
+export function projectorSettings(env: NodeJS.ProcessEnv = process.env): ProjectorSettings {
+  const store = eventStoreSettings(env);
+  return {
+    databaseUrl: store.databaseUrl,
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    port: integer(env, 'PROJECTOR_PORT', 4003, 0),
+    coreSchema: ident(env.PROJECTOR_SCHEMA ?? 'projector'),
+    readSchema: ident(env.READ_SCHEMA ?? 'read'),
+    schemaPrefix: env.PROJECTOR_SCHEMA_PREFIX ?? 'rm_',
+    subjectPrefix: env.LIVE_SUBJECT_PREFIX ?? 'reeltime',
+    // Short batches keep the projector's transactions short: the store's readers wait for
+    // every older transaction, so a long one here would delay every subscriber.
+    batchSize: integer(env, 'PROJECTOR_BATCH_SIZE', 1000),
+    batchMs: integer(env, 'PROJECTOR_BATCH_MS', 50),
+    retentionDays: integer(env, 'LIVE_RETENTION_DAYS', 7),
+    leaseRetryMs: integer(env, 'PROJECTOR_LEASE_RETRY_MS', 1000),
+    store: { ...store, poolSize: Number(env.EVENTSTORE_POOL_SIZE ?? 4) },
+  };
+}

@@ -11,3 +11,5 @@ export { eventRegistry, type EventData, type EventType, type ReelEvent } from '.
 export type { ValidationIssue } from './issues.ts';
 export * from './http/commands.ts';
 export * from './streams.ts';
+export * from './http/queries.ts';
+export * from './http/live.ts';

@@ -1,0 +1,299 @@
+/*
+ * Live + query benchmark over the whole stack, each service its own process on this machine:
+ * command-api, projector and query-api on the PostgreSQL store, NATS for the notices.
+ *
+ * 1. End-to-end latency: PUT /ratings at a fixed 500 commands/s; for every command, the time
+ *    from its HTTP response (which carries its position) to the WebSocket update with that
+ *    position at a client subscribed to `feed` (50 more sockets watch title channels).
+ * 2. Query latency: GET /titles/:id and GET /me/lists at a fixed 1,000 requests/s (autocannon
+ *    `overallRate`, corrected for coordinated omission).
+ * Medians of --runs runs. Prints JSON, then one summary line.
+ *
+ *   npm run bench:live -- [--runs 3] [--seconds 10] [--rate 500] [--query-rate 1000] [--query-connections 10]
+ *                         [--projector-batch-ms 5]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
+import { titleImported } from '@reeltime/eventstore/testing';
+import { titleStream } from '@reeltime/schemas';
+import { median, percentile } from '../stats.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    'query-rate': { type: 'string', default: '1000' },
+    'query-connections': { type: 'string', default: '10' },
+    // The projector closes a batch this long after its first event (its default, 50 ms, alone
+    // puts the end-to-end p50 above 100 ms at 500 commands/s).
+    'projector-batch-ms': { type: 'string', default: '5' },
+    users: { type: 'string', default: '100' },
+    titles: { type: 'string', default: '500' },
+    'log-level': { type: 'string', default: 'warn' },
+  },
+});
+const RUNS = Number(args.runs);
+const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
+const QUERY_RATE = Number(args['query-rate']);
+const QUERY_CONNECTIONS = Number(args['query-connections']);
+const PROJECTOR_BATCH_MS = args['projector-batch-ms'];
+const USERS = Number(args.users);
+const TITLES = Number(args.titles);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const base = `bench_live_${process.pid}`;
+const ports = { command: 4921, query: 4922, projector: 4923 };
+const COMMAND = `http://127.0.0.1:${ports.command}`;
+const QUERY = `http://127.0.0.1:${ports.query}`;
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+const env = {
+  ...process.env,
+  DATABASE_URL,
+  EVENT_STORE: 'postgres',
+  EVENTSTORE_SCHEMA: `${base}_es`,
+  COMMAND_SCHEMA: `${base}_cmd`,
+  PROJECTOR_SCHEMA: `${base}_core`,
+  READ_SCHEMA: `${base}_read`,
+  PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
+  LIVE_SUBJECT_PREFIX: base,
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  COMMAND_API_PORT: String(ports.command),
+  QUERY_API_PORT: String(ports.query),
+  PROJECTOR_PORT: String(ports.projector),
+  PROJECTOR_BATCH_MS,
+  HOST: '127.0.0.1',
+  // Production limits protect users from each other; the bench measures the paths themselves.
+  RATE_LIMIT_PER_MINUTE: '100000000',
+  AUTH_ATTEMPTS_PER_MINUTE: '100000',
+  LIVE_CONNECTS_PER_MINUTE: '100000',
+  LOG_LEVEL: args['log-level'],
+};
+
+const children: ChildProcess[] = [];
+function start(path: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function ready(url: string, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not become ready`);
+}
+
+async function post(path: string, body: unknown, token?: string, method = 'POST') {
+  const response = await fetch(COMMAND + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+type Client = { socket: WebSocket; received: Map<string, number> };
+
+/** A socket that notes when each update position first arrives. */
+async function subscribe(channels: string[]): Promise<Client> {
+  const socket = new WebSocket(`${QUERY.replace('http', 'ws')}/live`);
+  const received = new Map<string, number>();
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const subscribed = new Promise<void>((resolve) =>
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; position?: string };
+      if (message.type === 'subscribed') resolve();
+      else if (message.type === 'update' && !received.has(message.position!)) received.set(message.position!, performance.now());
+    }),
+  );
+  socket.send(JSON.stringify({ type: 'subscribe', channels }));
+  await subscribed;
+  return { socket, received };
+}
+
+type LiveRun = { commands: number; achievedRate: number; p50Ms: number; p99Ms: number; maxMs: number; missing: number; non2xx: number };
+
+/** Fixed-rate commands (a timer tick every 10 ms sends the due ones), every one a new (user, title) pair. */
+async function liveRun(tokens: string[], pairs: Iterator<[number, number]>, feed: Client, seconds: number): Promise<LiveRun> {
+  const answered: { position: string; at: number }[] = [];
+  const inFlight: Promise<void>[] = [];
+  let non2xx = 0;
+  const total = RATE * seconds;
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE) + 1);
+    for (; sent < due; sent++) {
+      const [user, tmdbId] = pairs.next().value as [number, number];
+      inFlight.push(
+        post(`/ratings/movie:${tmdbId}`, { score: 1 + (sent % 10) }, tokens[user], 'PUT').then((answer) => {
+          if (answer.status !== 200) non2xx++;
+          else answered.push({ position: answer.body.position!, at: performance.now() });
+        }),
+      );
+    }
+    await sleep(2);
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && answered.some((a) => !feed.received.has(a.position))) await sleep(20);
+  const latencies = answered.filter((a) => feed.received.has(a.position)).map((a) => Math.max(0, feed.received.get(a.position)! - a.at));
+  return {
+    commands: answered.length,
+    achievedRate: Math.round(answered.length / elapsed),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    missing: answered.length - latencies.length,
+    non2xx,
+  };
+}
+
+type QueryRun = { path: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number };
+
+async function queryRun(name: string, seconds: number, setup: (i: number) => { path: string; token?: string }): Promise<QueryRun> {
+  let i = 0;
+  const result = await autocannon({
+    url: QUERY,
+    // overallRate gives each connection rate/connections requests per second, sent back to back
+    // at the start of every second: the connection count is the burst's concurrency.
+    connections: QUERY_CONNECTIONS,
+    overallRate: QUERY_RATE,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const { path, token } = setup(i++);
+          return { ...request, path, headers: token ? { authorization: `Bearer ${token}` } : {} };
+        },
+      },
+    ],
+  });
+  return {
+    path: name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+const admin = new pg.Client({ connectionString: DATABASE_URL });
+await admin.connect();
+const store = await createPostgresEventStore({ connectionString: DATABASE_URL, schema: `${base}_es` });
+const sockets: Client[] = [];
+try {
+  for (let id = 1; id <= TITLES; id++) {
+    await store.appendToStream(titleStream(`movie:${id}`), [titleImported(`movie:${id}`)], { expectedVersion: 'any' });
+  }
+  start('projector/src/main.ts');
+  start('command-api/src/main.ts');
+  await ready(COMMAND, 'command-api');
+  start('query-api/src/main.ts');
+  await ready(QUERY, 'query-api');
+  await ready(`http://127.0.0.1:${ports.projector}`, 'projector');
+
+  const tokens: string[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const answer = await post('/auth/register', { email: `live${i}-${process.pid}@example.com`, password: 'bench password', displayName: `Live ${i}` });
+    if (answer.status !== 201) throw new Error(`register: ${answer.status} ${JSON.stringify(answer.body)}`);
+    tokens.push(answer.body.accessToken!);
+  }
+  // Everything seeded is projected before measuring.
+  for (let i = 0; i < 300; i++) {
+    const answer = await fetch(`${QUERY}/me/lists`, { headers: { authorization: `Bearer ${tokens.at(-1)}` } });
+    const body = (await answer.json()) as { items?: unknown[] };
+    if (answer.ok && body.items?.length && (await fetch(`${QUERY}/titles/movie:${TITLES}`)).ok) break;
+    await sleep(100);
+  }
+
+  function* shuffledPairs(): Generator<[number, number]> {
+    const pairs: [number, number][] = [];
+    for (let u = 0; u < USERS; u++) for (let t = 1; t <= TITLES; t++) pairs.push([u, t]);
+    for (let i = pairs.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
+    }
+    yield* pairs;
+  }
+  const pairs = shuffledPairs();
+  const feed = await subscribe(['feed']);
+  sockets.push(feed);
+  for (let i = 0; i < 50; i++) sockets.push(await subscribe([`title:movie:${1 + i}`]));
+
+  await liveRun(tokens, pairs, feed, 2); // warm-up
+  const liveRuns: LiveRun[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    liveRuns.push(await liveRun(tokens, pairs, feed, SECONDS));
+    await sleep(1000);
+  }
+
+  const titlePath = (i: number) => ({ path: `/titles/movie:${1 + (i % TITLES)}` });
+  const listsPath = (i: number) => ({ path: '/me/lists', token: tokens[i % tokens.length] });
+  await queryRun('warm-up', 2, titlePath);
+  await queryRun('warm-up', 2, listsPath);
+  const titleRuns: QueryRun[] = [];
+  const listRuns: QueryRun[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    titleRuns.push(await queryRun('GET /titles/:id', SECONDS, titlePath));
+    listRuns.push(await queryRun('GET /me/lists', SECONDS, listsPath));
+  }
+
+  const med = <T>(runs: T[], pick: (run: T) => number) => median(runs.map(pick));
+  const summary = {
+    benchmark: 'live',
+    seconds: SECONDS,
+    runs: RUNS,
+    live: {
+      commandsPerSecond: RATE,
+      projectorBatchMs: Number(PROJECTOR_BATCH_MS),
+      sockets: sockets.length,
+      runs: liveRuns,
+      median: { achievedRate: med(liveRuns, (r) => r.achievedRate), p50Ms: med(liveRuns, (r) => r.p50Ms), p99Ms: med(liveRuns, (r) => r.p99Ms) },
+      missing: liveRuns.reduce((sum, r) => sum + r.missing, 0),
+      target: { p50Ms: 15, p99Ms: 50 },
+    },
+    queries: {
+      requestsPerSecond: QUERY_RATE,
+      connections: QUERY_CONNECTIONS,
+      titles: { runs: titleRuns, median: { requestsPerSecond: med(titleRuns, (r) => r.requestsPerSecond), p50Ms: med(titleRuns, (r) => r.p50Ms), p99Ms: med(titleRuns, (r) => r.p99Ms) } },
+      myLists: { runs: listRuns, median: { requestsPerSecond: med(listRuns, (r) => r.requestsPerSecond), p50Ms: med(listRuns, (r) => r.p50Ms), p99Ms: med(listRuns, (r) => r.p99Ms) } },
+      non2xx: [...titleRuns, ...listRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      target: { p99Ms: 10 },
+    },
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  const live = summary.live.median;
+  const liveOk = live.p50Ms <= 15 && live.p99Ms <= 50 && summary.live.missing === 0 && live.achievedRate >= RATE * 0.95;
+  const t = summary.queries.titles.median;
+  const l = summary.queries.myLists.median;
+  const queriesOk = t.p99Ms <= 10 && l.p99Ms <= 10 && summary.queries.non2xx === 0;
+  console.log(
+    `live: ${live.achievedRate} commands/s → WebSocket p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms (missing ${summary.live.missing}; target p50 ≤ 15, p99 ≤ 50: ${liveOk ? 'met' : 'NOT met'}); ` +
+      `queries at ${QUERY_RATE}/s: GET /titles/:id p50 ${t.p50Ms} p99 ${t.p99Ms} ms, GET /me/lists p50 ${l.p50Ms} p99 ${l.p99Ms} ms (target p99 ≤ 10: ${queriesOk ? 'met' : 'NOT met'}) — median of ${RUNS} × ${SECONDS} s`,
+  );
+} finally {
+  for (const client of sockets) client.socket.terminate();
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(1500);
+  await store.close();
+  const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
+  for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
+  await admin.end();
+}

@@ -1,0 +1,112 @@
+/*
+ * One ingest run with a progress bar:
+ *
+ *   npm run ingest -- [--source tmdb|demo|movielens] [--pages N] [--path DIR] [--rate N] [--concurrency N]
+ *
+ * tmdb (default) needs TMDB_READ_ACCESS_TOKEN or TMDB_API_KEY; demo serves ingest/demo/ as a
+ * local TMDb; movielens reads movies.csv and links.csv from --path. A run stopped with Ctrl-C
+ * (or killed) is resumed by the next run of the same source.
+ */
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { createLogger } from './log.ts';
+import { importMovieLens } from './offline/movielens.ts';
+import { openServices } from './services.ts';
+import { ingestSettings } from './settings.ts';
+import { syncDemo, syncTmdb } from './sources.ts';
+import type { SyncProgress } from './sync/sync-run.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    source: { type: 'string', default: 'tmdb' },
+    pages: { type: 'string' },
+    path: { type: 'string' },
+    rate: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+});
+
+const count = (name: string, value: string | undefined, minimum: number): number | undefined => {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < minimum) throw new Error(`--${name} must be an integer >= ${minimum}`);
+  return number;
+};
+
+const settings = ingestSettings();
+// The bar owns the terminal: only warnings and errors are logged unless LOG_LEVEL says otherwise.
+const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+const pages = count('pages', args.pages, 0) ?? settings.pages;
+settings.requestsPerSecond = count('rate', args.rate, 0) ?? settings.requestsPerSecond;
+settings.concurrency = count('concurrency', args.concurrency, 1) ?? settings.concurrency;
+if (!['tmdb', 'demo', 'movielens'].includes(args.source)) throw new Error(`--source must be tmdb, demo or movielens, not "${args.source}"`);
+if (args.source === 'movielens' && !args.path) throw new Error('--source movielens needs --path DIR (the folder with movies.csv and links.csv)');
+if (args.source === 'tmdb' && !settings.credential) {
+  console.error('No TMDb credential: set TMDB_READ_ACCESS_TOKEN (or TMDB_API_KEY), or run with --source demo.');
+  process.exit(2);
+}
+
+const bar = new cliProgress.SingleBar(
+  {
+    format: '{phase} |{bar}| {value}/{total} titles | {rate} titles/s | ETA {eta_formatted} | failed {failed}',
+    hideCursor: true,
+    etaBuffer: 200,
+  },
+  cliProgress.Presets.shades_classic,
+);
+const started = performance.now();
+let barStarted = false;
+const show = (phase: string, done: number, total: number, failed: number) => {
+  const payload = { phase: phase.padEnd(11), rate: (done / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1), failed };
+  if (!barStarted) {
+    bar.start(total, done, payload);
+    barStarted = true;
+  } else {
+    bar.setTotal(total);
+    bar.update(done, payload);
+  }
+};
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  // A second Ctrl-C means now: the run is resumable either way.
+  if (++interrupts > 1) process.exit(130);
+  controller.abort(new Error('interrupted (Ctrl-C)'));
+});
+
+const services = await openServices(settings, log);
+let exitCode = 0;
+try {
+  if (args.source === 'movielens') {
+    const summary = await importMovieLens({
+      directory: args.path!,
+      store: services.store,
+      log,
+      signal: controller.signal,
+      onProgress: (s) => show('movielens', s.imported + s.unchanged, s.imported + s.unchanged, 0),
+    });
+    bar.stop();
+    console.log(`movielens: ${summary.imported} imported, ${summary.unchanged} already known, ${summary.skipped} rows without a TMDb id skipped`);
+  } else {
+    const onProgress = (p: SyncProgress) => show(p.phase, p.done, p.total, p.failed);
+    const deps = { store: services.store, progress: services.progress, log, signal: controller.signal, onProgress };
+    const result = args.source === 'demo' ? await syncDemo(settings, deps) : await syncTmdb(settings, deps, pages);
+    bar.stop();
+    const { imported, updated, unchanged, failed } = result.summary;
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `${args.source}: run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(1)} s: ` +
+        `${imported} imported, ${updated} updated, ${unchanged} unchanged, ${failed} failed` +
+        (result.status === 'interrupted' ? ` (${result.reason}; run again to resume)` : ''),
+    );
+    if (result.status === 'interrupted') exitCode = controller.signal.aborted ? 130 : 1;
+  }
+} catch (error) {
+  bar.stop();
+  console.error(`ingest failed: ${(error as Error).message}`);
+  exitCode = 1;
+} finally {
+  await services.close();
+}
+process.exit(exitCode);

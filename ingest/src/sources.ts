@@ -1,0 +1,56 @@
+import type { EventStore } from '@reeltime/eventstore';
+import type { Logger } from 'pino';
+import { startDemoServer } from './offline/demo-server.ts';
+import type { IngestSettings } from './settings.ts';
+import type { ProgressStore } from './sync/progress-store.ts';
+import { syncCatalog, type SyncProgress, type SyncResult } from './sync/sync-run.ts';
+import { createTmdbClient } from './tmdb/client.ts';
+
+export type SyncDependencies = {
+  store: EventStore;
+  progress: ProgressStore;
+  log: Logger;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+};
+
+/** The last page TMDb serves on a list: "every page" for the demo catalog. */
+const ALL_PAGES = 500;
+
+async function syncSource(source: string, settings: IngestSettings, pages: number, deps: SyncDependencies): Promise<SyncResult> {
+  if (!settings.credential) throw new Error('no TMDb credential: set TMDB_READ_ACCESS_TOKEN (or TMDB_API_KEY), or use --source demo');
+  const client = createTmdbClient({
+    baseUrl: settings.baseUrl,
+    credential: settings.credential,
+    requestsPerSecond: settings.requestsPerSecond,
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    log: deps.log,
+  });
+  try {
+    // Twice the HTTP concurrency: while some titles wait on TMDb, others are being appended.
+    return await syncCatalog({ source, client, pages, concurrency: settings.concurrency * 2, ...deps });
+  } finally {
+    client.close();
+  }
+}
+
+/** One sync against TMDb (or whatever TMDB_BASE_URL points at). */
+export function syncTmdb(settings: IngestSettings, deps: SyncDependencies, pages = settings.pages): Promise<SyncResult> {
+  return syncSource('tmdb', settings, pages, deps);
+}
+
+/**
+ * The demo catalog through the very same client and sync as TMDb: `ingest/demo/` is served as
+ * TMDb v3 on a local port and the client's base URL points there. No rate limit: the server is ours.
+ */
+export async function syncDemo(settings: IngestSettings, deps: SyncDependencies, directory?: string): Promise<SyncResult> {
+  const server = await startDemoServer(directory);
+  deps.log.info({ movies: server.count('movie'), tv: server.count('tv'), url: server.url }, 'serving the demo catalog');
+  try {
+    const local: IngestSettings = { ...settings, baseUrl: server.url, credential: { kind: 'bearer', token: 'demo' }, requestsPerSecond: 0 };
+    return await syncSource('demo', local, ALL_PAGES, deps);
+  } finally {
+    await server.close();
+  }
+}

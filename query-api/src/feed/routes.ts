@@ -1,0 +1,56 @@
+import type { HttpService } from '@reeltime/platform';
+import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
+import { iso } from '../db.ts';
+import { problems, type RouteDeps } from '../deps.ts';
+import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
+
+type Row = SummaryRow & {
+  position: string; kind: FeedEntry['kind']; user_id: string; display_name: string | null; title_id: string | null;
+  list_id: string | null; list_name: string | null; entry_id: string | null; data: Record<string, unknown>; occurred_at: string;
+};
+
+export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
+  app.get(
+    '/feed',
+    {
+      preHandler: consistent(['activity']),
+      schema: {
+        tags: ['feed'],
+        summary: 'Public activity, newest first',
+        description: 'Page with `?before=<nextCursor>`. Entries of private lists never appear.',
+        headers: ConsistencyHeaders,
+        querystring: FeedQuery,
+        response: { 200: FeedPage, ...problems(400, 429, 503) },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 20;
+      const rows = await db.prepared<Row>(
+        `SELECT f.position, f.kind, f.user_id, u.display_name, f.title_id, f.list_id, l.name AS list_name, f.entry_id, f.data,
+                ${iso('f.occurred_at')} AS occurred_at, ${SUMMARY_COLUMNS}
+           FROM read.feed f
+           LEFT JOIN read.users u ON u.user_id = f.user_id
+           LEFT JOIN read.lists l ON l.list_id = f.list_id
+           LEFT JOIN read.titles t ON t.title_id = f.title_id
+           LEFT JOIN read.title_stats s ON s.title_id = f.title_id
+          WHERE $1::text IS NULL OR f.position < $1
+          ORDER BY f.position DESC LIMIT $2`,
+        [request.query.before ?? null, limit + 1],
+      );
+      const shown = rows.slice(0, limit);
+      return {
+        items: shown.map((row) => ({
+          position: row.position,
+          kind: row.kind,
+          user: { userId: row.user_id, displayName: row.display_name },
+          title: row.title_id ? toSummary(row, row.title_id) : null,
+          list: row.list_id ? { listId: row.list_id, name: row.list_name ?? (typeof row.data.name === 'string' ? row.data.name : '') } : null,
+          entryId: row.entry_id,
+          data: row.data,
+          occurredAt: row.occurred_at,
+        })),
+        nextCursor: rows.length > limit ? shown.at(-1)!.position : null,
+      };
+    },
+  );
+}

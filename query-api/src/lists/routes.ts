@@ -1,0 +1,57 @@
+import { HttpProblem, optionalUser, requireUser, type HttpService } from '@reeltime/platform';
+import { ConsistencyHeaders, ListItemsQuery, ListPage, ListParams, ListView, PageQuery, UserParams } from '@reeltime/schemas';
+import { OPTIONALLY_SECURED, SECURED, problems, type RouteDeps } from '../deps.ts';
+import { listView, listsOf, userExists } from './queries.ts';
+
+const ACTIVITY = ['activity'] as const;
+
+export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
+  const tags = ['lists'];
+  const headers = ConsistencyHeaders;
+
+  app.get(
+    '/me/lists',
+    {
+      preHandler: [requireUser, consistent(ACTIVITY)],
+      schema: { tags, security: SECURED, summary: 'Your lists, the watchlist first', headers, querystring: PageQuery, response: { 200: ListPage, ...problems(400, 401, 429, 503) } },
+    },
+    async (request) => listsOf(db, request.userId!, { publicOnly: false, limit: request.query.limit ?? 20, cursor: request.query.cursor }),
+  );
+
+  app.get(
+    '/users/:userId/lists',
+    {
+      preHandler: consistent(ACTIVITY),
+      schema: { tags, summary: "A user's public lists", headers, params: UserParams, querystring: PageQuery, response: { 200: ListPage, ...problems(400, 404, 429, 503) } },
+    },
+    async (request) => {
+      const { userId } = request.params;
+      if (!(await userExists(db, userId))) throw new HttpProblem(404, 'user_not_found', `No user ${userId}.`);
+      return listsOf(db, userId, { publicOnly: true, limit: request.query.limit ?? 20, cursor: request.query.cursor });
+    },
+  );
+
+  app.get(
+    '/lists/:listId',
+    {
+      preHandler: [optionalUser, consistent(ACTIVITY)],
+      schema: {
+        tags,
+        security: OPTIONALLY_SECURED,
+        summary: 'A list with its items in order (public lists, or yours)',
+        description: 'The answer carries `ETag: "<version>"` for `If-Match` on the next change.',
+        headers,
+        params: ListParams,
+        querystring: ListItemsQuery,
+        response: { 200: ListView, ...problems(400, 401, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const view = await listView(db, request.params.listId, request.userId, { limit: request.query.limit ?? 100, cursor: request.query.cursor });
+      // Someone else's private list is indistinguishable from a missing one (api.md).
+      if (!view) throw new HttpProblem(404, 'list_not_found', `No list ${request.params.listId}.`);
+      reply.header('etag', `"${view.version}"`);
+      return view;
+    },
+  );
+}

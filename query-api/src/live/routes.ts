@@ -1,0 +1,47 @@
+import websocket from '@fastify/websocket';
+import type { HttpService } from '@reeltime/platform';
+import { Type } from 'typebox';
+import { problems } from '../deps.ts';
+import { LiveSession, type SessionDeps } from './session.ts';
+
+export type LiveRouteOptions = Omit<SessionDeps, 'verifyToken'> & {
+  /** Upgrade requests per minute per address (or user); sockets then stay as long as they like. */
+  connectsPerMinute: number;
+};
+
+export async function liveRoutes(app: HttpService, options: LiveRouteOptions): Promise<void> {
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const deps: SessionDeps = { ...options, verifyToken: (token) => app.verifyAccessToken(token) };
+
+  app.get(
+    '/live',
+    {
+      websocket: true,
+      config: { rateLimit: { max: options.connectsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['live'],
+        summary: 'WebSocket of live updates',
+        description:
+          'Upgrade to a WebSocket. Optional auth: `?token=<accessToken>` or a first message `{"type":"auth","token":"..."}`. ' +
+          'Then `{"type":"subscribe","channels":["feed","me","title:<titleId>","list:<listId>"],"since"?:"<position>"}` → ' +
+          '`{"type":"subscribed",...}` and `{"type":"update","channel","position","data"}` messages (backfill after `since` first, then live; ' +
+          'no gaps, no duplicates, in position order per channel). Errors: `{"type":"error","code":"bad_request"|"forbidden"|"invalid_token"|"slow_consumer",...}`; ' +
+          'the socket stays open except after `slow_consumer`. Message schemas: `LiveClientMessage` / `LiveServerMessage` in @reeltime/schemas.',
+        querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }),
+        response: { 101: Type.Null({ description: 'Switching protocols' }), ...problems(400, 429) },
+      },
+    },
+    (socket, request) => {
+      const session = new LiveSession(socket, deps);
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) return session.onMessage('');
+        session.onMessage(String(data));
+      });
+      socket.on('pong', () => session.onPong());
+      socket.on('close', () => session.onClose());
+      socket.on('error', () => session.onClose());
+      const token = (request.query as { token?: string }).token;
+      if (token) session.authenticate(token);
+    },
+  );
+}

@@ -1,0 +1,284 @@
+import { LiveClientMessage, type LiveErrorCode, type SubscribeMessage } from '@reeltime/schemas';
+import type { Logger } from 'pino';
+import { Compile } from 'typebox/compile';
+import type { PositionTracker } from '../consistency/positions.ts';
+import type { ReadDb } from '../db.ts';
+import { resolveChannel, type Channel } from './channels.ts';
+import type { LiveHub, LiveReceiver } from './hub.ts';
+import { OutgoingUpdate, type LiveUpdate } from './update.ts';
+
+const clientMessage = Compile(LiveClientMessage);
+
+/** The parts of a `ws` WebSocket a session uses. */
+export interface LiveSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  ping(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
+
+export type SessionLimits = {
+  /** Bytes waiting in the socket (ours and the kernel's) before a client counts as too slow. */
+  maxBufferedBytes: number;
+  /** Updates held per socket while a backfill runs. */
+  maxBufferedUpdates: number;
+  /** Rows one backfill sends at most; beyond that the client is told to refetch. */
+  maxBackfill: number;
+  /** Client messages queued behind a running subscribe. */
+  maxPending: number;
+};
+
+export const DEFAULT_LIMITS: SessionLimits = { maxBufferedBytes: 1 << 20, maxBufferedUpdates: 5000, maxBackfill: 5000, maxPending: 16 };
+
+export type SessionDeps = {
+  db: ReadDb;
+  hub: LiveHub;
+  tracker: PositionTracker;
+  verifyToken: (token: string) => string | undefined;
+  log: Logger;
+  limits: SessionLimits;
+};
+
+type Subscription = {
+  channel: Channel;
+  /** Position of the last update sent: later copies (NATS after backfill) are skipped. */
+  lastSent: string;
+  /** Set while a backfill runs: live updates wait here so none is lost or overtaken. */
+  buffer: OutgoingUpdate[] | undefined;
+};
+
+const OPEN = 1;
+
+/**
+ * One WebSocket's protocol state. Client messages run one at a time (a subscribe's
+ * backfill finishes before the next message is looked at); live updates arrive any time.
+ */
+export class LiveSession implements LiveReceiver {
+  #userId: string | undefined;
+  readonly #subscriptions = new Map<string, Subscription>();
+  #queue: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #alive = true;
+  #closed = false;
+
+  constructor(
+    private readonly socket: LiveSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    deps.hub.connect(this);
+  }
+
+  get userId(): string | undefined {
+    return this.#userId;
+  }
+
+  /** `?token=` of the upgrade request. */
+  authenticate(token: string): void {
+    const userId = this.deps.verifyToken(token);
+    if (userId === undefined) return this.#error('invalid_token', 'The access token is invalid or expired; you are connected anonymously.');
+    this.#userId = userId;
+    this.#send(JSON.stringify({ type: 'authenticated', userId }));
+  }
+
+  onMessage(raw: string): void {
+    if (this.#closed) return;
+    if (this.#pending >= this.deps.limits.maxPending) return this.#error('bad_request', 'Too many requests in flight; wait for the answers.');
+    this.#pending++;
+    this.#queue = this.#queue
+      .then(() => this.#handle(raw))
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: error }, 'live message failed');
+        this.#error('unavailable', 'The request could not be served right now; retry it.');
+      })
+      .finally(() => this.#pending--);
+  }
+
+  onPong(): void {
+    this.#alive = true;
+  }
+
+  onClose(): void {
+    this.#closed = true;
+    this.deps.hub.disconnect(this, this.#subscriptions.keys());
+    this.#subscriptions.clear();
+  }
+
+  heartbeat(): void {
+    if (!this.#alive) {
+      this.socket.terminate();
+      return;
+    }
+    this.#alive = false;
+    if (this.socket.readyState === OPEN) this.socket.ping();
+  }
+
+  deliver(update: OutgoingUpdate): void {
+    const subscription = this.#subscriptions.get(update.update.channel);
+    if (!subscription) return;
+    if (subscription.buffer) {
+      if (subscription.buffer.length >= this.deps.limits.maxBufferedUpdates) return this.#slowConsumer();
+      subscription.buffer.push(update);
+      return;
+    }
+    this.#sendUpdate(subscription, update);
+  }
+
+  resync(): void {
+    if (this.#subscriptions.size === 0 || this.#closed) return;
+    this.#queue = this.#queue
+      .then(async () => {
+        const subscriptions = [...this.#subscriptions.values()];
+        const from = subscriptions.reduce((min, s) => (s.lastSent < min ? s.lastSent : min), subscriptions[0]!.lastSent);
+        for (const s of subscriptions) s.buffer ??= [];
+        await this.#backfill(subscriptions, from);
+      })
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'live resync failed'));
+  }
+
+  async #handle(raw: string): Promise<void> {
+    if (this.#closed) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(raw);
+    } catch {
+      return this.#error('bad_request', 'Messages must be JSON.');
+    }
+    if (!clientMessage.Check(message)) {
+      const first = [...clientMessage.Errors(message)][0];
+      return this.#error('bad_request', `Not a valid message${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}. Expected {"type":"auth"|"subscribe"|"unsubscribe",...}.`);
+    }
+    switch (message.type) {
+      case 'auth': {
+        const userId = this.deps.verifyToken(message.token);
+        if (userId === undefined) return this.#error('invalid_token', 'The access token is invalid or expired.');
+        if (this.#userId !== undefined && this.#userId !== userId) return this.#error('bad_request', 'This socket is already authenticated as another user.');
+        this.#userId = userId;
+        return this.#send(JSON.stringify({ type: 'authenticated', userId }));
+      }
+      case 'subscribe':
+        return this.#subscribe(message);
+      case 'unsubscribe': {
+        const left: string[] = [];
+        for (const client of message.channels) {
+          const channel = resolveChannel(client, this.#userId);
+          if (channel && this.#subscriptions.delete(channel.internal)) {
+            this.deps.hub.leave(channel.internal, this);
+          }
+          left.push(client);
+        }
+        return this.#send(JSON.stringify({ type: 'unsubscribed', channels: left }));
+      }
+    }
+  }
+
+  async #subscribe(message: SubscribeMessage): Promise<void> {
+    const { db, hub, tracker } = this.deps;
+    const allowed: Channel[] = [];
+    const forbidden: string[] = [];
+    for (const client of new Set(message.channels)) {
+      const channel = resolveChannel(client, this.#userId);
+      if (channel && (await this.#mayWatch(channel))) allowed.push(channel);
+      else forbidden.push(client);
+    }
+    if (forbidden.length > 0) {
+      this.#error('forbidden', 'Not allowed: `me` needs authentication; a private list only its owner may watch (or it does not exist).', forbidden);
+    }
+    if (allowed.length === 0 || this.#closed) return;
+
+    // Join first and hold live updates back, then read where the read models are: anything
+    // after that position is either already in live_updates (backfill) or still to come over
+    // NATS (buffered), and the per-channel lastSent drops whatever arrives both ways.
+    const fresh: Subscription[] = [];
+    for (const channel of allowed) {
+      const existing = this.#subscriptions.get(channel.internal);
+      if (existing && message.since === undefined) continue;
+      const subscription: Subscription = existing ?? { channel, lastSent: '', buffer: undefined };
+      subscription.buffer ??= [];
+      this.#subscriptions.set(channel.internal, subscription);
+      hub.join(channel.internal, this);
+      fresh.push(subscription);
+    }
+    const current = tracker.current(['activity']);
+    const start = message.since ?? current;
+    for (const subscription of fresh) subscription.lastSent = start;
+    this.#send(JSON.stringify({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current }));
+    if (message.since !== undefined && fresh.length > 0) {
+      const oldest = await db.query<{ position: string }>('SELECT position FROM read.live_updates ORDER BY created_at LIMIT 1');
+      if (oldest[0] && oldest[0].position > message.since) {
+        this.#send(JSON.stringify({ type: 'refetch', channels: fresh.map((s) => s.channel.client), reason: 'since_expired' }));
+      }
+    }
+    await this.#backfill(fresh, start);
+  }
+
+  async #mayWatch(channel: Channel): Promise<boolean> {
+    if (channel.kind !== 'list') return true;
+    const rows = await this.deps.db.prepared<{ owner_id: string; visibility: string }>('SELECT owner_id, visibility FROM read.lists WHERE list_id = $1', [channel.id]);
+    const list = rows[0];
+    return list !== undefined && (list.visibility === 'public' || list.owner_id === this.#userId);
+  }
+
+  /** Sends every logged update after `from` for these (buffering) subscriptions, then their buffers. */
+  async #backfill(subscriptions: Subscription[], from: string): Promise<void> {
+    if (subscriptions.length === 0) return;
+    const { maxBackfill } = this.deps.limits;
+    try {
+      const rows = await this.deps.db.query<LiveUpdate>(
+        'SELECT channel, position, data FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position LIMIT $3',
+        [subscriptions.map((s) => s.channel.internal), from, maxBackfill + 1],
+      );
+      if (rows.length > maxBackfill) {
+        this.#send(JSON.stringify({ type: 'refetch', channels: subscriptions.map((s) => s.channel.client), reason: 'backfill_too_large' }));
+        rows.length = maxBackfill;
+      }
+      for (const row of rows) {
+        const subscription = this.#subscriptions.get(row.channel);
+        if (subscription && !this.#closed) this.#sendUpdate(subscription, new OutgoingUpdate(row));
+      }
+    } finally {
+      for (const subscription of subscriptions) {
+        const buffered = subscription.buffer ?? [];
+        subscription.buffer = undefined;
+        for (const update of buffered) {
+          if (this.#subscriptions.get(subscription.channel.internal) !== subscription) break;
+          this.#sendUpdate(subscription, update);
+        }
+      }
+    }
+  }
+
+  #sendUpdate(subscription: Subscription, update: OutgoingUpdate): void {
+    if (update.update.position <= subscription.lastSent) return;
+    if (update.hiddenFrom(this.#userId)) {
+      // The list went private: this watcher loses the channel.
+      this.#subscriptions.delete(subscription.channel.internal);
+      this.deps.hub.leave(subscription.channel.internal, this);
+      this.#error('forbidden', 'The list is now private.', [subscription.channel.client]);
+      return;
+    }
+    subscription.lastSent = update.update.position;
+    this.#send(update.text);
+  }
+
+  #error(code: LiveErrorCode, message: string, channels?: string[]): void {
+    this.#send(JSON.stringify({ type: 'error', code, message, ...(channels ? { channels } : {}) }));
+  }
+
+  #send(text: string): void {
+    if (this.#closed || this.socket.readyState !== OPEN) return;
+    if (this.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) return this.#slowConsumer();
+    this.socket.send(text);
+  }
+
+  /** A client that does not read is cut off, never allowed to grow our memory. */
+  #slowConsumer(): void {
+    if (this.#closed) return;
+    this.socket.send(JSON.stringify({ type: 'error', code: 'slow_consumer', message: 'You are not reading fast enough; reconnect with `since` to catch up.' }));
+    this.onClose();
+    this.socket.close(4008, 'slow consumer');
+    // The close handshake needs the client to read too; do not wait for it for long.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+  }
+}

@@ -1,0 +1,38 @@
+import { authSettings, createLogger } from '@reeltime/platform';
+import { connect } from 'nats';
+import { buildQueryApi } from './app.ts';
+import { ReadDb, createReadPool } from './db.ts';
+import { queryApiSettings } from './settings.ts';
+
+const log = createLogger('query-api');
+const settings = queryApiSettings();
+const pool = createReadPool(settings.databaseUrl, settings.poolSize);
+pool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
+
+// Waits for NATS (retrying for ever): without it live sockets would only ever get backfill.
+const nats = await connect({ servers: settings.natsUrl, name: 'reeltime-query-api', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+log.info({ nats: settings.natsUrl }, 'connected to NATS');
+
+const app = await buildQueryApi({
+  db: new ReadDb(pool, settings.readSchema),
+  nats,
+  subjectPrefix: settings.subjectPrefix,
+  auth: authSettings(),
+  logger: log,
+  rateLimitPerMinute: settings.rateLimitPerMinute,
+  consistencyWaitMs: settings.consistencyWaitMs,
+  liveConnectsPerMinute: Number(process.env.LIVE_CONNECTS_PER_MINUTE ?? 120) || 120,
+});
+await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: settings.port });
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  log.info({ signal }, 'shutting down');
+  await app.close();
+  await Promise.allSettled([nats.drain(), pool.end()]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

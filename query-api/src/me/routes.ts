@@ -1,0 +1,54 @@
+import { requireUser, type HttpService } from '@reeltime/platform';
+import { ConsistencyHeaders, DiaryPage, PageQuery, PreferencesView, RatingPage, Recommendations, RecommendationsQuery } from '@reeltime/schemas';
+import type { PositionTracker } from '../consistency/positions.ts';
+import { SECURED, problems, type RouteDeps } from '../deps.ts';
+import { myDiary, myPreferences, myRatings } from './history.ts';
+import { recommendationsFor } from './recommendations.ts';
+
+const ACTIVITY = ['activity'] as const;
+const BOTH = ['catalog', 'activity'] as const;
+
+export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDeps & { tracker: PositionTracker }): void {
+  const tags = ['me'];
+  const headers = ConsistencyHeaders;
+  const preHandler = [requireUser, consistent(ACTIVITY)];
+
+  app.get(
+    '/me/ratings',
+    { preHandler, schema: { tags, security: SECURED, summary: 'Your ratings, latest first', headers, querystring: PageQuery, response: { 200: RatingPage, ...problems(400, 401, 429, 503) } } },
+    async (request) => myRatings(db, request.userId!, request.query.limit ?? 20, request.query.cursor),
+  );
+
+  app.get(
+    '/me/diary',
+    { preHandler, schema: { tags, security: SECURED, summary: 'Your diary, latest watch first', headers, querystring: PageQuery, response: { 200: DiaryPage, ...problems(400, 401, 429, 503) } } },
+    async (request) => myDiary(db, request.userId!, request.query.limit ?? 20, request.query.cursor),
+  );
+
+  app.get(
+    '/me/preferences',
+    { preHandler, schema: { tags, security: SECURED, summary: 'Your preferences (empty until you set some)', headers, response: { 200: PreferencesView, ...problems(400, 401, 429, 503) } } },
+    async (request) => myPreferences(db, request.userId!),
+  );
+
+  app.get(
+    '/me/recommendations',
+    {
+      preHandler: [requireUser, consistent(BOTH)],
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Titles for you, each with 1–3 reasons',
+        description: 'Computed at query time from your ratings, diary and preferences; titles you rated, watched, or whose genre you dislike are left out.',
+        headers,
+        querystring: RecommendationsQuery,
+        response: { 200: Recommendations, ...problems(400, 401, 429, 503) },
+      },
+    },
+    async (request) => {
+      const position = tracker.current(BOTH);
+      const found = await recommendationsFor(db, request.userId!, { limit: request.query.limit ?? 20, type: request.query.type });
+      return { ...found, position };
+    },
+  );
+}

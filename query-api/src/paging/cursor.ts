@@ -1,0 +1,83 @@
+import { HttpProblem } from '@reeltime/platform';
+
+/**
+ * Keyset pagination: a cursor is the sort key of the last row sent, with the name of the
+ * ordering it belongs to, as base64url JSON. Keys travel as the text Postgres printed
+ * (exact for floats, numerics and microsecond timestamps) and are cast back in SQL.
+ */
+export type SortKey = { expr: string; dir: 'asc' | 'desc'; type: 'text' | 'float8' | 'real' | 'numeric' | 'int' | 'date' | 'timestamptz' };
+
+export function encodeCursor(order: string, keys: readonly string[]): string {
+  return Buffer.from(JSON.stringify([order, ...keys])).toString('base64url');
+}
+
+function invalid(): HttpProblem {
+  return new HttpProblem(400, 'invalid_cursor', 'The cursor is not one this endpoint issued for these filters and sort.', {
+    errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor for this request' }],
+  });
+}
+
+/** What Postgres prints for each key type; anything else would fail the cast in SQL. */
+const KEY_SHAPES: Record<SortKey['type'], RegExp> = {
+  text: /^[\s\S]{0,200}$/,
+  float8: /^(-?Infinity|NaN|-?\d+(\.\d+)?(e[+-]?\d+)?)$/,
+  real: /^(-?Infinity|NaN|-?\d+(\.\d+)?(e[+-]?\d+)?)$/,
+  numeric: /^-?\d{1,20}(\.\d{1,20})?$/,
+  int: /^-?\d{1,9}$/,
+  date: /^(-?infinity|\d{4}-\d{2}-\d{2})$/,
+  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+};
+
+export function decodeCursor(cursor: string | undefined, order: string, sort: readonly SortKey[]): string[] | undefined {
+  if (cursor === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== sort.length + 1 || parsed[0] !== order) throw invalid();
+  const keys = parsed.slice(1);
+  if (!keys.every((key, i): key is string => typeof key === 'string' && KEY_SHAPES[sort[i]!.type].test(key))) throw invalid();
+  return keys;
+}
+
+/**
+ * `WHERE` condition "after this key" for a mixed-direction ORDER BY (row comparison only
+ * works when every column sorts the same way). Appends the key values to `values`.
+ */
+export function afterKey(sort: readonly SortKey[], keys: readonly string[], values: unknown[]): string {
+  const params = sort.map((key, i) => {
+    values.push(keys[i]);
+    return `$${values.length}::${key.type === 'int' ? 'integer' : key.type}`;
+  });
+  const alternatives = sort.map((key, i) => {
+    const equal = sort.slice(0, i).map((prior, j) => `${prior.expr} = ${params[j]}`);
+    return [...equal, `${key.expr} ${key.dir === 'desc' ? '<' : '>'} ${params[i]}`].join(' AND ');
+  });
+  return `(${alternatives.map((a) => `(${a})`).join(' OR ')})`;
+}
+
+export function orderBy(sort: readonly SortKey[]): string {
+  return sort.map((key) => `${key.expr} ${key.dir.toUpperCase()}`).join(', ');
+}
+
+/** The selected key columns `k0, k1, …` as text, to build the next cursor from the last row. */
+export function keyColumns(sort: readonly SortKey[]): string {
+  return sort.map((key, i) => `(${key.expr})::text AS k${i}`).join(', ');
+}
+
+/** `limit + 1` rows were fetched: the extra one only says whether there is a next page. */
+export function page<Row extends Record<string, unknown>, Item>(
+  rows: Row[],
+  limit: number,
+  order: string,
+  keyCount: number,
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  const nextCursor = more && last ? encodeCursor(order, Array.from({ length: keyCount }, (_, i) => String(last[`k${i}`]))) : null;
+  return { items: shown.map(toItem), nextCursor };
+}

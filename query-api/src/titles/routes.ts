@@ -1,0 +1,64 @@
+import { HttpProblem, optionalUser, type HttpService } from '@reeltime/platform';
+import { ConsistencyHeaders, GenreListAnswer, SimilarQuery, SimilarTitles, TitleDetails, TitlePage, TitleParams, TitleSearchQuery } from '@reeltime/schemas';
+import { OPTIONALLY_SECURED, problems, type RouteDeps } from '../deps.ts';
+import { titleDetails } from './details.ts';
+import { searchTitles } from './search.ts';
+import { similarTitles } from './similar.ts';
+
+const CATALOG_AND_STATS = ['catalog', 'activity'] as const;
+
+export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
+  const tags = ['titles'];
+  const headers = ConsistencyHeaders;
+
+  app.get(
+    '/titles',
+    {
+      preHandler: consistent(CATALOG_AND_STATS),
+      schema: { tags, summary: 'Search and browse titles', headers, querystring: TitleSearchQuery, response: { 200: TitlePage, ...problems(400, 429, 503) } },
+    },
+    async (request) => searchTitles(db, request.query),
+  );
+
+  app.get(
+    '/titles/:titleId',
+    {
+      preHandler: [optionalUser, consistent(CATALOG_AND_STATS)],
+      schema: {
+        tags,
+        security: OPTIONALLY_SECURED,
+        summary: 'A title with its stats, and your rating, lists and watches when authenticated',
+        headers,
+        params: TitleParams,
+        response: { 200: TitleDetails, ...problems(400, 401, 404, 429, 503) },
+      },
+    },
+    async (request) => {
+      const details = await titleDetails(db, request.params.titleId, request.userId);
+      if (!details) throw new HttpProblem(404, 'title_not_found', `No title ${request.params.titleId}.`);
+      return details;
+    },
+  );
+
+  app.get(
+    '/titles/:titleId/similar',
+    {
+      preHandler: consistent(CATALOG_AND_STATS),
+      schema: { tags, summary: 'Titles like this one (shared genres, people, keywords)', headers, params: TitleParams, querystring: SimilarQuery, response: { 200: SimilarTitles, ...problems(400, 404, 429, 503) } },
+    },
+    async (request) => {
+      const similar = await similarTitles(db, request.params.titleId, request.query.limit ?? 10);
+      if (!similar) throw new HttpProblem(404, 'title_not_found', `No title ${request.params.titleId}.`);
+      return similar;
+    },
+  );
+
+  app.get(
+    '/genres',
+    {
+      preHandler: consistent(['catalog']),
+      schema: { tags, summary: 'The genre list', headers, response: { 200: GenreListAnswer, ...problems(429, 503) } },
+    },
+    async () => db.prepared<{ id: number; name: string }>('SELECT genre_id AS id, name FROM read.genres ORDER BY name, genre_id'),
+  );
+}

@@ -5,7 +5,7 @@ import { HttpProblem, type HttpService } from '@reeltime/platform';
 import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { fold } from '../decider.ts';
+import { fold } from '@reeltime/platform/decider';
 import { SECURED, problems } from '../handling/docs.ts';
 import { listDecider } from '../lists/index.ts';
 import { normalizeEmail, type AccountStore } from './account-store.ts';

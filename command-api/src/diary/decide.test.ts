@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from '../decider.ts';
-import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '../given.testing.ts';
+import { fold } from '@reeltime/platform/decider';
+import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
 import { diaryDecider, diaryEntries, diaryStreamId, type DiaryEvent, type LogWatch, type RemoveDiaryEntry } from './index.ts';
 
 const TODAY = '2024-05-17';

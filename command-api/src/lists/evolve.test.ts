@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from '../decider.ts';
+import { fold } from '@reeltime/platform/decider';
 import type { ListCommand } from './commands.ts';
-import { invalidEvents } from '../given.testing.ts';
+import { invalidEvents } from '@reeltime/platform/decider/testing';
 import { added, created, LIST_ID, OWNER } from './given.testing.ts';
 import { listDecider, type ListEvent, type ListState } from './index.ts';
 

@@ -127,10 +127,9 @@ describe('lists over HTTP', () => {
   });
 
   it('protects the watchlist and refuses everything on a deleted list', async () => {
-    const { events } = await api.store.readAll({ eventTypes: ['ListCreated'], limit: 10_000 });
-    const watchlists = events.flatMap((e) => (e.type === 'ListCreated' && e.data.ownerId === owner.userId && e.data.kind === 'watchlist' ? [e.data.listId] : []));
+    const watchlists = (await api.listsCreatedBy(owner.userId)).filter((list) => list.kind === 'watchlist');
     expect(watchlists).toHaveLength(1);
-    const deleteWatchlist = await api.call('DELETE', `/lists/${watchlists[0]}`, { token: owner.accessToken });
+    const deleteWatchlist = await api.call('DELETE', `/lists/${watchlists[0]!.listId}`, { token: owner.accessToken });
     expect(deleteWatchlist).toMatchObject({ status: 409, body: { code: 'watchlist_protected' } });
     const listId = await createList();
     expect((await api.call('DELETE', `/lists/${listId}`, { token: owner.accessToken })).status).toBe(200);

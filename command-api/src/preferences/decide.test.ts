@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from '../decider.ts';
-import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '../given.testing.ts';
+import { fold } from '@reeltime/platform/decider';
+import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
 import { PREFERENCE_LIMITS, preferencesDecider, preferencesStreamId, type PreferencesEvent, type PreferredGenre, type SetPreferences } from './index.ts';
 
 const set = (fields: Partial<SetPreferences> = {}): SetPreferences => ({ type: 'SetPreferences', actorId: USER_ID, userId: USER_ID, ...fields });

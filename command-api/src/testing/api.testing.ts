@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { dropSchema, postgresUrlForTests, titleImported, uniqueSchemaName } from '@reeltime/eventstore/testing';
-import { titleStream, type TitleId } from '@reeltime/schemas';
+import { titleStream, type EventData, type TitleId } from '@reeltime/schemas';
 import pg from 'pg';
 import pino from 'pino';
 import { buildCommandApi, type CommandApiOptions } from '../app.ts';
@@ -62,6 +62,18 @@ export async function startCommandApi(overrides: Partial<CommandApiOptions> = {}
       const answer = await call('POST', '/auth/register', { body: { email, password: 'a long password', displayName } });
       if (answer.status !== 201) throw new Error(`register failed: ${answer.status} ${JSON.stringify(answer.body)}`);
       return { ...answer.body, email };
+    },
+    /**
+     * The ListCreated events of one owner, straight from the events table: `readAll` only sees
+     * events below the cluster-wide xmin horizon, which other test files' open transactions hold back.
+     */
+    async listsCreatedBy(ownerId: string): Promise<EventData<'ListCreated'>[]> {
+      const { rows } = await store.pool.query(`SELECT data FROM events WHERE type = 'ListCreated' AND data->>'ownerId' = $1 ORDER BY global_position`, [ownerId]);
+      return rows.map((row: { data: EventData<'ListCreated'> }) => row.data);
+    },
+    async eventCount(): Promise<number> {
+      const { rows } = await store.pool.query('SELECT count(*)::int AS n FROM events');
+      return rows[0].n;
     },
     async seedTitles(...titleIds: TitleId[]): Promise<void> {
       for (const titleId of titleIds) await store.appendToStream(titleStream(titleId), [titleImported(titleId as `movie:${number}`)], { expectedVersion: 'no_stream' });

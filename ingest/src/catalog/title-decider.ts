@@ -1,5 +1,5 @@
 import type { ReelEvent, TitleChanges, TitleImportedData } from '@reeltime/schemas';
-import type { Decider } from '../../../command-api/src/decider.ts';
+import type { Decider } from '@reeltime/platform/decider';
 
 /** A full snapshot from TMDb: import it, or record what changed since. */
 export type SyncTitle = { type: 'SyncTitle'; title: TitleImportedData };
@@ -94,5 +94,4 @@ export const titleDecider: Decider<TitleCommand, TitleState, TitleEvent> = {
   evolve: evolveTitle,
 };
 
-/** `title-movie-603` for `movie:603`. */
-export const titleStream = (titleId: string) => `title-${titleId.replace(':', '-')}`;
+export { titleStream } from '@reeltime/schemas';

@@ -1,7 +1,7 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
 import type { RecordedEvent } from '@reeltime/eventstore';
 import pino from 'pino';
-import { dropSchema, postgresUrlForTests, uniqueSchemaName } from '../../../eventstore/src/testing/services.ts';
+import { dropSchema, postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
 import { createTmdbClient, type TmdbClient, type TmdbClientOptions } from '../tmdb/client.ts';
 import { openProgressStore, type ProgressStore } from './progress-store.ts';
 

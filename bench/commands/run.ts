@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '64' },
     titles: { type: 'string', default: '500' },
     'log-level': { type: 'string', default: 'info' },
+    /** Writes a V8 CPU profile of the command-api process into this folder. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -38,7 +40,8 @@ const storeSchema = `bench_cmd_es_${process.pid}`;
 const commandSchema = `bench_cmd_${process.pid}`;
 
 async function startApi(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../command-api/src/main.ts', import.meta.url))], {
+  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('../../command-api/src/main.ts', import.meta.url))], {
     env: {
       ...process.env,
       DATABASE_URL,

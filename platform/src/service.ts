@@ -6,7 +6,7 @@ import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
-import { authPlugin, type AuthSettings } from './auth.ts';
+import { authPlugin, tokenUserId, type AuthSettings } from './auth.ts';
 import { createMetrics, instrumentHttp } from './metrics.ts';
 import { ProblemDetails, problemBody, problemErrorHandler, sendProblem, type ErrorMapper } from './problem.ts';
 
@@ -108,8 +108,6 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
 
 /** Limits follow the user when a valid token is sent, so users behind one address do not share a budget. */
 function rateLimitKey(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const userId = token ? request.server.verifyAccessToken(token) : undefined;
+  const userId = tokenUserId(request);
   return userId ? `user:${userId}` : `ip:${request.ip}`;
 }

@@ -5,7 +5,12 @@
  * the end) several times. Prints JSON, then one summary line.
  *
  *   npm run projector --workspace bench -- [--runs 3] [--events 1000000] [--batch 1000]
+ *     [--rebuild-batch N] [--working-set-rows N]
+ *
+ * BENCH_STORE=<schema> fills that store schema once and reuses it on later runs (kept at exit),
+ * so repeated measurements skip the fill.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
@@ -25,6 +30,9 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     events: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '1000' },
+    // Catch-up batch size and working-set bound of the build (default: the projector's own).
+    'rebuild-batch': { type: 'string' },
+    'working-set-rows': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -32,7 +40,40 @@ const EVENTS = Number(args.events);
 const BATCH = Number(args.batch);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BASE = `bench_pj_${process.pid}`;
-const STORE_SCHEMA = `${BASE}_es`;
+const REUSED_STORE = process.env.BENCH_STORE;
+const STORE_SCHEMA = REUSED_STORE ?? `${BASE}_es`;
+
+/** BENCH_PROFILE_SQL=1: time every statement of every client by its first words (printed at the end). */
+const sqlTimes = new Map<string, { n: number; ms: number }>();
+if (process.env.BENCH_PROFILE_SQL) {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string }).text ?? '');
+    const key = text.replace(/\s+/g, ' ').replace(/bench_pj_\w+?\./g, '').slice(0, 70);
+    const started = performance.now();
+    const seen = (sqlTimes.get(key)?.n ?? 0) + 1;
+    if (process.env.BENCH_EXPLAIN && seen === 30 && /^(INSERT|DELETE)/.test(key) && typeof first === 'string') {
+      const explained = query.apply(this, [`EXPLAIN (ANALYZE, BUFFERS) ${first}`, ...args.slice(1)]) as Promise<pg.QueryResult>;
+      void explained.then((r) => process.stderr.write(`--- ${key}\n${r.rows.map((row) => row['QUERY PLAN']).join('\n')}\n`));
+      sqlTimes.set(key, { n: seen, ms: sqlTimes.get(key)?.ms ?? 0 });
+      return explained as never;
+    }
+    const result = query.apply(this, args);
+    if (result instanceof Promise) {
+      void result.then(
+        () => {
+          const entry = sqlTimes.get(key) ?? { n: 0, ms: 0 };
+          entry.n++;
+          entry.ms += performance.now() - started;
+          sqlTimes.set(key, entry);
+        },
+        () => {},
+      );
+    }
+    return result;
+  } as typeof pg.Client.prototype.query;
+}
 
 const admin = new pg.Client({ connectionString: DATABASE_URL });
 await admin.connect();
@@ -85,16 +126,19 @@ async function fill(store: PostgresEventStore): Promise<number> {
   return count;
 }
 
-type Run = { seconds: number; eventsPerSecond: number; projections: { projection: string; events: number; seconds: number }[] };
+type Phases = Record<string, number>;
+type Run = { seconds: number; eventsPerSecond: number; projections: { projection: string; events: number; seconds: number; phasesMs: Phases }[] };
+const rounded = (phases: Phases) => Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
 
 await dropAll();
 const store = await createPostgresEventStore({ connectionString: DATABASE_URL, schema: STORE_SCHEMA, poolSize: 4 });
 const fillStarted = performance.now();
-const total = await fill(store);
-process.stderr.write(`filled ${total} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
+const { rows: existing } = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${STORE_SCHEMA}.events`);
+const total = existing[0]!.n > 0 ? existing[0]!.n : await fill(store);
+process.stderr.write(`${existing[0]!.n > 0 ? 'reused' : 'filled'} ${total} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
 const { rows: mix } = await store.pool.query<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM ${STORE_SCHEMA}.events GROUP BY type ORDER BY n DESC`);
 
-const log = pino({ level: 'warn' }, pino.destination(2));
+const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const runs: Run[] = [];
 for (let run = 0; run < RUNS; run++) {
   const settings = projectorSettings({
@@ -105,6 +149,8 @@ for (let run = 0; run < RUNS; run++) {
     PROJECTOR_SCHEMA_PREFIX: `${BASE}_r${run}_`,
     LIVE_SUBJECT_PREFIX: BASE,
     PROJECTOR_BATCH_SIZE: String(BATCH),
+    ...(args['rebuild-batch'] ? { PROJECTOR_REBUILD_BATCH_SIZE: args['rebuild-batch'] } : {}),
+    ...(args['working-set-rows'] ? { PROJECTOR_WORKING_SET_ROWS: args['working-set-rows'] } : {}),
   });
   const pool = createReadModelPool(DATABASE_URL, 4);
   const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);
@@ -112,13 +158,20 @@ for (let run = 0; run < RUNS; run++) {
   const results = await rebuild({ projections, pool, store, settings, live, metrics: new ProjectorMetrics(false), log });
   const seconds = (performance.now() - started) / 1000;
   if (!results.every((r) => r.outcome === 'swapped')) throw new Error(`rebuild did not finish: ${JSON.stringify(results)}`);
-  runs.push({ seconds, eventsPerSecond: total / seconds, projections: results.map(({ projection, events, seconds: s }) => ({ projection, events, seconds: s })) });
+  runs.push({ seconds, eventsPerSecond: total / seconds, projections: results.map(({ projection, events, seconds: s, phases }) => ({ projection, events, seconds: s, phasesMs: rounded(phases) })) });
   process.stderr.write(`run ${run + 1}/${RUNS}: ${total} events in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(0)} events/s\n`);
+  for (const r of results) process.stderr.write(`  ${r.projection}: ${r.events} events in ${r.seconds.toFixed(1)} s, phases ms ${JSON.stringify(rounded(r.phases))}\n`);
+  process.stderr.write(`  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   await live.close();
   await pool.end();
   for (const suffix of ['core', 'read', 'catalog', 'activity']) {
     const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${BASE}_r${run}_${suffix}`]);
     for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
+  }
+}
+if (sqlTimes.size > 0) {
+  for (const [key, { n, ms }] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    process.stderr.write(`${Math.round(ms).toString().padStart(8)} ms ${String(n).padStart(6)}x  ${key}\n`);
   }
 }
 await store.close();

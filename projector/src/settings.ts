@@ -15,6 +15,16 @@ export type ProjectorSettings = {
   subjectPrefix: string;
   batchSize: number;
   batchMs: number;
+  /**
+   * A building generation catching up (not serving, so no reader waits on it) commits in
+   * larger batches, up to this many events, sized so that each transaction takes about
+   * `rebuildTransactionMs`: a transaction holds back the event store's readers while it runs.
+   */
+  rebuildBatchSize: number;
+  rebuildTransactionMs: number;
+  rebuildBatchMs: number;
+  /** Rows a build may keep in memory as its working set (0 = none: load per batch). */
+  workingSetRows: number;
   retentionDays: number;
   /** How often a standby tries to take the lease. */
   leaseRetryMs: number;
@@ -41,6 +51,10 @@ export function projectorSettings(env: NodeJS.ProcessEnv = process.env): Project
     // every older transaction, so a long one here would delay every subscriber.
     batchSize: integer(env, 'PROJECTOR_BATCH_SIZE', 1000),
     batchMs: integer(env, 'PROJECTOR_BATCH_MS', 50),
+    rebuildBatchSize: integer(env, 'PROJECTOR_REBUILD_BATCH_SIZE', 20_000),
+    rebuildTransactionMs: integer(env, 'PROJECTOR_REBUILD_TRANSACTION_MS', 300),
+    rebuildBatchMs: integer(env, 'PROJECTOR_REBUILD_BATCH_MS', 500),
+    workingSetRows: integer(env, 'PROJECTOR_WORKING_SET_ROWS', 3_000_000, 0),
     retentionDays: integer(env, 'LIVE_RETENTION_DAYS', 7),
     leaseRetryMs: integer(env, 'PROJECTOR_LEASE_RETRY_MS', 1000),
     store: { ...store, poolSize: Number(env.EVENTSTORE_POOL_SIZE ?? 4) },

@@ -37,7 +37,7 @@ const touched = (list: ListRow, event: ListEvent, patch: Partial<ListRow> = {}):
   position: event.position,
 });
 
-const itemsOf = (state: ActivityState, listId: string) => [...state.items.where((item) => item.list_id === listId)];
+const itemsOf = (state: ActivityState, listId: string) => state.items.inGroup(listId);
 
 export function listCreated(state: ActivityState, event: EventOf<'ListCreated'>, notices: Notices): void {
   const { listId, ownerId, name, description, visibility, kind } = event.data;

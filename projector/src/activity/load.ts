@@ -91,57 +91,100 @@ const pairs = (map: Map<string, [string, string]>): [string[], string[]] => {
 };
 
 /**
- * Reads the rows a batch needs in seven statements, whatever its size. Lists and titles come
- * last because erasures and deletions only reveal theirs once ratings, lists and diary are in.
+ * Where a batch's rows come from: the database, or the working set of a build (same answers).
+ * Pair keys are `pairKey(a, b)` → `[a, b]`.
  */
-export async function loadActivity(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<ActivityState> {
+export type ActivitySource = {
+  users(ids: string[]): Promise<UserRow[]>;
+  /** The ratings of these pairs, and every rating of these users. */
+  ratings(pairs: Map<string, [string, string]>, users: string[]): Promise<RatingRow[]>;
+  /** These lists, and every list of these owners. */
+  lists(ids: string[], owners: string[]): Promise<ListRow[]>;
+  /** The items of these pairs, and every item of these lists. */
+  items(pairs: Map<string, [string, string]>, lists: string[]): Promise<ItemRow[]>;
+  /** These entries, and every entry of these users. */
+  diary(ids: string[], users: string[]): Promise<DiaryRow[]>;
+  preferences(users: string[]): Promise<PreferencesRow[]>;
+  stats(titles: string[]): Promise<StatsRow[]>;
+};
+
+/** Seven statements, whatever the batch size. */
+export function databaseSource(db: Queryable, schema: string): ActivitySource {
   const s = ident(schema);
+  return {
+    users: async (ids) => (await db.query<UserRow>(`SELECT * FROM ${s}.users WHERE user_id = ANY($1::text[])`, [ids])).rows,
+    ratings: async (keys, users) => {
+      const [ratingUsers, ratingTitles] = pairs(keys);
+      const { rows } = await db.query<RatingRow>(
+        `SELECT r.* FROM ${s}.ratings r WHERE (r.user_id, r.title_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         UNION SELECT r.* FROM ${s}.ratings r WHERE r.user_id = ANY($3::text[])`,
+        [ratingUsers, ratingTitles, users],
+      );
+      return rows;
+    },
+    lists: async (ids, owners) =>
+      (await db.query<ListRow>(`SELECT * FROM ${s}.lists WHERE list_id = ANY($1::text[]) OR owner_id = ANY($2::text[])`, [ids, owners])).rows,
+    items: async (keys, lists) => {
+      const [itemLists, itemTitles] = pairs(keys);
+      const { rows } = await db.query<ItemRow>(
+        `SELECT i.* FROM ${s}.list_items i WHERE (i.list_id, i.title_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         UNION SELECT i.* FROM ${s}.list_items i WHERE i.list_id = ANY($3::text[])`,
+        [itemLists, itemTitles, lists],
+      );
+      return rows;
+    },
+    diary: async (ids, users) =>
+      (await db.query<DiaryRow>(`SELECT * FROM ${s}.diary WHERE entry_id = ANY($1::text[]) OR user_id = ANY($2::text[])`, [ids, users])).rows,
+    preferences: async (users) => (await db.query<PreferencesRow>(`SELECT * FROM ${s}.preferences WHERE user_id = ANY($1::text[])`, [users])).rows,
+    stats: async (titles) =>
+      (
+        await db.query<StatsRow>(
+          `SELECT title_id, rating_count, rating_sum, watch_count, list_count, trending_score, last_activity_at, updated_at, position
+             FROM ${s}.title_stats WHERE title_id = ANY($1::text[])`,
+          [titles],
+        )
+      ).rows,
+  };
+}
+
+export function loadActivity(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<ActivityState> {
+  return loadActivityFrom(databaseSource(db, schema), events);
+}
+
+/**
+ * Reads the rows a batch needs. Lists and titles come last because erasures and deletions
+ * only reveal theirs once ratings, lists and diary are in.
+ */
+export async function loadActivityFrom(source: ActivitySource, events: readonly RecordedEvent[]): Promise<ActivityState> {
   const keys = keysOf(events);
   const state = emptyActivityState();
   const erased = [...keys.erased];
 
-  const users = await db.query<UserRow>(`SELECT * FROM ${s}.users WHERE user_id = ANY($1::text[])`, [[...keys.users]]);
-  state.users.seedRows(users.rows);
+  state.users.seedRows(await source.users([...keys.users]));
   state.users.seedMissing(keys.users);
 
-  const [ratingUsers, ratingTitles] = pairs(keys.ratings);
-  const ratings = await db.query<RatingRow>(
-    `SELECT r.* FROM ${s}.ratings r WHERE (r.user_id, r.title_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     UNION SELECT r.* FROM ${s}.ratings r WHERE r.user_id = ANY($3::text[])`,
-    [ratingUsers, ratingTitles, erased],
-  );
-  state.ratings.seedRows(ratings.rows);
+  const ratings = await source.ratings(keys.ratings, erased);
+  state.ratings.seedRows(ratings);
   state.ratings.seedMissing(keys.ratings.keys());
 
-  const lists = await db.query<ListRow>(`SELECT * FROM ${s}.lists WHERE list_id = ANY($1::text[]) OR owner_id = ANY($2::text[])`, [[...keys.lists], erased]);
-  state.lists.seedRows(lists.rows);
+  const lists = await source.lists([...keys.lists], erased);
+  state.lists.seedRows(lists);
   state.lists.seedMissing(keys.lists);
-  for (const list of lists.rows) if (keys.erased.has(list.owner_id)) keys.wholeLists.add(list.list_id);
+  for (const list of lists) if (keys.erased.has(list.owner_id)) keys.wholeLists.add(list.list_id);
 
-  const [itemLists, itemTitles] = pairs(keys.items);
-  const items = await db.query<ItemRow>(
-    `SELECT i.* FROM ${s}.list_items i WHERE (i.list_id, i.title_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     UNION SELECT i.* FROM ${s}.list_items i WHERE i.list_id = ANY($3::text[])`,
-    [itemLists, itemTitles, [...keys.wholeLists]],
-  );
-  state.items.seedRows(items.rows);
+  const items = await source.items(keys.items, [...keys.wholeLists]);
+  state.items.seedRows(items);
   state.items.seedMissing(keys.items.keys());
 
-  const diary = await db.query<DiaryRow>(`SELECT * FROM ${s}.diary WHERE entry_id = ANY($1::text[]) OR user_id = ANY($2::text[])`, [[...keys.entries], erased]);
-  state.diary.seedRows(diary.rows);
+  const diary = await source.diary([...keys.entries], erased);
+  state.diary.seedRows(diary);
   state.diary.seedMissing(keys.entries);
 
-  const preferences = await db.query<PreferencesRow>(`SELECT * FROM ${s}.preferences WHERE user_id = ANY($1::text[])`, [[...keys.preferences]]);
-  state.preferences.seedRows(preferences.rows);
+  state.preferences.seedRows(await source.preferences([...keys.preferences]));
   state.preferences.seedMissing(keys.preferences);
 
-  for (const rows of [ratings.rows, items.rows, diary.rows]) for (const row of rows) keys.titles.add(row.title_id);
-  const stats = await db.query<StatsRow>(
-    `SELECT title_id, rating_count, rating_sum, watch_count, list_count, trending_score, last_activity_at, updated_at, position
-       FROM ${s}.title_stats WHERE title_id = ANY($1::text[])`,
-    [[...keys.titles]],
-  );
-  state.stats.seedRows(stats.rows);
+  for (const rows of [ratings, items, diary]) for (const row of rows) keys.titles.add(row.title_id);
+  state.stats.seedRows(await source.stats([...keys.titles]));
   state.stats.seedMissing(keys.titles);
   return state;
 }

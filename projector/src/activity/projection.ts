@@ -10,6 +10,7 @@ import { PREFERENCE_EVENTS, preferenceChanged } from './preferences.ts';
 import { titleRated, titleUnrated } from './ratings.ts';
 import { specs } from './rows.ts';
 import type { ActivityState } from './state.ts';
+import { ActivityWorkingSet } from './working-set.ts';
 import { userErased, userRegistered } from './users.ts';
 
 export function applyActivity(state: ActivityState, event: RecordedEvent, notices: Notices): void {
@@ -67,14 +68,20 @@ async function removeFeedEntries(db: Queryable, schema: string, state: ActivityS
   const [itemLists, itemTitles] = split(feed.removedItems);
   const s = ident(schema);
   await db.query(
-    `DELETE FROM ${s}.feed WHERE position IN (
-       SELECT position FROM ${s}.feed WHERE list_id = ANY($1::text[])
-       UNION ALL SELECT position FROM ${s}.feed WHERE user_id = ANY($2::text[])
-       UNION ALL SELECT position FROM ${s}.feed WHERE entry_id = ANY($3::text[])
-       UNION ALL SELECT f.position FROM ${s}.feed f JOIN unnest($4::text[], $5::text[]) AS r(user_id, title_id)
-                 ON f.user_id = r.user_id AND f.title_id = r.title_id WHERE f.kind = 'rated'
-       UNION ALL SELECT f.position FROM ${s}.feed f JOIN unnest($6::text[], $7::text[]) AS i(list_id, title_id)
-                 ON f.list_id = i.list_id AND f.title_id = i.title_id WHERE f.kind = 'list_item_added')`,
+    // Every rule probes its index once per key (the OFFSET 0 fences keep the planner from
+    // scanning the whole feed on a poor estimate once batches are large), and the positions
+    // found then go by primary key.
+    `DELETE FROM ${s}.feed WHERE position = ANY(ARRAY(
+       SELECT f.position FROM unnest($1::text[]) AS l(list_id) CROSS JOIN LATERAL (
+                 SELECT position FROM ${s}.feed f WHERE f.list_id = l.list_id OFFSET 0) f
+       UNION ALL SELECT f.position FROM unnest($2::text[]) AS u(user_id) CROSS JOIN LATERAL (
+                 SELECT position FROM ${s}.feed f WHERE f.user_id = u.user_id OFFSET 0) f
+       UNION ALL SELECT f.position FROM unnest($3::text[]) AS e(entry_id) CROSS JOIN LATERAL (
+                 SELECT position FROM ${s}.feed f WHERE f.entry_id = e.entry_id OFFSET 0) f
+       UNION ALL SELECT f.position FROM unnest($4::text[], $5::text[]) AS r(user_id, title_id) CROSS JOIN LATERAL (
+                 SELECT position FROM ${s}.feed f WHERE f.user_id = r.user_id AND f.title_id = r.title_id AND f.kind = 'rated' OFFSET 0) f
+       UNION ALL SELECT f.position FROM unnest($6::text[], $7::text[]) AS i(list_id, title_id) CROSS JOIN LATERAL (
+                 SELECT position FROM ${s}.feed f WHERE f.list_id = i.list_id AND f.title_id = i.title_id AND f.kind = 'list_item_added' OFFSET 0) f))`,
     [[...feed.removedLists], [...feed.removedUsers], [...feed.removedEntries], ratingUsers, ratingTitles, itemLists, itemTitles],
   );
 }
@@ -124,7 +131,12 @@ export const activityProjection: Projection<ActivityState> = {
     preferences: 'SELECT * FROM {schema}.preferences',
     feed: 'SELECT * FROM {schema}.feed',
   },
+  // Maintained row by row they cost more than the rows: a build creates them once caught up.
+  // The feed's own indexes stay, the removal rules use them on every batch.
+  deferredIndexes: ['ratings_user_recent', 'ratings_title', 'lists_owner', 'list_items_order', 'list_items_title', 'diary_user_recent', 'diary_user_title'],
+  workingSet: () => new ActivityWorkingSet(),
   load: loadActivity,
   apply: applyActivity,
   flush: flushActivity,
+  flushOnlyWrites: true,
 };

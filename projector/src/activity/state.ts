@@ -9,12 +9,21 @@ export const pairKey = (a: string, b: string) => `${a}|${b}`;
 
 /**
  * Feed changes of a batch. Removals are rules (by list, user, rating, item, diary entry),
- * applied to this batch's own new entries at once and to older rows at flush. New entries
- * are indexed by every rule's key: a batch of ratings removes as often as it adds.
+ * applied to this batch's own new entries and to older rows at flush. Rather than indexing
+ * every new entry by every rule's key, each add and each rule gets a sequence number: an
+ * entry is gone when a rule matching it came after it (a re-rate removes, then adds).
  */
 export class FeedChanges {
-  readonly #inserts = new Map<string, FeedRow>();
-  readonly #index = new Map<string, Set<string>>();
+  #sequence = 0;
+  readonly #added = new Map<string, { row: FeedRow; at: number }>();
+  /** Rule kind → key → sequence of its latest removal. */
+  readonly #rules = {
+    list: new Map<string, number>(),
+    user: new Map<string, number>(),
+    entry: new Map<string, number>(),
+    rating: new Map<string, number>(),
+    item: new Map<string, number>(),
+  };
   readonly removedLists = new Set<string>();
   readonly removedUsers = new Set<string>();
   readonly removedEntries = new Set<string>();
@@ -22,57 +31,51 @@ export class FeedChanges {
   readonly removedItems = new Set<string>();
 
   get inserts(): FeedRow[] {
-    return [...this.#inserts.values()];
-  }
-
-  static #keys(row: FeedRow): string[] {
-    const keys = [`user:${row.user_id}`];
-    if (row.list_id !== null) keys.push(`list:${row.list_id}`);
-    if (row.entry_id !== null) keys.push(`entry:${row.entry_id}`);
-    if (row.kind === 'rated' && row.title_id !== null) keys.push(`rating:${pairKey(row.user_id, row.title_id)}`);
-    if (row.kind === 'list_item_added' && row.list_id !== null && row.title_id !== null) keys.push(`item:${pairKey(row.list_id, row.title_id)}`);
-    return keys;
+    const rules = this.#rules;
+    const after = (rule: Map<string, number>, key: string | null, at: number) => {
+      if (key === null || rule.size === 0) return false;
+      const removed = rule.get(key);
+      return removed !== undefined && removed > at;
+    };
+    const rows: FeedRow[] = [];
+    for (const { row, at } of this.#added.values()) {
+      if (after(rules.user, row.user_id, at) || after(rules.list, row.list_id, at) || after(rules.entry, row.entry_id, at)) continue;
+      if (row.kind === 'rated' && row.title_id !== null && after(rules.rating, pairKey(row.user_id, row.title_id), at)) continue;
+      if (row.kind === 'list_item_added' && row.list_id !== null && row.title_id !== null && after(rules.item, pairKey(row.list_id, row.title_id), at)) continue;
+      rows.push(row);
+    }
+    return rows;
   }
 
   add(row: FeedRow): void {
-    this.#inserts.set(row.position, row);
-    for (const key of FeedChanges.#keys(row)) {
-      let positions = this.#index.get(key);
-      if (positions === undefined) this.#index.set(key, (positions = new Set()));
-      positions.add(row.position);
-    }
-  }
-
-  #drop(key: string): void {
-    const positions = this.#index.get(key);
-    if (positions === undefined) return;
-    this.#index.delete(key);
-    for (const position of positions) this.#inserts.delete(position);
+    this.#added.set(row.position, { row, at: ++this.#sequence });
   }
 
   removeList(listId: string): void {
     this.removedLists.add(listId);
-    this.#drop(`list:${listId}`);
+    this.#rules.list.set(listId, ++this.#sequence);
   }
 
   removeUser(userId: string): void {
     this.removedUsers.add(userId);
-    this.#drop(`user:${userId}`);
+    this.#rules.user.set(userId, ++this.#sequence);
   }
 
   removeEntry(entryId: string): void {
     this.removedEntries.add(entryId);
-    this.#drop(`entry:${entryId}`);
+    this.#rules.entry.set(entryId, ++this.#sequence);
   }
 
   removeRating(userId: string, titleId: string): void {
-    this.removedRatings.add(pairKey(userId, titleId));
-    this.#drop(`rating:${pairKey(userId, titleId)}`);
+    const key = pairKey(userId, titleId);
+    this.removedRatings.add(key);
+    this.#rules.rating.set(key, ++this.#sequence);
   }
 
   removeItem(listId: string, titleId: string): void {
-    this.removedItems.add(pairKey(listId, titleId));
-    this.#drop(`item:${pairKey(listId, titleId)}`);
+    const key = pairKey(listId, titleId);
+    this.removedItems.add(key);
+    this.#rules.item.set(key, ++this.#sequence);
   }
 }
 
@@ -91,10 +94,10 @@ export function emptyActivityState(): ActivityState {
   return {
     users: new Table<UserRow>('users', (row) => row.user_id),
     stats: new Table<StatsRow>('title_stats', (row) => row.title_id),
-    ratings: new Table<RatingRow>('ratings', (row) => pairKey(row.user_id, row.title_id)),
-    lists: new Table<ListRow>('lists', (row) => row.list_id),
-    items: new Table<ItemRow>('list_items', (row) => pairKey(row.list_id, row.title_id)),
-    diary: new Table<DiaryRow>('diary', (row) => row.entry_id),
+    ratings: new Table<RatingRow>('ratings', (row) => pairKey(row.user_id, row.title_id), (row) => row.user_id),
+    lists: new Table<ListRow>('lists', (row) => row.list_id, (row) => row.owner_id),
+    items: new Table<ItemRow>('list_items', (row) => pairKey(row.list_id, row.title_id), (row) => row.list_id),
+    diary: new Table<DiaryRow>('diary', (row) => row.entry_id, (row) => row.user_id),
     preferences: new Table<PreferencesRow>('preferences', (row) => row.user_id),
     feed: new FeedChanges(),
   };

@@ -20,9 +20,9 @@ export function userRegistered(state: ActivityState, event: EventOf<'UserRegiste
 /** Removes every public and private trace of the user; counters fall accordingly. */
 export function userErased(state: ActivityState, event: EventOf<'UserErased'>, notices: Notices): void {
   const { userId } = event.data;
-  for (const rating of [...state.ratings.where((row) => row.user_id === userId)]) removeRating(state, event, notices, rating);
-  for (const list of [...state.lists.where((row) => row.owner_id === userId)]) deleteList(state, event, notices, list);
-  for (const entry of [...state.diary.where((row) => row.user_id === userId)]) removeEntry(state, event, notices, entry);
+  for (const rating of state.ratings.inGroup(userId)) removeRating(state, event, notices, rating);
+  for (const list of state.lists.inGroup(userId)) deleteList(state, event, notices, list);
+  for (const entry of state.diary.inGroup(userId)) removeEntry(state, event, notices, entry);
   if (state.preferences.get(userId) !== undefined) state.preferences.delete(userId);
   state.feed.removeUser(userId);
   const existing = state.users.get(userId);

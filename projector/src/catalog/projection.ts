@@ -21,7 +21,7 @@ const titlePersonKey = (row: Pick<TitlePersonRow, 'title_id' | 'role' | 'person_
 export function emptyCatalogState(): CatalogState {
   return {
     titles: new Table<TitleRow>('titles', (row) => row.title_id),
-    titlePeople: new Table<TitlePersonRow>('title_people', titlePersonKey),
+    titlePeople: new Table<TitlePersonRow>('title_people', titlePersonKey, (row) => row.title_id),
     people: new Table<PersonRow>('people', (row) => String(row.person_id)),
   };
 }
@@ -61,7 +61,7 @@ async function loadCatalog(db: Queryable, schema: string, events: readonly Recor
 /** Replaces a title's credits and keeps each person's title count exact. */
 function replaceCredits(state: CatalogState, data: TitleData): void {
   const before = new Set<number>();
-  for (const row of [...state.titlePeople.where((r) => r.title_id === data.titleId)]) {
+  for (const row of state.titlePeople.inGroup(data.titleId)) {
     before.add(row.person_id);
     state.titlePeople.delete(titlePersonKey(row));
   }
@@ -129,7 +129,19 @@ export const catalogProjection: Projection<CatalogState> = {
       [JSON.stringify(rows)],
     );
   },
+  deferredIndexes: [
+    'titles_title_trgm',
+    'titles_original_title_trgm',
+    'titles_search',
+    'titles_genre_ids',
+    'titles_popularity',
+    'titles_year',
+    'titles_release_date',
+    'titles_media_type',
+    'title_people_person',
+  ],
   load: loadCatalog,
   apply: applyCatalog,
   flush: flushCatalog,
+  flushOnlyWrites: true,
 };

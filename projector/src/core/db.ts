@@ -16,7 +16,7 @@ export function connectionConfig(databaseUrl: string): pg.ClientConfig {
     keepAlive: true,
     // synchronous_commit off is safe here: the checkpoint commits with the changes, so a commit
     // lost in a crash is simply projected again from the older checkpoint.
-    options: '-c idle_in_transaction_session_timeout=30000 -c synchronous_commit=off',
+    options: '-c idle_in_transaction_session_timeout=30000 -c synchronous_commit=off -c jit=off',
   };
 }
 

@@ -4,6 +4,7 @@ import { migrate } from '@reeltime/eventstore/postgres';
 import type { Projection } from '../model/projection.ts';
 import { ident, type Queryable } from '../model/sql.ts';
 import type { ProjectorSettings } from '../settings.ts';
+import { createDeferredIndexTable, deferIndexes } from './deferred-indexes.ts';
 import { installViews } from './views.ts';
 
 const CORE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -106,6 +107,14 @@ export async function createGeneration(
     inserted.rows[0] ?? (await generationsOf(pool, names.coreSchema, projection.name)).find((g) => g.status === status);
   if (created === undefined) throw new Error(`could not register a ${status} generation of ${projection.name}`);
   await prepareGeneration(pool, names, projection, created);
+  if (created.status === 'building' && projection.deferredIndexes !== undefined) {
+    const client = await pool.connect();
+    try {
+      await deferIndexes(client, names.coreSchema, created.schema_name, startPosition, projection.deferredIndexes);
+    } finally {
+      client.release();
+    }
+  }
   return created;
 }
 
@@ -117,6 +126,7 @@ export async function prepareGeneration(pool: pg.Pool, names: Names, projection:
     `CREATE TABLE IF NOT EXISTS ${schema}.pending_live_updates (
        channel text NOT NULL, position text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (channel, position))`,
   );
+  await createDeferredIndexTable(pool, schema);
   await projection.seed?.(pool, schema);
   if (gen.status === 'serving') await inTransaction(pool, (db) => installViews(db, names.readSchema, projection, schema));
 }

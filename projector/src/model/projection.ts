@@ -4,6 +4,23 @@ import type { Notices } from './notices.ts';
 import type { Queryable } from './sql.ts';
 
 /**
+ * Every row `load` could ever read, kept in memory by the lease holder of a building
+ * generation: only it writes those tables, so after each commit the working set equals the
+ * database and a batch needs no reads at all. It follows commits only (`commit` after COMMIT);
+ * any failure throws the whole working set away and the next lease warms a new one.
+ */
+export type WorkingSet<State> = {
+  /** Reads every row of the generation; false (keeping nothing) when there are more than `maxRows`. */
+  warm(db: Queryable, schema: string, maxRows: number): Promise<boolean>;
+  /** What `load` would return for these events, without I/O. */
+  load(events: readonly RecordedEvent[]): Promise<State>;
+  /** Folds a committed batch's net changes in. */
+  commit(state: State): void;
+  /** Rows held (the memory bound is checked against it). */
+  readonly rows: number;
+};
+
+/**
  * A named, versioned projection. Per batch the runner calls `load` (reads every row the
  * batch's events may touch), then `apply` for each event (no I/O: it changes the in-memory
  * state and records notices), then `flush` (writes the net changes with set-based SQL),
@@ -20,7 +37,20 @@ export type Projection<State = unknown> = {
   readonly views: Readonly<Record<string, string>>;
   /** Fills tables that do not come from events (e.g. the genre list), once per new schema. */
   seed?(db: Queryable, schema: string): Promise<void>;
+  /**
+   * Secondary indexes (names in the version's schema) that a fresh build creates only once it
+   * has caught up, right before its swap, instead of maintaining them row by row. None of the
+   * projector's own statements may need them.
+   */
+  readonly deferredIndexes?: readonly string[];
+  /** An in-memory working set for a lease holder that is catching up (see WorkingSet). */
+  workingSet?(): WorkingSet<State>;
   load(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<State>;
   apply(state: State, event: RecordedEvent, notices: Notices): void;
   flush(db: Queryable, schema: string, state: State): Promise<void>;
+  /**
+   * True when `flush` only writes (no statement depends on an earlier one's result): a build
+   * then prepares the statements before its transaction and the transaction only sends them.
+   */
+  readonly flushOnlyWrites?: boolean;
 };

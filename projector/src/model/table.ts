@@ -8,17 +8,33 @@
 export class Table<Row> {
   readonly #original = new Map<string, Row | undefined>();
   readonly #current = new Map<string, Row | undefined>();
+  /** Keys that held a row of each group at some point (see `inGroup`). */
+  readonly #groups = new Map<string, Set<string>>();
 
+  /**
+   * `groupOf` names the one column handlers walk rows by (a list's items, a user's ratings):
+   * `inGroup` then finds them without scanning the batch's every row.
+   */
   constructor(
     readonly name: string,
     private readonly keyOf: (row: Row) => string,
+    private readonly groupOf?: (row: Row) => string,
   ) {}
+
+  #group(key: string, row: Row | undefined): void {
+    if (row === undefined || this.groupOf === undefined) return;
+    const group = this.groupOf(row);
+    let keys = this.#groups.get(group);
+    if (keys === undefined) this.#groups.set(group, (keys = new Set()));
+    keys.add(key);
+  }
 
   /** Records what the database holds for `key` (undefined = no row). */
   seed(key: string, row: Row | undefined): void {
     if (this.#original.has(key)) return;
     this.#original.set(key, row);
     this.#current.set(key, row);
+    this.#group(key, row);
   }
 
   seedRows(rows: Iterable<Row>): void {
@@ -31,15 +47,18 @@ export class Table<Row> {
   }
 
   get(key: string): Row | undefined {
-    if (!this.#current.has(key)) {
+    const row = this.#current.get(key);
+    if (row === undefined && !this.#current.has(key)) {
       // A key the loader did not fetch: the handler would act on a guess, not on the database.
       throw new Error(`${this.name}: key ${JSON.stringify(key)} was not loaded for this batch`);
     }
-    return this.#current.get(key);
+    return row;
   }
 
   put(row: Row): void {
-    this.#current.set(this.keyOf(row), row);
+    const key = this.keyOf(row);
+    this.#current.set(key, row);
+    this.#group(key, row);
   }
 
   delete(key: string): void {
@@ -50,6 +69,23 @@ export class Table<Row> {
   /** Current rows matching `predicate` (only among loaded or written keys). */
   *where(predicate: (row: Row) => boolean): Generator<Row> {
     for (const row of this.#current.values()) if (row !== undefined && predicate(row)) yield row;
+  }
+
+  /** The keys whose row changed, with the row now (undefined = deleted): what a cache must follow. */
+  *changedEntries(): Generator<[string, Row | undefined]> {
+    for (const [key, row] of this.#current) if (row !== this.#original.get(key)) yield [key, row];
+  }
+
+  /** Current rows whose group column is `group` (a snapshot: handlers may change them while walking). */
+  inGroup(group: string): Row[] {
+    const groupOf = this.groupOf;
+    if (groupOf === undefined) throw new Error(`${this.name} has no group column`);
+    const rows: Row[] = [];
+    for (const key of this.#groups.get(group) ?? []) {
+      const row = this.#current.get(key);
+      if (row !== undefined && groupOf(row) === group) rows.push(row);
+    }
+    return rows;
   }
 
   changes(): { upserts: Row[]; deletes: Row[] } {

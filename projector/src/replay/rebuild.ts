@@ -5,7 +5,7 @@ import { createGeneration, generationsOf, migrateCore, prepareGeneration } from 
 import type { Projection } from '../model/projection.ts';
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { LivePublisher } from '../runner/live.ts';
-import { ProjectionRunner } from '../runner/runner.ts';
+import { ProjectionRunner, type PhaseTimes } from '../runner/runner.ts';
 import type { ProjectorSettings } from '../settings.ts';
 
 export type RebuildDeps = {
@@ -22,7 +22,7 @@ export type RebuildDeps = {
   progressMs?: number;
 };
 
-export type RebuildResult = { projection: string; schema: string; events: number; seconds: number; outcome: string };
+export type RebuildResult = { projection: string; schema: string; events: number; seconds: number; outcome: string; phases: PhaseTimes };
 
 /**
  * Blue/green rebuild: each projection gets a fresh schema built from position zero while the
@@ -55,7 +55,8 @@ export async function rebuild(deps: RebuildDeps): Promise<RebuildResult[]> {
       runners.map(async (runner) => {
         const started = performance.now();
         const outcome = await runner.run(signal);
-        return { projection: runner.name, schema: runner.schema, events: runner.eventsApplied, seconds: (performance.now() - started) / 1000, outcome };
+        const seconds = (performance.now() - started) / 1000;
+        return { projection: runner.name, schema: runner.schema, events: runner.eventsApplied, seconds, outcome, phases: { ...runner.phases } };
       }),
     );
   } finally {

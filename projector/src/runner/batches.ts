@@ -43,11 +43,14 @@ export class BatchReader {
     this.#iterator = subscription[Symbol.asyncIterator]();
   }
 
-  /** Waits up to `idleMs` for a first event; returns an empty batch if none came (or on abort). */
-  async next(idleMs: number, signal: AbortSignal): Promise<Batch> {
+  /**
+   * Waits up to `idleMs` for a first event; returns an empty batch if none came (or on abort).
+   * `size` and `ms` override the reader's limits for this batch (a build's catch-up batches).
+   */
+  async next(idleMs: number, signal: AbortSignal, size = this.size, ms = this.ms): Promise<Batch> {
     const events: RecordedEvent[] = [];
     let deadline = 0;
-    while (events.length < this.size) {
+    while (events.length < size) {
       const wait = events.length === 0 ? idleMs : deadline - performance.now();
       this.#pending ??= this.#iterator.next();
       const result = await within(this.#pending, wait, signal);
@@ -55,12 +58,12 @@ export class BatchReader {
       this.#pending = undefined;
       if (result.done) break;
       events.push(result.value);
-      if (events.length === 1) deadline = performance.now() + this.ms;
+      if (events.length === 1) deadline = performance.now() + ms;
     }
     // Read right after the last pull settled (no await in between): the subscription has then
     // yielded exactly `events`, and its checkpoint lies at or after the last of them and
     // before anything not yet yielded, even with a pull still pending.
-    return { events, checkpoint: this.subscription.checkpoint, full: events.length >= this.size };
+    return { events, checkpoint: this.subscription.checkpoint, full: events.length >= size };
   }
 
   async close(): Promise<void> {

@@ -5,12 +5,13 @@ import { connectionConfig } from '../core/db.ts';
 import { generation, type Status } from '../core/registry.ts';
 import { installViews } from '../core/views.ts';
 import { Notices, type Notice } from '../model/notices.ts';
-import type { Projection } from '../model/projection.ts';
-import { ident } from '../model/sql.ts';
+import type { Projection, WorkingSet } from '../model/projection.ts';
+import { ident, insertRows, statementRecorder, type Statement, type TableSpec } from '../model/sql.ts';
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { BatchReader, type Batch } from './batches.ts';
 import { acquireLease } from './lease.ts';
+import { buildDeferredIndexes } from '../core/deferred-indexes.ts';
 import { insertLiveUpdates, type LivePublisher, type LiveUpdate } from './live.ts';
 
 export type RunnerDeps = {
@@ -28,6 +29,9 @@ export type RunnerDeps = {
 
 export type RunnerOutcome = 'stopped' | 'retired' | 'swapped';
 
+/** Milliseconds spent per phase of the batches (load / apply / flush = write / commit), and a few peaks. */
+export type PhaseTimes = { load: number; apply: number; flush: number; commit: number; indexes: number; batches: number; longestTransaction: number; workingSetRows: number };
+
 /** How long an idle runner waits before moving a filtered checkpoint past unrelated events. */
 const IDLE_MS = 250;
 const SWAP_ATTEMPT_MS = 200;
@@ -35,6 +39,12 @@ const LAG_EVERY_MS = 2000;
 const STALL_AFTER_MS = 30_000;
 const LOCK_NOT_AVAILABLE = '55P03';
 const ERROR_BACKOFF_MS = [200, 500, 1000, 2000, 5000];
+/** Events applied between yields to the event loop while a batch is in flight. */
+const YIELD_EVERY = 250;
+
+type Prepared = { state: unknown; notices: Notice[]; statements?: Statement[] };
+
+const PENDING: TableSpec<Notice> = { table: 'pending_live_updates', columns: ['channel', 'position', 'data'], key: ['channel', 'position'] };
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -62,13 +72,21 @@ export class ProjectionRunner {
   eventsApplied = 0;
   consecutiveErrors = 0;
   lagEvents = 0;
+  readonly phases: PhaseTimes = { load: 0, apply: 0, flush: 0, commit: 0, indexes: 0, batches: 0, longestTransaction: 0, workingSetRows: 0 };
   #progressAt = performance.now();
   #lastSwapAttempt = 0;
   #batches = 0;
+  /** Only while building under this runner's lease (see WorkingSet); dropped on any failure. */
+  #workingSet: WorkingSet<unknown> | undefined;
+  /** Undefined = not checked yet under this lease. */
+  #indexesPending: boolean | undefined;
+  /** Size of the next catch-up batch: adapted so that each transaction takes about rebuildTransactionMs. */
+  #catchUpSize: number;
 
   constructor(private readonly deps: RunnerDeps) {
     this.checkpoint = deps.store.startPosition;
     this.lastEvent = deps.store.startPosition;
+    this.#catchUpSize = Math.min(deps.settings.batchSize, deps.settings.rebuildBatchSize);
   }
 
   get name(): string {
@@ -119,37 +137,133 @@ export class ProjectionRunner {
     if (store.comparePositions(this.lastEvent, gen.checkpoint) < 0) this.lastEvent = gen.checkpoint;
     this.#progressAt = performance.now();
     this.#setActive(true);
-    log.info({ projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint }, 'projection lease taken');
-    const subscription = store.subscribe({ from: this.checkpoint, eventTypes: projection.eventTypes, batchSize: settings.batchSize });
+    this.#indexesPending = undefined;
+    this.#workingSet = this.mode === 'building' ? await this.#warm(client) : undefined;
+    log.info({ projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint, workingSet: this.#workingSet?.rows }, 'projection lease taken');
+    // A build reads (and commits) in catch-up batches; once serving, batches are short again.
+    const pageSize = this.mode === 'building' ? Math.max(settings.batchSize, settings.rebuildBatchSize) : settings.batchSize;
+    const subscription = store.subscribe({ from: this.checkpoint, eventTypes: projection.eventTypes, batchSize: pageSize });
     const reader = new BatchReader(subscription, settings.batchSize, settings.batchMs);
     const lag = setInterval(() => void this.#measureLag().catch(() => {}), LAG_EVERY_MS);
+    // A build with a working set pipelines: while Postgres writes batch N (its own
+    // transaction, awaited before batch N+1's begins), batch N+1 is read and applied in memory.
+    let inflight: Promise<boolean> | undefined;
+    const settle = async (): Promise<boolean> => {
+      const pending = inflight;
+      inflight = undefined;
+      if (pending === undefined) return true;
+      if (!(await pending)) return false;
+      this.consecutiveErrors = 0;
+      return true;
+    };
+    let ahead = this.checkpoint;
     try {
       while (!signal.aborted) {
-        const batch = await reader.next(IDLE_MS, signal);
-        if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, this.checkpoint) > 0) {
-          if (!(await this.#commit(client, batch))) return 'retired';
-          this.consecutiveErrors = 0;
+        const batch =
+          this.mode === 'building'
+            ? await reader.next(IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs)
+            : await reader.next(IDLE_MS, signal);
+        if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, ahead) > 0) {
+          const workingSet = this.mode === 'building' ? this.#workingSet : undefined;
+          if (workingSet !== undefined) {
+            const prepared = await this.#prepare(client, workingSet, batch);
+            if (!(await settle())) return 'retired';
+            const writing = this.#commit(client, batch, prepared);
+            writing.catch(() => {}); // awaited by settle()
+            inflight = writing;
+          } else {
+            if (!(await settle())) return 'retired';
+            if (!(await this.#commit(client, batch))) return 'retired';
+            this.consecutiveErrors = 0;
+          }
+          ahead = batch.checkpoint;
         }
         if (this.mode === 'building' && !batch.full && performance.now() - this.#lastSwapAttempt > SWAP_ATTEMPT_MS) {
+          if (!(await settle())) return 'retired';
           this.#lastSwapAttempt = performance.now();
           if ((await this.#trySwap(client)) && this.deps.stopWhenServing) return 'swapped';
         }
       }
+      // Stopping: the batch in flight still commits (or fails) before the lease goes.
+      if (!(await settle())) return 'retired';
       return 'stopped';
     } finally {
+      await inflight?.catch(() => {});
+      this.#workingSet = undefined;
       clearInterval(lag);
       await reader.close();
     }
   }
 
+  /**
+   * Loads and applies a batch from the working set, outside any transaction, and moves the
+   * working set past it at once (the next batch builds on it). Should the batch then fail to
+   * commit, the error drops the working set, so nothing uncommitted outlives it.
+   */
+  async #prepare(client: pg.Client, workingSet: WorkingSet<unknown>, batch: Batch): Promise<Prepared> {
+    const { projection, settings } = this.deps;
+    if (batch.events.length === 0) return { state: undefined, notices: [] };
+    let at = performance.now();
+    const state = await workingSet.load(batch.events);
+    this.phases.load += performance.now() - at;
+    at = performance.now();
+    const collector = new Notices(this.#recent);
+    for (let i = 0; i < batch.events.length; i++) {
+      projection.apply(state, batch.events[i]!, collector);
+      // Let the batch in flight send its next statement meanwhile.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    workingSet.commit(state);
+    this.phases.workingSetRows = Math.max(this.phases.workingSetRows, workingSet.rows);
+    if (workingSet.rows > settings.workingSetRows) {
+      this.#workingSet = undefined;
+      this.deps.log.warn({ projection: this.name, rows: workingSet.rows, maxRows: settings.workingSetRows }, 'working set over its bound; loading per batch');
+    }
+    const notices = collector.list();
+    this.phases.apply += performance.now() - at;
+    if (!projection.flushOnlyWrites) return { state, notices };
+    // The statements are built now, so the transaction only sends them.
+    at = performance.now();
+    const recorder = statementRecorder(client);
+    await projection.flush(recorder.db, this.schema, state);
+    this.phases.flush += performance.now() - at;
+    return { state, notices, statements: recorder.statements };
+  }
+
+  /**
+   * Catch-up batches grow (at most doubling) while transactions stay short and shrink when
+   * one ran long, between the live batch size and rebuildBatchSize: each transaction holds
+   * back the event store's readers for as long as it runs, whatever the machine's load.
+   */
+  #adapt(events: number, ms: number): void {
+    const { batchSize, rebuildBatchSize, rebuildTransactionMs } = this.deps.settings;
+    const next = Math.round(events * Math.min(2, Math.max(0.5, rebuildTransactionMs / Math.max(ms, 1))));
+    this.#catchUpSize = Math.min(rebuildBatchSize, Math.max(Math.min(batchSize, rebuildBatchSize), next));
+  }
+
+  /** A build's working set, read once under the lease (empty for a fresh build). */
+  async #warm(client: pg.Client): Promise<WorkingSet<unknown> | undefined> {
+    const { projection, settings, log } = this.deps;
+    if (projection.workingSet === undefined || settings.workingSetRows === 0) return undefined;
+    const workingSet = projection.workingSet();
+    const started = performance.now();
+    const warmed = await workingSet.warm(client, this.schema, settings.workingSetRows);
+    this.phases.load += performance.now() - started;
+    if (warmed) return workingSet;
+    log.warn({ projection: this.name, schema: this.schema, maxRows: settings.workingSetRows }, 'build too large for its working set; loading per batch');
+    return undefined;
+  }
+
   #recent = (occurredAt: string): boolean => Date.parse(occurredAt) >= Date.now() - this.deps.settings.retentionDays * 86_400_000;
 
-  async #commit(client: pg.Client, batch: Batch): Promise<boolean> {
+  /** One transaction: checkpoint compare-and-set, the batch's changes, its notices. */
+  async #commit(client: pg.Client, batch: Batch, prepared?: Prepared): Promise<boolean> {
     const { projection, settings, metrics, live } = this.deps;
     const started = performance.now();
     const core = ident(settings.coreSchema);
     let notices: Notice[] = [];
     await client.query('BEGIN');
+    const begun = performance.now();
     try {
       const cas = await client.query(
         `UPDATE ${core}.projections SET checkpoint = $3, updated_at = now() WHERE schema_name = $1 AND checkpoint = $2 AND status = $4`,
@@ -157,20 +271,45 @@ export class ProjectionRunner {
       );
       if (cas.rowCount !== 1) {
         await client.query('ROLLBACK');
+        this.#workingSet = undefined;
         this.deps.log.warn({ projection: this.name, schema: this.schema }, 'checkpoint moved or generation retired elsewhere; stepping down');
         return false;
       }
-      if (batch.events.length > 0) {
+      let at = performance.now();
+      const lap = (phase: keyof PhaseTimes) => {
+        const now = performance.now();
+        this.phases[phase] += now - at;
+        at = now;
+      };
+      if (prepared !== undefined) {
+        notices = prepared.notices;
+        if (prepared.statements !== undefined) {
+          for (const statement of prepared.statements) await client.query(statement.text, statement.values);
+        } else if (prepared.state !== undefined) {
+          await projection.flush(client, this.schema, prepared.state);
+        }
+      } else if (batch.events.length > 0) {
         const state = await projection.load(client, this.schema, batch.events);
+        lap('load');
         const collector = new Notices(this.#recent);
         for (const event of batch.events) projection.apply(state, event, collector);
-        await projection.flush(client, this.schema, state);
         notices = collector.list();
+        lap('apply');
+        await projection.flush(client, this.schema, state);
       }
       if (this.mode === 'serving') await insertLiveUpdates(client, settings.coreSchema, projection.name, notices);
       else await this.#holdBack(client, notices);
+      lap('flush');
       await client.query('COMMIT');
+      lap('commit');
+      this.phases.batches++;
+      const took = performance.now() - begun;
+      this.phases.longestTransaction = Math.max(this.phases.longestTransaction, took);
+      if (this.mode === 'building' && batch.full) this.#adapt(batch.events.length, took);
+      this.deps.log.debug({ projection: this.name, events: batch.events.length, notices: notices.length, ms: Math.round(took) }, 'batch committed');
     } catch (error) {
+      // The working set may be ahead of what committed: the next lease warms a new one.
+      this.#workingSet = undefined;
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     }
@@ -204,14 +343,8 @@ export class ProjectionRunner {
     );
     const served = rows[0]?.checkpoint;
     const ahead = served === undefined ? notices : notices.filter((notice) => notice.position > served);
-    if (ahead.length > 0) {
-      await client.query(
-        `INSERT INTO ${schema}.pending_live_updates (channel, position, data)
-         SELECT channel, position, data FROM json_to_recordset($1::json) AS n(channel text, position text, data jsonb)
-         ON CONFLICT DO NOTHING`,
-        [JSON.stringify(ahead)],
-      );
-    }
+    // Typed arrays rather than JSON: a build's last days of events bring tens of thousands.
+    await insertRows(client, this.schema, PENDING, ahead);
     if (served !== undefined && ++this.#batches % 50 === 0) {
       await client.query(`DELETE FROM ${schema}.pending_live_updates WHERE position <= $1`, [served]);
     }
@@ -228,6 +361,15 @@ export class ProjectionRunner {
     if (store.comparePositions(this.checkpoint, await store.headPosition()) < 0) return false;
     const core = ident(settings.coreSchema);
     const schema = ident(this.schema);
+    if (this.#indexesPending !== false) {
+      // Indexes a fresh build deferred: created now, caught up, each in its own short transaction.
+      const started = performance.now();
+      const built = await buildDeferredIndexes(client, this.schema, log);
+      this.phases.indexes += performance.now() - started;
+      this.#indexesPending = false;
+      // Events that arrived meanwhile are projected first (with the indexes in place).
+      if (built > 0 && store.comparePositions(this.checkpoint, await store.headPosition()) < 0) return false;
+    }
     let moved: LiveUpdate[];
     let old: { schema_name: string; checkpoint: string } | undefined;
     await client.query('BEGIN');
@@ -259,6 +401,8 @@ export class ProjectionRunner {
         [this.schema, this.checkpoint],
       );
       if (mine.rowCount !== 1) throw new Error(`generation ${this.schema} changed under its own lease`);
+      const { rows: deferred } = await client.query(`SELECT name FROM ${schema}.deferred_indexes`);
+      if (deferred.length > 0) throw new Error(`generation ${this.schema} still lacks indexes ${deferred.map((d) => d.name).join(', ')}`);
       // Below deadlock_timeout (1 s): see installViews.
       await client.query(`SET LOCAL lock_timeout = '300ms'`);
       await installViews(client, settings.readSchema, projection, this.schema);
@@ -273,6 +417,7 @@ export class ProjectionRunner {
       throw error;
     }
     this.mode = 'serving';
+    this.#workingSet = undefined;
     this.#setActive(true);
     live.publish(moved);
     live.publishPosition(projection.name, projection.version, this.checkpoint);

@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { ident, type Queryable } from '../model/sql.ts';
+
+/** Every generation has the table (empty unless its build deferred some indexes). */
+export async function createDeferredIndexTable(db: Queryable, schema: string): Promise<void> {
+  await db.query(`CREATE TABLE IF NOT EXISTS ${ident(schema)}.deferred_indexes (name text PRIMARY KEY, definition text NOT NULL)`);
+}
+
+/**
+ * A fresh build (building, checkpoint still at the start) drops these indexes and keeps their
+ * definitions, in one transaction; `buildDeferredIndexes` creates them again once caught up.
+ * A generation that has already projected something is left alone.
+ */
+export async function deferIndexes(
+  client: pg.ClientBase,
+  core: string,
+  schema: string,
+  startPosition: string,
+  names: readonly string[],
+): Promise<string[]> {
+  if (names.length === 0) return [];
+  const s = ident(schema);
+  await client.query('BEGIN');
+  try {
+    const fresh = await client.query(
+      `SELECT 1 FROM ${ident(core)}.projections WHERE schema_name = $1 AND status = 'building' AND checkpoint = $2 FOR UPDATE`,
+      [schema, startPosition],
+    );
+    if (fresh.rowCount !== 1) {
+      await client.query('ROLLBACK');
+      return [];
+    }
+    const { rows } = await client.query<{ name: string }>(
+      `INSERT INTO ${s}.deferred_indexes (name, definition)
+       SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])
+       ON CONFLICT DO NOTHING RETURNING name`,
+      [schema, names],
+    );
+    for (const { name } of rows) await client.query(`DROP INDEX ${s}.${ident(name)}`);
+    await client.query('COMMIT');
+    return rows.map((row) => row.name);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Creates the deferred indexes, one transaction each (the index and the removal of its
+ * definition commit together, so a crash in between repeats nothing). Returns how many.
+ */
+export async function buildDeferredIndexes(client: pg.ClientBase, schema: string, log: Logger): Promise<number> {
+  const s = ident(schema);
+  const { rows } = await client.query<{ name: string; definition: string }>(`SELECT name, definition FROM ${s}.deferred_indexes ORDER BY name`);
+  for (const { name, definition } of rows) {
+    const started = performance.now();
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+      await client.query(definition);
+      await client.query(`DELETE FROM ${s}.deferred_indexes WHERE name = $1`, [name]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    log.info({ schema, index: name, ms: Math.round(performance.now() - started) }, 'deferred index built');
+  }
+  return rows.length;
+}

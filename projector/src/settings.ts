@@ -15,6 +15,8 @@ export type ProjectorSettings = {
   subjectPrefix: string;
   batchSize: number;
   batchMs: number;
+  /** A live batch closes once no further event arrives within this many ms. */
+  batchLingerMs: number;
   /**
    * A building generation catching up (not serving, so no reader waits on it) commits in
    * larger batches, up to this many events, sized so that each transaction takes about
@@ -51,6 +53,7 @@ export function projectorSettings(env: NodeJS.ProcessEnv = process.env): Project
     // every older transaction, so a long one here would delay every subscriber.
     batchSize: integer(env, 'PROJECTOR_BATCH_SIZE', 1000),
     batchMs: integer(env, 'PROJECTOR_BATCH_MS', 50),
+    batchLingerMs: integer(env, 'PROJECTOR_BATCH_LINGER_MS', 2),
     rebuildBatchSize: integer(env, 'PROJECTOR_REBUILD_BATCH_SIZE', 20_000),
     rebuildTransactionMs: integer(env, 'PROJECTOR_REBUILD_TRANSACTION_MS', 300),
     rebuildBatchMs: integer(env, 'PROJECTOR_REBUILD_BATCH_MS', 500),

@@ -29,7 +29,10 @@ function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promis
 
 /**
  * Cuts a subscription into batches of at most `size` events, closed `ms` after their first
- * event. A pull that outlives a batch is kept for the next one, so no event is dropped.
+ * event, or as soon as no further event arrives within `lingerMs`: on the live path nothing else
+ * is usually waiting, and holding a lone event back for the whole window would add that window
+ * to every live update's latency. A pull that outlives a batch is kept for the next one, so no
+ * event is dropped.
  */
 export class BatchReader {
   readonly #iterator: AsyncIterator<RecordedEvent>;
@@ -39,19 +42,21 @@ export class BatchReader {
     private readonly subscription: Subscription,
     private readonly size: number,
     private readonly ms: number,
+    private readonly lingerMs = ms,
   ) {
     this.#iterator = subscription[Symbol.asyncIterator]();
   }
 
   /**
    * Waits up to `idleMs` for a first event; returns an empty batch if none came (or on abort).
-   * `size` and `ms` override the reader's limits for this batch (a build's catch-up batches).
+   * `size`, `ms` and `lingerMs` override the reader's limits for this batch (a build's catch-up
+   * batches fill up to their size instead of closing when a page read is still on its way).
    */
-  async next(idleMs: number, signal: AbortSignal, size = this.size, ms = this.ms): Promise<Batch> {
+  async next(idleMs: number, signal: AbortSignal, size = this.size, ms = this.ms, lingerMs = this.lingerMs): Promise<Batch> {
     const events: RecordedEvent[] = [];
     let deadline = 0;
     while (events.length < size) {
-      const wait = events.length === 0 ? idleMs : deadline - performance.now();
+      const wait = events.length === 0 ? idleMs : Math.min(deadline - performance.now(), lingerMs);
       this.#pending ??= this.#iterator.next();
       const result = await within(this.#pending, wait, signal);
       if (result === TIMEOUT) break;

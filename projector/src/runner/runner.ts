@@ -143,7 +143,7 @@ export class ProjectionRunner {
     // A build reads (and commits) in catch-up batches; once serving, batches are short again.
     const pageSize = this.mode === 'building' ? Math.max(settings.batchSize, settings.rebuildBatchSize) : settings.batchSize;
     const subscription = store.subscribe({ from: this.checkpoint, eventTypes: projection.eventTypes, batchSize: pageSize });
-    const reader = new BatchReader(subscription, settings.batchSize, settings.batchMs);
+    const reader = new BatchReader(subscription, settings.batchSize, settings.batchMs, settings.batchLingerMs);
     const lag = setInterval(() => void this.#measureLag().catch(() => {}), LAG_EVERY_MS);
     // A build with a working set pipelines: while Postgres writes batch N (its own
     // transaction, awaited before batch N+1's begins), batch N+1 is read and applied in memory.
@@ -161,7 +161,7 @@ export class ProjectionRunner {
       while (!signal.aborted) {
         const batch =
           this.mode === 'building'
-            ? await reader.next(IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs)
+            ? await reader.next(IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs, settings.rebuildBatchMs)
             : await reader.next(IDLE_MS, signal);
         if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, ahead) > 0) {
           const workingSet = this.mode === 'building' ? this.#workingSet : undefined;

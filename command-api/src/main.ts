@@ -1,6 +1,6 @@
 import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
 import { assertSchemaName } from '@reeltime/eventstore/postgres';
-import { authSettings, createLogger } from '@reeltime/platform';
+import { authSettings, createLogger, onShutdown } from '@reeltime/platform';
 import pg from 'pg';
 import { buildCommandApi } from './app.ts';
 import { IdempotencyStore } from './handling/idempotency.ts';
@@ -34,14 +34,7 @@ const purge = setInterval(() => {
 }, 3600_000);
 purge.unref();
 
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down');
+onShutdown(log, async () => {
   await app.close();
   await Promise.allSettled([store.close(), pool.end()]);
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './service.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './lifecycle.ts';

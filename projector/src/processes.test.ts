@@ -45,7 +45,7 @@ describe('projector processes', () => {
   }
 
   async function expectExact(): Promise<void> {
-    const head = await h.store.headPosition();
+    const head = await h.lastAppended();
     await eventually(async () => {
       const [row] = await h.read<{ position: string }>(`SELECT position FROM read.projection_positions WHERE projection = 'activity'`);
       expect(row!.position >= head).toBe(true);

@@ -36,7 +36,7 @@ describe('projector end to end through the PostgreSQL store', () => {
   });
 
   const caughtUp = async () => {
-    const head = await h.store.headPosition();
+    const head = await h.lastAppended();
     await eventually(async () => {
       const rows = await h.read<{ projection: string; position: string }>('SELECT projection, position FROM read.projection_positions');
       expect(rows).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { authSettings, createLogger } from '@reeltime/platform';
+import { authSettings, createLogger, onShutdown } from '@reeltime/platform';
 import { connect } from 'nats';
 import { buildQueryApi } from './app.ts';
 import { ReadDb, createReadPool } from './db.ts';
@@ -25,14 +25,7 @@ const app = await buildQueryApi({
 });
 await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: settings.port });
 
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down');
+onShutdown(log, async () => {
   await app.close();
   await Promise.allSettled([nats.drain(), pool.end()]);
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

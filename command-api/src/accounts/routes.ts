@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
-import { HttpProblem, type HttpService } from '@reeltime/platform';
+import { HttpProblem, inTransaction, type HttpService } from '@reeltime/platform';
 import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
@@ -42,23 +42,16 @@ async function writeWithEvents(
   undo: () => Promise<void>,
 ): Promise<string> {
   const { store } = deps;
-  const client = await (hasAppendWithin(store) ? store.pool : deps.pool).connect();
-  let position = store.startPosition;
-  try {
-    await client.query('BEGIN');
-    await write(client);
-    if (hasAppendWithin(store)) {
+  if (hasAppendWithin(store)) {
+    return inTransaction(store.pool, async (client) => {
+      await write(client);
+      let position = store.startPosition;
       for (const { stream, events, expectedVersion } of streams) position = (await store.appendWithin(client, stream, events, { expectedVersion })).position;
-      await client.query('COMMIT');
       return position;
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+    });
   }
+  await inTransaction(deps.pool, write);
+  let position = store.startPosition;
   try {
     for (const { stream, events, expectedVersion } of streams) position = (await store.appendToStream(stream, events, { expectedVersion })).position;
     return position;

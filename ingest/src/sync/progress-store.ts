@@ -4,6 +4,7 @@ import pg from 'pg';
 import { assertSchemaName, migrate } from '@reeltime/eventstore/postgres';
 import type { RecordOutcome } from '../catalog/record-title.ts';
 import type { MediaType } from '../tmdb/client.ts';
+import { inTransaction } from '@reeltime/platform/lifecycle';
 
 export const INGEST_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -143,9 +144,7 @@ export async function openProgressStore(options: { connectionString: string; sch
     },
 
     async enqueue(run, titles, changesUntil) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query(
           `INSERT INTO ${t('title_syncs')} AS s (source, title_id, media_type, tmdb_id, run_id, status)
            SELECT $1, t.title_id, t.media_type, t.tmdb_id, $2, 'pending'
@@ -159,13 +158,7 @@ export async function openProgressStore(options: { connectionString: string; sch
           [run.source, run.runId, MAX_ATTEMPTS],
         );
         await client.query(`UPDATE ${t('sync_runs')} SET discovered_at = now(), changes_until = $2 WHERE run_id = $1`, [run.runId, changesUntil]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       run.discovered = true;
       run.changesUntil = changesUntil;
     },
@@ -208,9 +201,7 @@ export async function openProgressStore(options: { connectionString: string; sch
     },
 
     async completeRun(run, summary) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query(`UPDATE ${t('sync_runs')} SET status = 'completed', finished_at = now(), summary = $2 WHERE run_id = $1`, [
           run.runId,
           JSON.stringify(summary),
@@ -222,13 +213,7 @@ export async function openProgressStore(options: { connectionString: string; sch
             [run.source, run.changesUntil],
           );
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async known(source, titles) {

@@ -6,6 +6,7 @@ import { ident, type Queryable } from '../model/sql.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { createDeferredIndexTable, deferIndexes } from './deferred-indexes.ts';
 import { installViews } from './views.ts';
+import { inTransaction } from '@reeltime/platform/lifecycle';
 
 const CORE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -16,19 +17,11 @@ type Names = Pick<ProjectorSettings, 'coreSchema' | 'readSchema' | 'schemaPrefix
 
 /** The projector's own tables and the `read` views over them; safe with several processes starting. */
 export async function migrateCore(pool: pg.Pool, names: Names): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // One database-wide extension: serialise its creation across every projector and test.
-    await client.query('BEGIN');
+  // One database-wide extension: serialise its creation across every projector and test.
+  await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('reeltime:extensions'))`);
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   await migrate(pool, { schema: names.coreSchema, directory: CORE_MIGRATIONS });
   const core = ident(names.coreSchema);
   const read = ident(names.readSchema);
@@ -43,20 +36,7 @@ export async function migrateCore(pool: pg.Pool, names: Names): Promise<void> {
   });
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+export { inTransaction };
 
 export async function generationsOf(db: Queryable, core: string, projection: string): Promise<Generation[]> {
   const { rows } = await db.query<Generation>(

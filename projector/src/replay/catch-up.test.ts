@@ -149,7 +149,7 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
     await history(424242, 700);
     // The live path: a fresh install serves from the start, batch by batch, loading from the database.
     const service = await startProjector({ ...h.settings, batchSize: 5 }, projections, h.log);
-    const head = await h.store.headPosition();
+    const head = await h.lastAppended();
     try {
       await eventually(async () => {
         const rows = await h.read<{ position: string }>('SELECT position FROM read.projection_positions');

@@ -50,7 +50,7 @@ describe('blue/green rebuild', () => {
   }
 
   async function caughtUp(): Promise<void> {
-    const head = await h.store.headPosition();
+    const head = await h.lastAppended();
     await eventually(async () => {
       const rows = await h.read<{ position: string }>('SELECT position FROM read.projection_positions');
       expect(rows).toHaveLength(2);

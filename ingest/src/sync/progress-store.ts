@@ -5,6 +5,9 @@ import { assertSchemaName, migrate } from '@reeltime/eventstore/postgres';
 import type { RecordOutcome } from '../catalog/record-title.ts';
 import type { MediaType } from '../tmdb/client.ts';
 import { inTransaction } from '@reeltime/platform/lifecycle';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const LOCK_WAIT_MS = 5_000;
 
 export const INGEST_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -110,8 +113,15 @@ export async function openProgressStore(options: { connectionString: string; sch
       const client = await pool.connect();
       const key = `reeltime:ingest:${schema}:${source}`;
       try {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
-        if (!rows[0]!.locked) throw new SyncInProgressError(source);
+        // A process killed a moment ago still holds its lock until PostgreSQL notices the dropped
+        // connection, so a restart waits a little before deciding another sync really runs.
+        const deadline = Date.now() + LOCK_WAIT_MS;
+        for (;;) {
+          const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
+          if (rows[0]!.locked) break;
+          if (Date.now() >= deadline) throw new SyncInProgressError(source);
+          await sleep(100);
+        }
       } catch (error) {
         client.release();
         throw error;

@@ -15,13 +15,22 @@ import { ifMatchVersion, withVersion } from '../handling/answers.ts';
 import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
 import { LIST_HEADERS, SECURED, problems } from '../handling/docs.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
-import { listDecider } from './index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { listDecider, type ListCommand } from './index.ts';
 
 const listStreamId = listStream;
 
 export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   const { executor, titles, commandPreHandlers } = deps;
   const tags = ['lists'];
+
+  /** Runs a command on an existing list, honouring If-Match, and answers its version and position. */
+  const changeList = async (request: FastifyRequest, reply: FastifyReply, listId: string, command: ListCommand) => {
+    const context = commandContext(request);
+    const executed = await executor.execute(listDecider, listStreamId(listId), command, context, { expectedVersion: ifMatchVersion(request) });
+    withVersion(reply, executed);
+    return { version: executed.version, position: executed.position };
+  };
 
   app.post(
     '/lists',
@@ -51,13 +60,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       schema: { tags, security: SECURED, summary: 'Rename, describe or change the visibility of a list', headers: LIST_HEADERS, params: ListParams, body: UpdateListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
     },
     async (request, reply) => {
-      const context = commandContext(request);
       const { listId } = request.params;
-      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'UpdateList', listId, actorId: context.userId, ...request.body }, context, {
-        expectedVersion: ifMatchVersion(request),
-      });
-      withVersion(reply, executed);
-      return { version: executed.version, position: executed.position };
+      return changeList(request, reply, listId, { type: 'UpdateList', listId, actorId: request.userId!, ...request.body });
     },
   );
 
@@ -68,13 +72,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       schema: { tags, security: SECURED, summary: 'Delete a list (not the watchlist)', headers: LIST_HEADERS, params: ListParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
     },
     async (request, reply) => {
-      const context = commandContext(request);
       const { listId } = request.params;
-      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'DeleteList', listId, actorId: context.userId }, context, {
-        expectedVersion: ifMatchVersion(request),
-      });
-      withVersion(reply, executed);
-      return { version: executed.version, position: executed.position };
+      return changeList(request, reply, listId, { type: 'DeleteList', listId, actorId: request.userId! });
     },
   );
 
@@ -85,14 +84,9 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       schema: { tags, security: SECURED, summary: 'Add a title to a list', headers: LIST_HEADERS, params: ListParams, body: AddListItemBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
     },
     async (request, reply) => {
-      const context = commandContext(request);
       const { listId } = request.params;
       await titles.requireTitle(request.body.titleId);
-      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'AddListItem', listId, actorId: context.userId, ...request.body }, context, {
-        expectedVersion: ifMatchVersion(request),
-      });
-      withVersion(reply, executed);
-      return { version: executed.version, position: executed.position };
+      return changeList(request, reply, listId, { type: 'AddListItem', listId, actorId: request.userId!, ...request.body });
     },
   );
 
@@ -103,13 +97,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       schema: { tags, security: SECURED, summary: 'Remove a title from a list', headers: LIST_HEADERS, params: ListItemParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
     },
     async (request, reply) => {
-      const context = commandContext(request);
       const { listId, titleId } = request.params;
-      const executed = await executor.execute(listDecider, listStreamId(listId), { type: 'RemoveListItem', listId, actorId: context.userId, titleId }, context, {
-        expectedVersion: ifMatchVersion(request),
-      });
-      withVersion(reply, executed);
-      return { version: executed.version, position: executed.position };
+      return changeList(request, reply, listId, { type: 'RemoveListItem', listId, actorId: request.userId!, titleId });
     },
   );
 
@@ -120,17 +109,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       schema: { tags, security: SECURED, summary: 'Reorder a list (a permutation of its items)', headers: LIST_HEADERS, params: ListParams, body: ReorderListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 413, 422, 429) } },
     },
     async (request, reply) => {
-      const context = commandContext(request);
       const { listId } = request.params;
-      const executed = await executor.execute(
-        listDecider,
-        listStreamId(listId),
-        { type: 'ReorderListItems', listId, actorId: context.userId, titleIds: request.body.titleIds },
-        context,
-        { expectedVersion: ifMatchVersion(request) },
-      );
-      withVersion(reply, executed);
-      return { version: executed.version, position: executed.position };
+      return changeList(request, reply, listId, { type: 'ReorderListItems', listId, actorId: request.userId!, titleIds: request.body.titleIds });
     },
   );
 }

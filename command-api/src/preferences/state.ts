@@ -1,22 +1,7 @@
-import type { ReelEvent } from '@reeltime/schemas';
+import type { PreferenceEventType, ReelEvent } from '@reeltime/schemas';
 import type { PreferredGenre, PreferredLanguage, PreferredMediaType, PreferredPerson } from './commands.ts';
 
-export type PreferencesEvent = Extract<
-  ReelEvent,
-  {
-    type:
-      | 'GenreLiked'
-      | 'GenreUnliked'
-      | 'GenreDisliked'
-      | 'GenreUndisliked'
-      | 'PersonLiked'
-      | 'PersonUnliked'
-      | 'LanguagePreferred'
-      | 'LanguageUnpreferred'
-      | 'MediaTypePreferred'
-      | 'MediaTypeUnpreferred';
-  }
->;
+export type PreferencesEvent = Extract<ReelEvent, { type: PreferenceEventType }>;
 
 // Sets stay small (bounded by the genre list and PREFERENCE_LIMITS), so copying one per event is cheap.
 export type PreferencesState = {

@@ -1,19 +1,9 @@
+import type { PreferenceEventType } from '@reeltime/schemas';
 import { channels, type Notices } from '../model/notices.ts';
 import type { PreferencesRow } from './rows.ts';
 import { isErased, type ActivityState, type EventOf } from './state.ts';
 
-type PreferenceEvent = EventOf<
-  | 'GenreLiked'
-  | 'GenreUnliked'
-  | 'GenreDisliked'
-  | 'GenreUndisliked'
-  | 'PersonLiked'
-  | 'PersonUnliked'
-  | 'LanguagePreferred'
-  | 'LanguageUnpreferred'
-  | 'MediaTypePreferred'
-  | 'MediaTypeUnpreferred'
->;
+type PreferenceEvent = EventOf<PreferenceEventType>;
 
 type ArrayColumn = 'liked_genres' | 'disliked_genres' | 'liked_people' | 'languages' | 'media_types';
 

@@ -34,3 +34,16 @@ export const MediaTypePreferredData = MediaTypePreference;
 export type MediaTypePreferredData = Static<typeof MediaTypePreferredData>;
 export const MediaTypeUnpreferredData = MediaTypePreference;
 export type MediaTypeUnpreferredData = Static<typeof MediaTypeUnpreferredData>;
+
+/** Every preference event type: what a preferences stream holds. */
+export type PreferenceEventType =
+  | 'GenreLiked'
+  | 'GenreUnliked'
+  | 'GenreDisliked'
+  | 'GenreUndisliked'
+  | 'PersonLiked'
+  | 'PersonUnliked'
+  | 'LanguagePreferred'
+  | 'LanguageUnpreferred'
+  | 'MediaTypePreferred'
+  | 'MediaTypeUnpreferred';

@@ -9,7 +9,7 @@ import { loadActivity } from './load.ts';
 import { PREFERENCE_EVENTS, preferenceChanged } from './preferences.ts';
 import { titleRated, titleUnrated } from './ratings.ts';
 import { specs } from './rows.ts';
-import type { ActivityState } from './state.ts';
+import { emptyActivityState, type ActivityState } from './state.ts';
 import { ActivityWorkingSet } from './working-set.ts';
 import { userErased, userRegistered } from './users.ts';
 
@@ -134,6 +134,23 @@ export const activityProjection: Projection<ActivityState> = {
   // Maintained row by row they cost more than the rows: a build creates them once caught up.
   // The feed's own indexes stay, the removal rules use them on every batch.
   deferredIndexes: ['ratings_user_recent', 'ratings_title', 'lists_owner', 'list_items_order', 'list_items_title', 'diary_user_recent', 'diary_user_title'],
+  bulk: {
+    empty: () => emptyActivityState(true),
+    size: (state) =>
+      state.users.size + state.stats.size + state.ratings.size + state.lists.size + state.items.size + state.diary.size + state.preferences.size + state.feed.size,
+    // The removal rules have nothing older to delete: the feed starts empty.
+    rows: (state) => [
+      { spec: specs.users, rows: state.users.changes().upserts },
+      { spec: specs.lists, rows: state.lists.changes().upserts },
+      { spec: specs.items, rows: state.items.changes().upserts },
+      { spec: specs.ratings, rows: state.ratings.changes().upserts },
+      { spec: specs.diary, rows: state.diary.changes().upserts },
+      { spec: specs.preferences, rows: state.preferences.changes().upserts },
+      { spec: specs.stats, rows: state.stats.changes().upserts },
+      { spec: specs.feed, rows: state.feed.inserts },
+    ],
+    deferredIndexes: ['feed_user_title', 'feed_list_title', 'feed_entry'],
+  },
   workingSet: () => new ActivityWorkingSet(),
   load: loadActivity,
   apply: applyActivity,

@@ -15,7 +15,8 @@ export const pairKey = (a: string, b: string) => `${a}|${b}`;
  */
 export class FeedChanges {
   #sequence = 0;
-  readonly #added = new Map<string, { row: FeedRow; at: number }>();
+  /** In position order (a bulk load holds every entry of the log here). */
+  readonly #added: { row: FeedRow; at: number }[] = [];
   /** Rule kind → key → sequence of its latest removal. */
   readonly #rules = {
     list: new Map<string, number>(),
@@ -38,7 +39,7 @@ export class FeedChanges {
       return removed !== undefined && removed > at;
     };
     const rows: FeedRow[] = [];
-    for (const { row, at } of this.#added.values()) {
+    for (const { row, at } of this.#added) {
       if (after(rules.user, row.user_id, at) || after(rules.list, row.list_id, at) || after(rules.entry, row.entry_id, at)) continue;
       if (row.kind === 'rated' && row.title_id !== null && after(rules.rating, pairKey(row.user_id, row.title_id), at)) continue;
       if (row.kind === 'list_item_added' && row.list_id !== null && row.title_id !== null && after(rules.item, pairKey(row.list_id, row.title_id), at)) continue;
@@ -47,8 +48,15 @@ export class FeedChanges {
     return rows;
   }
 
+  /** Entries added (before the removal rules filter them). */
+  get size(): number {
+    return this.#added.length;
+  }
+
   add(row: FeedRow): void {
-    this.#added.set(row.position, { row, at: ++this.#sequence });
+    // One entry per event: a second add for the same event replaces the first.
+    if (this.#added.at(-1)?.row.position === row.position) this.#added.pop();
+    this.#added.push({ row, at: ++this.#sequence });
   }
 
   removeList(listId: string): void {
@@ -90,15 +98,16 @@ export type ActivityState = {
   feed: FeedChanges;
 };
 
-export function emptyActivityState(): ActivityState {
+/** `complete`: for a generation whose tables are still empty (see Table). */
+export function emptyActivityState(complete = false): ActivityState {
   return {
-    users: new Table<UserRow>('users', (row) => row.user_id),
-    stats: new Table<StatsRow>('title_stats', (row) => row.title_id),
-    ratings: new Table<RatingRow>('ratings', (row) => pairKey(row.user_id, row.title_id), (row) => row.user_id),
-    lists: new Table<ListRow>('lists', (row) => row.list_id, (row) => row.owner_id),
-    items: new Table<ItemRow>('list_items', (row) => pairKey(row.list_id, row.title_id), (row) => row.list_id),
-    diary: new Table<DiaryRow>('diary', (row) => row.entry_id, (row) => row.user_id),
-    preferences: new Table<PreferencesRow>('preferences', (row) => row.user_id),
+    users: new Table<UserRow>('users', (row) => row.user_id, undefined, complete),
+    stats: new Table<StatsRow>('title_stats', (row) => row.title_id, undefined, complete),
+    ratings: new Table<RatingRow>('ratings', (row) => pairKey(row.user_id, row.title_id), (row) => row.user_id, complete),
+    lists: new Table<ListRow>('lists', (row) => row.list_id, (row) => row.owner_id, complete),
+    items: new Table<ItemRow>('list_items', (row) => pairKey(row.list_id, row.title_id), (row) => row.list_id, complete),
+    diary: new Table<DiaryRow>('diary', (row) => row.entry_id, (row) => row.user_id, complete),
+    preferences: new Table<PreferencesRow>('preferences', (row) => row.user_id, undefined, complete),
     feed: new FeedChanges(),
   };
 }

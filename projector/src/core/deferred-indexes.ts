@@ -46,26 +46,37 @@ export async function deferIndexes(
   }
 }
 
+/** Names of the indexes still deferred. */
+export async function deferredIndexes(db: Queryable, schema: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${ident(schema)}.deferred_indexes ORDER BY name`);
+  return rows.map((row) => row.name);
+}
+
 /**
- * Creates the deferred indexes, one transaction each (the index and the removal of its
- * definition commit together, so a crash in between repeats nothing). Returns how many.
+ * Creates one deferred index in its own transaction: the index and the removal of its
+ * definition commit together, so a crash in between repeats nothing.
  */
-export async function buildDeferredIndexes(client: pg.ClientBase, schema: string, log: Logger): Promise<number> {
+export async function buildDeferredIndex(client: pg.ClientBase, schema: string, name: string, log: Logger): Promise<void> {
   const s = ident(schema);
-  const { rows } = await client.query<{ name: string; definition: string }>(`SELECT name, definition FROM ${s}.deferred_indexes ORDER BY name`);
-  for (const { name, definition } of rows) {
-    const started = performance.now();
-    await client.query('BEGIN');
-    try {
+  const started = performance.now();
+  await client.query('BEGIN');
+  try {
+    const { rows } = await client.query<{ definition: string }>(`DELETE FROM ${s}.deferred_indexes WHERE name = $1 RETURNING definition`, [name]);
+    if (rows[0] !== undefined) {
       await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-      await client.query(definition);
-      await client.query(`DELETE FROM ${s}.deferred_indexes WHERE name = $1`, [name]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      await client.query(rows[0].definition);
     }
-    log.info({ schema, index: name, ms: Math.round(performance.now() - started) }, 'deferred index built');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   }
-  return rows.length;
+  log.info({ schema, index: name, ms: Math.round(performance.now() - started) }, 'deferred index built');
+}
+
+/** Creates every deferred index, one after the other. Returns how many. */
+export async function buildDeferredIndexes(client: pg.ClientBase, schema: string, log: Logger): Promise<number> {
+  const names = await deferredIndexes(client, schema);
+  for (const name of names) await buildDeferredIndex(client, schema, name, log);
+  return names.length;
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@reeltime/eventstore';
 import type { EventType } from '@reeltime/schemas';
 import type { Notices } from './notices.ts';
-import type { Queryable } from './sql.ts';
+import type { Queryable, TableSpec } from './sql.ts';
 
 /**
  * Every row `load` could ever read, kept in memory by the lease holder of a building
@@ -18,6 +18,28 @@ export type WorkingSet<State> = {
   commit(state: State): void;
   /** Rows held (the memory bound is checked against it). */
   readonly rows: number;
+};
+
+/** One table's rows for a bulk load. */
+export type BulkRows = { spec: TableSpec<never>; rows: readonly unknown[] };
+
+/**
+ * How a fresh build (tables still empty) projects in bulk: every event up to the head applied
+ * to one in-memory state, whose rows are then copied in once, instead of batch by batch
+ * rewriting the same hot rows (a title's counters, a list's item count) again and again.
+ */
+export type BulkLoad<State> = {
+  /** A state over empty tables: a row never written does not exist. */
+  empty(): State;
+  /** Rows held (checked against the working-set bound). */
+  size(state: State): number;
+  /** Every table's rows, to be inserted into the empty tables. */
+  rows(state: State): BulkRows[];
+  /**
+   * Indexes dropped for the load and created right after it, on top of `deferredIndexes`:
+   * ones the batches that follow a load need (the feed's removal rules), but a load does not.
+   */
+  readonly deferredIndexes?: readonly string[];
 };
 
 /**
@@ -43,6 +65,8 @@ export type Projection<State = unknown> = {
    * projector's own statements may need them.
    */
   readonly deferredIndexes?: readonly string[];
+  /** A fresh build's bulk load (see BulkLoad); without it a fresh build goes batch by batch. */
+  readonly bulk?: BulkLoad<State>;
   /** An in-memory working set for a lease holder that is catching up (see WorkingSet). */
   workingSet?(): WorkingSet<State>;
   load(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<State>;

@@ -15,11 +15,21 @@ export class Table<Row> {
    * `groupOf` names the one column handlers walk rows by (a list's items, a user's ratings):
    * `inGroup` then finds them without scanning the batch's every row.
    */
+  /**
+   * `complete`: the table starts empty in the database as well (a fresh build loading in
+   * bulk), so a key never seen has no row rather than being a key the loader missed.
+   */
   constructor(
     readonly name: string,
     private readonly keyOf: (row: Row) => string,
     private readonly groupOf?: (row: Row) => string,
+    private readonly complete = false,
   ) {}
+
+  /** Keys held (loaded or written). */
+  get size(): number {
+    return this.#current.size;
+  }
 
   #group(key: string, row: Row | undefined): void {
     if (row === undefined || this.groupOf === undefined) return;
@@ -48,7 +58,7 @@ export class Table<Row> {
 
   get(key: string): Row | undefined {
     const row = this.#current.get(key);
-    if (row === undefined && !this.#current.has(key)) {
+    if (row === undefined && !this.complete && !this.#current.has(key)) {
       // A key the loader did not fetch: the handler would act on a guess, not on the database.
       throw new Error(`${this.name}: key ${JSON.stringify(key)} was not loaded for this batch`);
     }
@@ -57,8 +67,10 @@ export class Table<Row> {
 
   put(row: Row): void {
     const key = this.keyOf(row);
+    const before = this.#current.get(key);
     this.#current.set(key, row);
-    this.#group(key, row);
+    // Most writes change a row in place: its key is in its group already.
+    if (before === undefined || this.groupOf === undefined || this.groupOf(before) !== this.groupOf(row)) this.#group(key, row);
   }
 
   delete(key: string): void {

@@ -27,6 +27,22 @@ function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promis
   });
 }
 
+/** TIMEOUT after `ms` or on abort, whichever comes first, until cancelled. */
+function timeout(ms: number, signal: AbortSignal): { promise: Promise<typeof TIMEOUT>; cancel: () => void } {
+  let cancel = () => {};
+  const promise = new Promise<typeof TIMEOUT>((resolve) => {
+    const fire = () => (cancel(), resolve(TIMEOUT));
+    const timer = setTimeout(fire, ms);
+    signal.addEventListener('abort', fire, { once: true });
+    cancel = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', fire);
+    };
+    if (signal.aborted) fire();
+  });
+  return { promise, cancel };
+}
+
 /**
  * Cuts a subscription into batches of at most `size` events, closed `ms` after their first
  * event, or as soon as no further event arrives within `lingerMs`: on the live path nothing else
@@ -55,15 +71,27 @@ export class BatchReader {
   async next(idleMs: number, signal: AbortSignal, size = this.size, ms = this.ms, lingerMs = this.lingerMs): Promise<Batch> {
     const events: RecordedEvent[] = [];
     let deadline = 0;
-    while (events.length < size) {
-      const wait = events.length === 0 ? idleMs : Math.min(deadline - performance.now(), lingerMs);
-      this.#pending ??= this.#iterator.next();
-      const result = await within(this.#pending, wait, signal);
-      if (result === TIMEOUT) break;
-      this.#pending = undefined;
-      if (result.done) break;
-      events.push(result.value);
-      if (events.length === 1) deadline = performance.now() + ms;
+    // Lingering for the whole window (catching up), a batch's only limit after its first event
+    // is the window: one timer for the batch instead of one per event.
+    let window: ReturnType<typeof timeout> | undefined;
+    try {
+      while (events.length < size) {
+        this.#pending ??= this.#iterator.next();
+        const result =
+          window !== undefined
+            ? await Promise.race([this.#pending, window.promise])
+            : await within(this.#pending, events.length === 0 ? idleMs : Math.min(deadline - performance.now(), lingerMs), signal);
+        if (result === TIMEOUT) break;
+        this.#pending = undefined;
+        if (result.done) break;
+        events.push(result.value);
+        if (events.length === 1) {
+          deadline = performance.now() + ms;
+          if (lingerMs >= ms) window = timeout(ms, signal);
+        }
+      }
+    } finally {
+      window?.cancel();
     }
     // Read right after the last pull settled (no await in between): the subscription has then
     // yielded exactly `events`, and its checkpoint lies at or after the last of them and

@@ -10,6 +10,7 @@ import { ident, insertRows, statementRecorder, type Statement, type TableSpec } 
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { BatchReader, type Batch } from './batches.ts';
+import { loadInBulk } from './bulk-load.ts';
 import { acquireLease } from './lease.ts';
 import { buildDeferredIndexes } from '../core/deferred-indexes.ts';
 import { insertLiveUpdates, type LivePublisher, type LiveUpdate } from './live.ts';
@@ -29,8 +30,8 @@ export type RunnerDeps = {
 
 export type RunnerOutcome = 'stopped' | 'retired' | 'swapped';
 
-/** Milliseconds spent per phase of the batches (load / apply / flush = write / commit), and a few peaks. */
-export type PhaseTimes = { load: number; apply: number; flush: number; commit: number; indexes: number; batches: number; longestTransaction: number; workingSetRows: number };
+/** Milliseconds spent per phase: a fresh build's bulk load, then per batch load / apply / flush = write / commit; and a few peaks. */
+export type PhaseTimes = { bulk: number; copy: number; load: number; apply: number; flush: number; commit: number; indexes: number; batches: number; longestTransaction: number; workingSetRows: number };
 
 /** How long an idle runner waits before moving a filtered checkpoint past unrelated events. */
 const IDLE_MS = 250;
@@ -72,7 +73,7 @@ export class ProjectionRunner {
   eventsApplied = 0;
   consecutiveErrors = 0;
   lagEvents = 0;
-  readonly phases: PhaseTimes = { load: 0, apply: 0, flush: 0, commit: 0, indexes: 0, batches: 0, longestTransaction: 0, workingSetRows: 0 };
+  readonly phases: PhaseTimes = { bulk: 0, copy: 0, load: 0, apply: 0, flush: 0, commit: 0, indexes: 0, batches: 0, longestTransaction: 0, workingSetRows: 0 };
   #progressAt = performance.now();
   #lastSwapAttempt = 0;
   #batches = 0;
@@ -138,7 +139,14 @@ export class ProjectionRunner {
     this.#progressAt = performance.now();
     this.#setActive(true);
     this.#indexesPending = undefined;
-    this.#workingSet = this.mode === 'building' ? await this.#warm(client) : undefined;
+    this.#workingSet = undefined;
+    const fresh = this.mode === 'building' && store.comparePositions(this.checkpoint, store.startPosition) === 0;
+    if (fresh && projection.bulk !== undefined && settings.workingSetRows > 0) {
+      // The events after the bulk load are few (or too many to hold): they go batch by batch, loading per batch.
+      if (!(await this.#loadInBulk(client, signal))) return signal.aborted ? 'stopped' : 'retired';
+    } else if (this.mode === 'building') {
+      this.#workingSet = await this.#warm(client);
+    }
     log.info({ projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint, workingSet: this.#workingSet?.rows }, 'projection lease taken');
     // A build reads (and commits) in catch-up batches; once serving, batches are short again.
     const pageSize = this.mode === 'building' ? Math.max(settings.batchSize, settings.rebuildBatchSize) : settings.batchSize;
@@ -228,6 +236,41 @@ export class ProjectionRunner {
     await projection.flush(recorder.db, this.schema, state);
     this.phases.flush += performance.now() - at;
     return { state, notices, statements: recorder.statements };
+  }
+
+  /** See loadInBulk; false when the generation was taken over or retired meanwhile, or on abort. */
+  async #loadInBulk(client: pg.Client, signal: AbortSignal): Promise<boolean> {
+    const { projection, settings, store, metrics } = this.deps;
+    const started = performance.now();
+    const loaded = await loadInBulk({
+      client,
+      projection,
+      schema: this.schema,
+      settings,
+      store,
+      signal,
+      recent: this.#recent,
+      log: this.deps.log,
+      connect: async () => {
+        const second = new pg.Client(connectionConfig(settings.databaseUrl));
+        second.on('error', (error) => this.deps.log.warn({ err: error, projection: this.name }, 'bulk load connection error'));
+        await second.connect();
+        return second;
+      },
+      onApplied: (events) => {
+        this.eventsApplied += events;
+        this.#progressAt = performance.now();
+        metrics.events.inc({ projection: this.name }, events);
+      },
+    });
+    if (loaded === undefined) return !signal.aborted;
+    this.phases.bulk += performance.now() - started - loaded.copyMs;
+    this.phases.copy += loaded.copyMs;
+    if (!(await this.#commit(client, { events: [], checkpoint: loaded.checkpoint, full: false }, { state: undefined, notices: loaded.notices, statements: [] }))) {
+      return false;
+    }
+    this.lastEvent = loaded.lastEvent;
+    return true;
   }
 
   /**

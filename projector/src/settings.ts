@@ -27,6 +27,8 @@ export type ProjectorSettings = {
   rebuildBatchMs: number;
   /** Rows a build may keep in memory as its working set (0 = none: load per batch). */
   workingSetRows: number;
+  /** A fresh build loads in bulk (see loadInBulk) rather than batch by batch; within workingSetRows. */
+  bulkLoad: boolean;
   retentionDays: number;
   /** How often a standby tries to take the lease. */
   leaseRetryMs: number;
@@ -58,6 +60,7 @@ export function projectorSettings(env: NodeJS.ProcessEnv = process.env): Project
     rebuildTransactionMs: integer(env, 'PROJECTOR_REBUILD_TRANSACTION_MS', 300),
     rebuildBatchMs: integer(env, 'PROJECTOR_REBUILD_BATCH_MS', 500),
     workingSetRows: integer(env, 'PROJECTOR_WORKING_SET_ROWS', 3_000_000, 0),
+    bulkLoad: env.PROJECTOR_BULK_LOAD !== '0',
     retentionDays: integer(env, 'LIVE_RETENTION_DAYS', 7),
     leaseRetryMs: integer(env, 'PROJECTOR_LEASE_RETRY_MS', 1000),
     store: { ...store, poolSize: Number(env.EVENTSTORE_POOL_SIZE ?? 4) },

@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import type { RecordedEvent } from '@reeltime/eventstore';
 import type { Notices } from '../model/notices.ts';
 import type { Projection } from '../model/projection.ts';
-import { flushTable, ident, upsertRows, type Queryable } from '../model/sql.ts';
+import { copyRows, flushTable, ident, upsertRows, type Queryable } from '../model/sql.ts';
 import { diaryEntryRemoved, titleWatched } from './diary.ts';
 import { listCreated, listDeleted, listDescriptionChanged, listItemAdded, listItemRemoved, listItemsReordered, listRenamed, listVisibilityChanged } from './lists.ts';
 import { loadActivity } from './load.ts';
 import { PREFERENCE_EVENTS, preferenceChanged } from './preferences.ts';
 import { titleRated, titleUnrated } from './ratings.ts';
 import { specs } from './rows.ts';
-import { emptyActivityState, type ActivityState } from './state.ts';
+import { emptyActivityState, FeedChanges, type ActivityState } from './state.ts';
 import { ActivityWorkingSet } from './working-set.ts';
 import { userErased, userRegistered } from './users.ts';
 
@@ -51,8 +52,7 @@ export function applyActivity(state: ActivityState, event: RecordedEvent, notice
   }
 }
 
-async function removeFeedEntries(db: Queryable, schema: string, state: ActivityState): Promise<void> {
-  const feed = state.feed;
+async function removeFeedEntries(db: Queryable, schema: string, feed: FeedChanges): Promise<void> {
   const split = (keys: Set<string>) => {
     const a: string[] = [];
     const b: string[] = [];
@@ -95,8 +95,14 @@ async function flushActivity(db: Queryable, schema: string, state: ActivityState
   await flushTable(db, schema, specs.preferences, state.preferences.changes());
   await flushTable(db, schema, specs.stats, state.stats.changes());
   // Removal rules first: they concern earlier batches; this batch's own entries are already filtered.
-  await removeFeedEntries(db, schema, state);
+  await removeFeedEntries(db, schema, state.feed);
   await upsertRows(db, schema, specs.feed, state.feed.inserts);
+}
+
+/** A bulk load's feed so far: its rules remove older entries (written earlier), its own entries are new. */
+async function writeFeed(db: pg.ClientBase, schema: string, feed: FeedChanges): Promise<void> {
+  await removeFeedEntries(db, schema, feed);
+  await copyRows(db, schema, specs.feed, feed.inserts);
 }
 
 export const activityProjection: Projection<ActivityState> = {
@@ -135,10 +141,11 @@ export const activityProjection: Projection<ActivityState> = {
   // The feed's own indexes stay, the removal rules use them on every batch.
   deferredIndexes: ['ratings_user_recent', 'ratings_title', 'lists_owner', 'list_items_order', 'list_items_title', 'diary_user_recent', 'diary_user_title'],
   bulk: {
+    tables: Object.values(specs).map((spec) => spec.table),
     empty: () => emptyActivityState(true),
     size: (state) =>
       state.users.size + state.stats.size + state.ratings.size + state.lists.size + state.items.size + state.diary.size + state.preferences.size + state.feed.size,
-    // The removal rules have nothing older to delete: the feed starts empty.
+    // The feed is drained as the load goes.
     rows: (state) => [
       { spec: specs.users, rows: state.users.changes().upserts },
       { spec: specs.lists, rows: state.lists.changes().upserts },
@@ -147,9 +154,12 @@ export const activityProjection: Projection<ActivityState> = {
       { spec: specs.diary, rows: state.diary.changes().upserts },
       { spec: specs.preferences, rows: state.preferences.changes().upserts },
       { spec: specs.stats, rows: state.stats.changes().upserts },
-      { spec: specs.feed, rows: state.feed.inserts },
     ],
-    deferredIndexes: ['feed_user_title', 'feed_list_title', 'feed_entry'],
+    drain: (state) => {
+      const feed = state.feed;
+      state.feed = new FeedChanges();
+      return (db, schema) => writeFeed(db, schema, feed);
+    },
   },
   workingSet: () => new ActivityWorkingSet(),
   load: loadActivity,

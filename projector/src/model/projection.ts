@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { RecordedEvent } from '@reeltime/eventstore';
 import type { EventType } from '@reeltime/schemas';
 import type { Notices } from './notices.ts';
@@ -29,6 +30,8 @@ export type BulkRows = { spec: TableSpec<never>; rows: readonly unknown[] };
  * rewriting the same hot rows (a title's counters, a list's item count) again and again.
  */
 export type BulkLoad<State> = {
+  /** Every table a load writes (`rows` and `drain`): a load emptied them first. */
+  readonly tables: readonly string[];
   /** A state over empty tables: a row never written does not exist. */
   empty(): State;
   /** Rows held (checked against the working-set bound). */
@@ -36,10 +39,11 @@ export type BulkLoad<State> = {
   /** Every table's rows, to be inserted into the empty tables. */
   rows(state: State): BulkRows[];
   /**
-   * Indexes dropped for the load and created right after it, on top of `deferredIndexes`:
-   * ones the batches that follow a load need (the feed's removal rules), but a load does not.
+   * Takes out of the state what can be written while the load goes on (rows that are only
+   * appended, such as the feed), so that Postgres works while this process applies. The
+   * returned write runs in its own transaction, after every earlier one.
    */
-  readonly deferredIndexes?: readonly string[];
+  drain?(state: State): (db: pg.ClientBase, schema: string) => Promise<void>;
 };
 
 /**

@@ -8,8 +8,11 @@
 export class Table<Row> {
   readonly #original = new Map<string, Row | undefined>();
   readonly #current = new Map<string, Row | undefined>();
-  /** Keys that held a row of each group at some point (see `inGroup`). */
-  readonly #groups = new Map<string, Set<string>>();
+  /**
+   * Keys that held a row of each group at some point (see `inGroup`), repeats included: an
+   * array push is much cheaper than a set insert, and handlers walk groups rarely.
+   */
+  readonly #groups = new Map<string, string[]>();
 
   /**
    * `groupOf` names the one column handlers walk rows by (a list's items, a user's ratings):
@@ -34,9 +37,9 @@ export class Table<Row> {
   #group(key: string, row: Row | undefined): void {
     if (row === undefined || this.groupOf === undefined) return;
     const group = this.groupOf(row);
-    let keys = this.#groups.get(group);
-    if (keys === undefined) this.#groups.set(group, (keys = new Set()));
-    keys.add(key);
+    const keys = this.#groups.get(group);
+    if (keys === undefined) this.#groups.set(group, [key]);
+    else keys.push(key);
   }
 
   /** Records what the database holds for `key` (undefined = no row). */
@@ -93,7 +96,10 @@ export class Table<Row> {
     const groupOf = this.groupOf;
     if (groupOf === undefined) throw new Error(`${this.name} has no group column`);
     const rows: Row[] = [];
+    const seen = new Set<string>();
     for (const key of this.#groups.get(group) ?? []) {
+      if (seen.has(key)) continue;
+      seen.add(key);
       const row = this.#current.get(key);
       if (row !== undefined && groupOf(row) === group) rows.push(row);
     }

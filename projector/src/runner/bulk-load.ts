@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, Position } from '@reeltime/eventstore';
-import { Notices, type Notice } from '../model/notices.ts';
+import { Notices } from '../model/notices.ts';
 import type { BulkRows, Projection } from '../model/projection.ts';
-import { copyRows, ident } from '../model/sql.ts';
+import { copyRows, ident, type TableSpec } from '../model/sql.ts';
 import type { ProjectorSettings } from '../settings.ts';
-import { buildDeferredIndex, deferIndexes, deferredIndexes } from '../core/deferred-indexes.ts';
+import { buildDeferredIndex, deferredIndexes } from '../core/deferred-indexes.ts';
 import { BatchReader } from './batches.ts';
+import { PENDING_LIVE_UPDATES } from './live.ts';
 
 export type BulkLoadDeps = {
   client: pg.ClientBase;
@@ -17,15 +18,15 @@ export type BulkLoadDeps = {
   signal: AbortSignal;
   /** Whether an event is recent enough to be worth a live notice. */
   recent: (occurredAt: string) => boolean;
-  /** A second connection, for copying two tables at once. */
+  /** A second connection: drained rows are written on it while events are applied, then both copy. */
   connect: () => Promise<pg.Client>;
   log: Logger;
   /** Called as events are applied in memory (progress, stall detection). */
   onApplied: (events: number) => void;
 };
 
-/** What was copied in: the caller commits `checkpoint` and `notices` in one transaction. */
-export type BulkLoaded = { checkpoint: Position; lastEvent: Position; events: number; notices: Notice[]; copyMs: number };
+/** What was copied in: it counts once the caller commits `checkpoint`. */
+export type BulkLoaded = { checkpoint: Position; lastEvent: Position; events: number; copyMs: number };
 
 /**
  * Rows per COPY transaction. Each transaction stays short, because the event store's readers
@@ -36,11 +37,10 @@ const ROWS_PER_TRANSACTION = 50_000;
 const YIELD_EVERY = 2000;
 const IDLE_MS = 250;
 
-/** Copies one chunk of one table in its own transaction. */
-async function copyChunk(client: pg.ClientBase, schema: string, chunk: BulkRows): Promise<void> {
+async function transaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
   await client.query('BEGIN');
   try {
-    await copyRows(client, schema, chunk.spec, chunk.rows as never[]);
+    await work();
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -74,53 +74,66 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
   const bulk = projection.bulk;
   if (bulk === undefined) return undefined;
   const state = bulk.empty();
-  const tables = bulk.rows(state).map(({ spec }) => `${ident(schema)}.${ident(spec.table)}`);
-  await client.query(`TRUNCATE ${[...tables, `${ident(schema)}.pending_live_updates`].join(', ')}`);
-  await deferIndexes(client, settings.coreSchema, schema, store.startPosition, bulk.deferredIndexes ?? []);
-
-  const notices = new Notices(deps.recent);
-  const subscription = store.subscribe({ from: store.startPosition, eventTypes: projection.eventTypes, batchSize: settings.rebuildBatchSize });
-  const reader = new BatchReader(subscription, settings.rebuildBatchSize, settings.rebuildBatchMs, settings.rebuildBatchMs);
-  let checkpoint = store.startPosition;
-  let lastEvent = store.startPosition;
-  let events = 0;
-  try {
-    for (;;) {
-      const batch = await reader.next(IDLE_MS, signal);
-      if (signal.aborted) return undefined;
-      for (let i = 0; i < batch.events.length; i++) {
-        projection.apply(state, batch.events[i]!, notices);
-        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      checkpoint = batch.checkpoint;
-      lastEvent = batch.events.at(-1)?.position ?? lastEvent;
-      events += batch.events.length;
-      deps.onApplied(batch.events.length);
-      if (bulk.size(state) > settings.workingSetRows) break;
-      // Caught up: what follows goes batch by batch. A batch cut short by time is no proof of it.
-      if (!batch.full && store.comparePositions(checkpoint, await store.headPosition()) >= 0) break;
-    }
-  } finally {
-    await reader.close();
-  }
-  if (events === 0) return undefined;
-  const copying = performance.now();
-
-  // Two connections take chunks (then indexes) as they finish the last: Postgres ingests on
-  // two cores while this process encodes for both.
-  const chunks: BulkRows[] = [];
-  for (const { spec, rows } of bulk.rows(state)) {
-    for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) chunks.push({ spec, rows: rows.slice(start, start + ROWS_PER_TRANSACTION) });
-  }
+  const tables = [...bulk.tables, PENDING_LIVE_UPDATES.table].map((table) => `${ident(schema)}.${ident(table)}`);
+  await client.query(`TRUNCATE ${tables.join(', ')}`);
   const second = await deps.connect();
   try {
+    // What the state lets go of early is written on the second connection, in order.
+    let writes = Promise.resolve();
+    let writeError: unknown;
+    const drain = () => {
+      const write = bulk.drain?.(state);
+      if (write === undefined) return;
+      writes = writes.then(() => (writeError === undefined ? transaction(second, () => write(second, schema)) : undefined)).catch((error: unknown) => {
+        writeError ??= error;
+      });
+    };
+
+    const notices = new Notices(deps.recent);
+    const subscription = store.subscribe({ from: store.startPosition, eventTypes: projection.eventTypes, batchSize: settings.rebuildBatchSize });
+    const reader = new BatchReader(subscription, settings.rebuildBatchSize, settings.rebuildBatchMs, settings.rebuildBatchMs);
+    let checkpoint = store.startPosition;
+    let lastEvent = store.startPosition;
+    let events = 0;
+    try {
+      for (;;) {
+        const batch = await reader.next(IDLE_MS, signal);
+        if (signal.aborted || writeError !== undefined) break;
+        for (let i = 0; i < batch.events.length; i++) {
+          projection.apply(state, batch.events[i]!, notices);
+          if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        drain();
+        checkpoint = batch.checkpoint;
+        lastEvent = batch.events.at(-1)?.position ?? lastEvent;
+        events += batch.events.length;
+        deps.onApplied(batch.events.length);
+        if (bulk.size(state) > settings.workingSetRows) break;
+        // Caught up: what follows goes batch by batch. A batch cut short by time is no proof of it.
+        if (!batch.full && store.comparePositions(checkpoint, await store.headPosition()) >= 0) break;
+      }
+    } finally {
+      await reader.close();
+    }
+    await writes;
+    if (writeError !== undefined) throw writeError;
+    if (signal.aborted || events === 0) return undefined;
+    const copying = performance.now();
+
+    // Both connections take chunks (then indexes) as they finish the last: Postgres ingests on
+    // two cores while this process encodes for both.
+    // Every notice is held back: the swap publishes only those past the version it replaces.
+    const chunks: BulkRows[] = [];
+    for (const { spec, rows } of [...bulk.rows(state), { spec: PENDING_LIVE_UPDATES as TableSpec<never>, rows: notices.list() }]) {
+      for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) chunks.push({ spec, rows: rows.slice(start, start + ROWS_PER_TRANSACTION) });
+    }
     const clients = [client, second];
-    await share(clients, chunks, (db, chunk) => copyChunk(db, schema, chunk), signal);
+    await share(clients, chunks, (db, chunk) => transaction(db, () => copyRows(db, schema, chunk.spec, chunk.rows as never[])), signal);
     if (signal.aborted) return undefined;
     await share(clients, await deferredIndexes(client, schema), (db, name) => buildDeferredIndex(db, schema, name, deps.log), signal);
+    if (signal.aborted) return undefined;
+    return { checkpoint, lastEvent, events, copyMs: performance.now() - copying };
   } finally {
     await second.end().catch(() => {});
   }
-  if (signal.aborted) return undefined;
-  return { checkpoint, lastEvent, events, notices: notices.list(), copyMs: performance.now() - copying };
 }

@@ -1,9 +1,12 @@
 import { connect, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { Notice } from '../model/notices.ts';
-import { ident, type Queryable } from '../model/sql.ts';
+import { ident, type Queryable, type TableSpec } from '../model/sql.ts';
 
 export type LiveUpdate = Notice & { projection: string };
+
+/** A building generation's notices, held back until its swap moves them into live_updates. */
+export const PENDING_LIVE_UPDATES: TableSpec<Notice> = { table: 'pending_live_updates', columns: ['channel', 'position', 'data'], key: ['channel', 'position'] };
 
 /** Writes a batch's notices in its transaction; the serving version's rows are the backfill log. */
 export async function insertLiveUpdates(db: Queryable, core: string, projection: string, notices: readonly Notice[]): Promise<void> {

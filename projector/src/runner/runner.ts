@@ -13,7 +13,7 @@ import { BatchReader, type Batch } from './batches.ts';
 import { loadInBulk } from './bulk-load.ts';
 import { acquireLease } from './lease.ts';
 import { buildDeferredIndexes } from '../core/deferred-indexes.ts';
-import { insertLiveUpdates, type LivePublisher, type LiveUpdate } from './live.ts';
+import { insertLiveUpdates, PENDING_LIVE_UPDATES, type LivePublisher, type LiveUpdate } from './live.ts';
 
 export type RunnerDeps = {
   projection: Projection;
@@ -45,7 +45,6 @@ const YIELD_EVERY = 250;
 
 type Prepared = { state: unknown; notices: Notice[]; statements?: Statement[] };
 
-const PENDING: TableSpec<Notice> = { table: 'pending_live_updates', columns: ['channel', 'position', 'data'], key: ['channel', 'position'] };
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -141,7 +140,7 @@ export class ProjectionRunner {
     this.#indexesPending = undefined;
     this.#workingSet = undefined;
     const fresh = this.mode === 'building' && store.comparePositions(this.checkpoint, store.startPosition) === 0;
-    if (fresh && projection.bulk !== undefined && settings.workingSetRows > 0) {
+    if (fresh && projection.bulk !== undefined && settings.bulkLoad && settings.workingSetRows > 0) {
       // The events after the bulk load are few (or too many to hold): they go batch by batch, loading per batch.
       if (!(await this.#loadInBulk(client, signal))) return signal.aborted ? 'stopped' : 'retired';
     } else if (this.mode === 'building') {
@@ -266,7 +265,7 @@ export class ProjectionRunner {
     if (loaded === undefined) return !signal.aborted;
     this.phases.bulk += performance.now() - started - loaded.copyMs;
     this.phases.copy += loaded.copyMs;
-    if (!(await this.#commit(client, { events: [], checkpoint: loaded.checkpoint, full: false }, { state: undefined, notices: loaded.notices, statements: [] }))) {
+    if (!(await this.#commit(client, { events: [], checkpoint: loaded.checkpoint, full: false }, { state: undefined, notices: [], statements: [] }))) {
       return false;
     }
     this.lastEvent = loaded.lastEvent;
@@ -387,7 +386,7 @@ export class ProjectionRunner {
     const served = rows[0]?.checkpoint;
     const ahead = served === undefined ? notices : notices.filter((notice) => notice.position > served);
     // Typed arrays rather than JSON: a build's last days of events bring tens of thousands.
-    await insertRows(client, this.schema, PENDING, ahead);
+    await insertRows(client, this.schema, PENDING_LIVE_UPDATES, ahead);
     if (served !== undefined && ++this.#batches % 50 === 0) {
       await client.query(`DELETE FROM ${schema}.pending_live_updates WHERE position <= $1`, [served]);
     }

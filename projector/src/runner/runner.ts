@@ -6,7 +6,7 @@ import { generation, type Status } from '../core/registry.ts';
 import { installViews } from '../core/views.ts';
 import { Notices, type Notice } from '../model/notices.ts';
 import type { Projection, WorkingSet } from '../model/projection.ts';
-import { ident, insertRows, statementRecorder, type Statement, type TableSpec } from '../model/sql.ts';
+import { ident, insertRows, statementRecorder, type Statement } from '../model/sql.ts';
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { BatchReader, type Batch } from './batches.ts';

@@ -12,7 +12,7 @@ export function titleWatched(state: ActivityState, event: EventOf<'TitleWatched'
   state.diary.put({ entry_id: entryId, user_id: userId, title_id: titleId, watched_on: watchedOn, rewatch, logged_at: event.occurredAt, position: event.position });
   changeStats(state, notices, event, titleId, { watches: 1, activity: true });
   addToFeed(state, notices, event, { kind: 'watched', user_id: userId, title_id: titleId, entry_id: entryId, data: { watchedOn, rewatch } });
-  notices.note(event, channels.me(userId), { type: 'diary.added', entry: { entryId, titleId, watchedOn, rewatch } });
+  notices.note(event, channels.me(userId), () => ({ type: 'diary.added', entry: { entryId, titleId, watchedOn, rewatch } }));
 }
 
 export function diaryEntryRemoved(state: ActivityState, event: EventOf<'DiaryEntryRemoved'>, notices: Notices): void {
@@ -26,5 +26,5 @@ export function removeEntry(state: ActivityState, at: At, notices: Notices, entr
   state.diary.delete(entry.entry_id);
   changeStats(state, notices, at, entry.title_id, { watches: -1 });
   state.feed.removeEntry(entry.entry_id);
-  notices.note(at, channels.me(entry.user_id), { type: 'diary.removed', entryId: entry.entry_id, titleId: entry.title_id });
+  notices.note(at, channels.me(entry.user_id), () => ({ type: 'diary.removed', entryId: entry.entry_id, titleId: entry.title_id }));
 }

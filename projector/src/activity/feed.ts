@@ -18,7 +18,7 @@ export function addToFeed(state: ActivityState, notices: Notices, at: At, entry:
     occurred_at: at.occurredAt,
   };
   state.feed.add(row);
-  notices.note(at, channels.feed, {
+  notices.note(at, channels.feed, () => ({
     type: 'feed.added',
     entry: {
       position: row.position,
@@ -30,5 +30,5 @@ export function addToFeed(state: ActivityState, notices: Notices, at: At, entry:
       data: row.data,
       occurredAt: row.occurred_at,
     },
-  });
+  }));
 }

@@ -24,7 +24,7 @@ export function listSummary(list: ListRow) {
 
 /** Private lists are announced to their owner and their own channel only, never the feed. */
 function announce(notices: Notices, event: ListEvent | EventOf<'ListCreated'>, list: ListRow, extra: Record<string, unknown> = {}): void {
-  const data = { type: 'list.changed', listId: list.list_id, version: list.version, change: event.type, list: listSummary(list), ...extra };
+  const data = () => ({ type: 'list.changed', listId: list.list_id, version: list.version, change: event.type, list: listSummary(list), ...extra });
   notices.note(event, channels.list(list.list_id), data);
   notices.note(event, channels.me(list.owner_id), data);
 }
@@ -149,7 +149,7 @@ export function deleteList(state: ActivityState, at: At, notices: Notices, list:
   }
   state.lists.delete(list.list_id);
   state.feed.removeList(list.list_id);
-  const data = { type: 'list.deleted', listId: list.list_id, version: list.version };
+  const data = () => ({ type: 'list.deleted', listId: list.list_id, version: list.version });
   notices.note(at, channels.list(list.list_id), data);
   notices.note(at, channels.me(list.owner_id), data);
 }

@@ -30,11 +30,11 @@ export function titleRated(state: ActivityState, event: EventOf<'TitleRated'>, n
   if (before !== undefined) state.feed.removeRating(userId, titleId);
   const data = { score, containsSpoilers, ...(review === undefined ? {} : { review }) };
   addToFeed(state, notices, event, { kind: 'rated', user_id: userId, title_id: titleId, data });
-  notices.note(event, channels.me(userId), {
+  notices.note(event, channels.me(userId), () => ({
     type: 'rating.changed',
     titleId,
     rating: { score, review: review ?? null, containsSpoilers },
-  });
+  }));
 }
 
 export function titleUnrated(state: ActivityState, event: EventOf<'TitleUnrated'>, notices: Notices): void {
@@ -47,5 +47,5 @@ export function removeRating(state: ActivityState, at: At, notices: Notices, rat
   state.ratings.delete(pairKey(rating.user_id, rating.title_id));
   changeStats(state, notices, at, rating.title_id, { ratings: -1, ratingSum: -rating.score });
   state.feed.removeRating(rating.user_id, rating.title_id);
-  notices.note(at, channels.me(rating.user_id), { type: 'rating.changed', titleId: rating.title_id, rating: null });
+  notices.note(at, channels.me(rating.user_id), () => ({ type: 'rating.changed', titleId: rating.title_id, rating: null }));
 }

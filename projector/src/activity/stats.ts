@@ -56,5 +56,5 @@ export function changeStats(state: ActivityState, notices: Notices, at: At, titl
     next.last_activity_at = at.occurredAt;
   }
   state.stats.put(next);
-  notices.note(at, channels.title(titleId), { type: 'title.stats', titleId, stats: statsOf(next) });
+  notices.note(at, channels.title(titleId), () => ({ type: 'title.stats', titleId, stats: statsOf(next) }));
 }

@@ -33,5 +33,5 @@ export function userErased(state: ActivityState, event: EventOf<'UserErased'>, n
     erased_at: event.occurredAt,
     position: event.position,
   });
-  notices.note(event, channels.me(userId), { type: 'user.erased' });
+  notices.note(event, channels.me(userId), () => ({ type: 'user.erased' }));
 }

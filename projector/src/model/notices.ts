@@ -15,15 +15,27 @@ export const channels = {
 export class Notices {
   readonly #byKey = new Map<string, Notice>();
   #enabled: (occurredAt: string) => boolean;
+  // An event notes several channels in a row: the answer for its time is kept.
+  #lastAt: string | undefined;
+  #lastEnabled = false;
 
   /** `enabled` says whether an event is recent enough to be worth a notice (retention). */
   constructor(enabled: (occurredAt: string) => boolean = () => true) {
     this.#enabled = enabled;
   }
 
-  note(event: { position: string; occurredAt: string }, channel: string, data: Record<string, unknown>): void {
-    if (!this.#enabled(event.occurredAt)) return;
-    this.#byKey.set(`${channel}\u0000${event.position}`, { channel, position: event.position, data });
+  /** `data` is only built for an event recent enough (a rebuild passes over years of events). */
+  note(event: { position: string; occurredAt: string }, channel: string, data: () => Record<string, unknown>): void {
+    if (!this.#isEnabled(event.occurredAt)) return;
+    this.#byKey.set(`${channel}\u0000${event.position}`, { channel, position: event.position, data: data() });
+  }
+
+  #isEnabled(occurredAt: string): boolean {
+    if (occurredAt !== this.#lastAt) {
+      this.#lastAt = occurredAt;
+      this.#lastEnabled = this.#enabled(occurredAt);
+    }
+    return this.#lastEnabled;
   }
 
   list(): Notice[] {

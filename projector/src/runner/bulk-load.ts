@@ -21,8 +21,8 @@ export type BulkLoadDeps = {
   /** A second connection: drained rows are written on it while events are applied, then both copy. */
   connect: () => Promise<pg.Client>;
   log: Logger;
-  /** Called as events are applied in memory (progress, stall detection). */
-  onApplied: (events: number) => void;
+  /** Called as events are applied in memory (progress, stall detection), and with 0 as copying goes on. */
+  onProgress: (events: number) => void;
 };
 
 /** What was copied in: it counts once the caller commits `checkpoint`. */
@@ -107,7 +107,7 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
         checkpoint = batch.checkpoint;
         lastEvent = batch.events.at(-1)?.position ?? lastEvent;
         events += batch.events.length;
-        deps.onApplied(batch.events.length);
+        deps.onProgress(batch.events.length);
         if (bulk.size(state) > settings.workingSetRows) break;
         // Caught up: what follows goes batch by batch. A batch cut short by time is no proof of it.
         if (!batch.full && store.comparePositions(checkpoint, await store.headPosition()) >= 0) break;
@@ -128,7 +128,11 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
       for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) chunks.push({ spec, rows: rows.slice(start, start + ROWS_PER_TRANSACTION) });
     }
     const clients = [client, second];
-    await share(clients, chunks, (db, chunk) => transaction(db, () => copyRows(db, schema, chunk.spec, chunk.rows as never[])), signal);
+    const copyChunk = async (db: pg.ClientBase, chunk: BulkRows) => {
+      await transaction(db, () => copyRows(db, schema, chunk.spec, chunk.rows as never[]));
+      deps.onProgress(0);
+    };
+    await share(clients, chunks, copyChunk, signal);
     if (signal.aborted) return undefined;
     await share(clients, await deferredIndexes(client, schema), (db, name) => buildDeferredIndex(db, schema, name, deps.log), signal);
     if (signal.aborted) return undefined;

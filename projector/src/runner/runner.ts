@@ -256,7 +256,7 @@ export class ProjectionRunner {
         await second.connect();
         return second;
       },
-      onApplied: (events) => {
+      onProgress: (events) => {
         this.eventsApplied += events;
         this.#progressAt = performance.now();
         metrics.events.inc({ projection: this.name }, events);

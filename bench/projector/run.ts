@@ -5,7 +5,7 @@
  * the end) several times. Prints JSON, then one summary line.
  *
  *   npm run projector --workspace bench -- [--runs 3] [--events 1000000] [--batch 1000]
- *     [--rebuild-batch N] [--working-set-rows N]
+ *     [--rebuild-batch N] [--working-set-rows N] [--no-bulk-load]
  *
  * BENCH_STORE=<schema> fills that store schema once and reuses it on later runs (kept at exit),
  * so repeated measurements skip the fill.
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     // Catch-up batch size and working-set bound of the build (default: the projector's own).
     'rebuild-batch': { type: 'string' },
     'working-set-rows': { type: 'string' },
+    // Batch by batch instead of a fresh build's bulk load (PROJECTOR_BULK_LOAD=0), for comparison.
+    'no-bulk-load': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
@@ -151,6 +153,7 @@ for (let run = 0; run < RUNS; run++) {
     PROJECTOR_BATCH_SIZE: String(BATCH),
     ...(args['rebuild-batch'] ? { PROJECTOR_REBUILD_BATCH_SIZE: args['rebuild-batch'] } : {}),
     ...(args['working-set-rows'] ? { PROJECTOR_WORKING_SET_ROWS: args['working-set-rows'] } : {}),
+    ...(args['no-bulk-load'] ? { PROJECTOR_BULK_LOAD: '0' } : {}),
   });
   const pool = createReadModelPool(DATABASE_URL, 4);
   const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);

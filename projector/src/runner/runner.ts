@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { decodePosition, type EventStore, type Position } from '@reeltime/eventstore';
 import { connectionConfig } from '../core/db.ts';
 import { generation, type Status } from '../core/registry.ts';
-import { installViews } from '../core/views.ts';
 import { Notices, type Notice } from '../model/notices.ts';
 import type { Projection, WorkingSet } from '../model/projection.ts';
 import { ident, insertRows, statementRecorder, type Statement } from '../model/sql.ts';
@@ -13,7 +12,8 @@ import { BatchReader, type Batch } from './batches.ts';
 import { loadInBulk } from './bulk-load.ts';
 import { acquireLease } from './lease.ts';
 import { buildDeferredIndexes } from '../core/deferred-indexes.ts';
-import { insertLiveUpdates, PENDING_LIVE_UPDATES, type LivePublisher, type LiveUpdate } from './live.ts';
+import { insertLiveUpdates, PENDING_LIVE_UPDATES, type LivePublisher } from './live.ts';
+import { dropReplaced, swapIn } from './swap.ts';
 
 export type RunnerDeps = {
   projection: Projection;
@@ -38,7 +38,6 @@ const IDLE_MS = 250;
 const SWAP_ATTEMPT_MS = 200;
 const LAG_EVERY_MS = 2000;
 const STALL_AFTER_MS = 30_000;
-const LOCK_NOT_AVAILABLE = '55P03';
 const ERROR_BACKOFF_MS = [200, 500, 1000, 2000, 5000];
 /** Events applied between yields to the event loop while a batch is in flight. */
 const YIELD_EVERY = 250;
@@ -392,17 +391,11 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * Blue/green swap, once this generation is at or past the serving one: in one transaction
-   * the serving row is locked (its runner's next compare-and-set then fails), held-back notices
-   * are published into live_updates, statuses flip and the read views move over.
-   */
+  /** Swaps this generation in once it has caught up with the head (see swapIn). */
   async #trySwap(client: pg.Client): Promise<boolean> {
     const { projection, settings, live, log, store } = this.deps;
     // A batch cut short by time is not proof of having caught up: the head is.
     if (store.comparePositions(this.checkpoint, await store.headPosition()) < 0) return false;
-    const core = ident(settings.coreSchema);
-    const schema = ident(this.schema);
     if (this.#indexesPending !== false) {
       // Indexes a fresh build deferred: created now, caught up, each in its own short transaction.
       const started = performance.now();
@@ -412,75 +405,16 @@ export class ProjectionRunner {
       // Events that arrived meanwhile are projected first (with the indexes in place).
       if (built > 0 && store.comparePositions(this.checkpoint, await store.headPosition()) < 0) return false;
     }
-    let moved: LiveUpdate[];
-    let old: { schema_name: string; checkpoint: string } | undefined;
-    await client.query('BEGIN');
-    try {
-      const serving = await client.query<{ schema_name: string; checkpoint: string }>(
-        `SELECT schema_name, checkpoint FROM ${core}.projections WHERE projection = $1 AND status = 'serving' FOR UPDATE`,
-        [this.name],
-      );
-      old = serving.rows[0];
-      if (old !== undefined && old.checkpoint > this.checkpoint) {
-        await client.query('ROLLBACK');
-        return false;
-      }
-      const published = await client.query<LiveUpdate>(
-        `INSERT INTO ${core}.live_updates (channel, position, data, projection)
-         SELECT channel, position, data, $1 FROM ${schema}.pending_live_updates WHERE $2::text IS NULL OR position > $2
-         ORDER BY position
-         ON CONFLICT DO NOTHING
-         RETURNING channel, position, data, projection`,
-        [this.name, old?.checkpoint ?? null],
-      );
-      moved = published.rows;
-      if (old !== undefined) {
-        await client.query(`UPDATE ${core}.projections SET status = 'retired', updated_at = now() WHERE schema_name = $1`, [old.schema_name]);
-      }
-      const mine = await client.query(
-        `UPDATE ${core}.projections SET status = 'serving', serving_since = now(), updated_at = now()
-          WHERE schema_name = $1 AND status = 'building' AND checkpoint = $2`,
-        [this.schema, this.checkpoint],
-      );
-      if (mine.rowCount !== 1) throw new Error(`generation ${this.schema} changed under its own lease`);
-      const { rows: deferred } = await client.query(`SELECT name FROM ${schema}.deferred_indexes`);
-      if (deferred.length > 0) throw new Error(`generation ${this.schema} still lacks indexes ${deferred.map((d) => d.name).join(', ')}`);
-      // Below deadlock_timeout (1 s): see installViews.
-      await client.query(`SET LOCAL lock_timeout = '300ms'`);
-      await installViews(client, settings.readSchema, projection, this.schema);
-      await client.query(`DELETE FROM ${schema}.pending_live_updates`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
-        log.info({ projection: this.name }, 'read views busy; swap retried shortly');
-        return false;
-      }
-      throw error;
-    }
+    const swapped = await swapIn(client, { core: settings.coreSchema, readSchema: settings.readSchema, projection, schema: this.schema, checkpoint: this.checkpoint, log });
+    if (swapped === undefined) return false;
     this.mode = 'serving';
     this.#workingSet = undefined;
     this.#setActive(true);
-    live.publish(moved);
+    live.publish(swapped.moved);
     live.publishPosition(projection.name, projection.version, this.checkpoint);
-    log.info({ projection: this.name, schema: this.schema, replaced: old?.schema_name ?? null, checkpoint: this.checkpoint }, 'new projection version swapped in');
-    if (old !== undefined) await this.#dropRetired(client, old.schema_name);
+    log.info({ projection: this.name, schema: this.schema, replaced: swapped.replaced ?? null, checkpoint: this.checkpoint }, 'new projection version swapped in');
+    if (swapped.replaced !== undefined) await dropReplaced(client, settings.coreSchema, swapped.replaced, log);
     return true;
-  }
-
-  /** Best effort: a drop that cannot get its locks soon is left to the supervisor's cleanup. */
-  async #dropRetired(client: pg.Client, schema: string): Promise<void> {
-    const core = ident(this.deps.settings.coreSchema);
-    try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = '5s'`);
-      await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
-      await client.query(`DELETE FROM ${core}.projections WHERE schema_name = $1 AND status = 'retired'`, [schema]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      this.deps.log.warn({ err: error, schema }, 'could not drop the retired schema yet');
-    }
   }
 
   async #measureLag(): Promise<void> {

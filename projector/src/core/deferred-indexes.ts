@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { onClientInTransaction } from '@reeltime/platform/lifecycle';
 import { ident, type Queryable } from '../model/sql.ts';
 
 /** Every generation has the table (empty unless its build deferred some indexes). */
@@ -59,18 +60,12 @@ export async function deferredIndexes(db: Queryable, schema: string): Promise<st
 export async function buildDeferredIndex(client: pg.ClientBase, schema: string, name: string, log: Logger): Promise<void> {
   const s = ident(schema);
   const started = performance.now();
-  await client.query('BEGIN');
-  try {
+  await onClientInTransaction(client, async () => {
     const { rows } = await client.query<{ definition: string }>(`DELETE FROM ${s}.deferred_indexes WHERE name = $1 RETURNING definition`, [name]);
-    if (rows[0] !== undefined) {
-      await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-      await client.query(rows[0].definition);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+    if (rows[0] === undefined) return;
+    await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    await client.query(rows[0].definition);
+  });
   log.info({ schema, index: name, ms: Math.round(performance.now() - started) }, 'deferred index built');
 }
 

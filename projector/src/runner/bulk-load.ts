@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { onClientInTransaction } from '@reeltime/platform/lifecycle';
 import type { EventStore, Position } from '@reeltime/eventstore';
 import { Notices } from '../model/notices.ts';
 import type { BulkRows, Projection } from '../model/projection.ts';
@@ -37,17 +38,6 @@ const ROWS_PER_TRANSACTION = 50_000;
 const YIELD_EVERY = 2000;
 const IDLE_MS = 250;
 
-async function transaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await work();
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
-}
-
 /** Runs the tasks on the connections, each connection taking the next task as it finishes one. */
 async function share<T>(clients: readonly pg.ClientBase[], tasks: readonly T[], run: (client: pg.ClientBase, task: T) => Promise<void>, signal: AbortSignal): Promise<void> {
   let next = 0;
@@ -84,7 +74,7 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
     const drain = () => {
       const write = bulk.drain?.(state);
       if (write === undefined) return;
-      writes = writes.then(() => (writeError === undefined ? transaction(second, () => write(second, schema)) : undefined)).catch((error: unknown) => {
+      writes = writes.then(() => (writeError === undefined ? onClientInTransaction(second, () => write(second, schema)) : undefined)).catch((error: unknown) => {
         writeError ??= error;
       });
     };
@@ -129,7 +119,7 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
     }
     const clients = [client, second];
     const copyChunk = async (db: pg.ClientBase, chunk: BulkRows) => {
-      await transaction(db, () => copyRows(db, schema, chunk.spec, chunk.rows as never[]));
+      await onClientInTransaction(db, () => copyRows(db, schema, chunk.spec, chunk.rows as never[]));
       deps.onProgress(0);
     };
     await share(clients, chunks, copyChunk, signal);

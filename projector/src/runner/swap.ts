@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { onClientInTransaction } from '@reeltime/platform/lifecycle';
 import { installViews } from '../core/views.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident } from '../model/sql.ts';
@@ -80,13 +81,12 @@ export async function swapIn(client: pg.ClientBase, request: SwapRequest): Promi
 /** Drops a replaced generation. Best effort: a drop that cannot get its locks soon is left to the supervisor's cleanup. */
 export async function dropReplaced(client: pg.ClientBase, core: string, schema: string, log: Logger): Promise<void> {
   try {
-    await client.query('BEGIN');
-    await client.query(`SET LOCAL lock_timeout = '5s'`);
-    await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
-    await client.query(`DELETE FROM ${ident(core)}.projections WHERE schema_name = $1 AND status = 'retired'`, [schema]);
-    await client.query('COMMIT');
+    await onClientInTransaction(client, async () => {
+      await client.query(`SET LOCAL lock_timeout = '5s'`);
+      await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+      await client.query(`DELETE FROM ${ident(core)}.projections WHERE schema_name = $1 AND status = 'retired'`, [schema]);
+    });
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
     log.warn({ err: error, schema }, 'could not drop the retired schema yet');
   }
 }

@@ -73,7 +73,9 @@ if (present.length === 0) {
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 for (const name of present) {
-  const child = spawn('npm', ['start', '--workspace', name], { stdio: 'inherit', env: process.env });
+  // Its own process group: npm does not pass a SIGTERM on to the service it started, so stop()
+  // signals the whole group (npm, the shell, tsx and the service).
+  const child = spawn('npm', ['start', '--workspace', name], { stdio: 'inherit', env: process.env, detached: true });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);
@@ -88,12 +90,23 @@ for (const name of present) {
 }
 log.info({ services: present }, 'started');
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
 function stop(code = 0): void {
   if (stopping) return;
   stopping = true;
   process.exitCode = code;
-  for (const child of children.values()) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 10_000).unref();
+  for (const child of children.values()) signalGroup(child, 'SIGTERM');
+  setTimeout(() => {
+    for (const child of children.values()) signalGroup(child, 'SIGKILL');
+    process.exit(code);
+  }, 10_000).unref();
 }
 process.on('SIGINT', () => stop());
 process.on('SIGTERM', () => stop());

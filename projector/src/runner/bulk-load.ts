@@ -41,9 +41,15 @@ const IDLE_MS = 250;
 /** Runs the tasks on the connections, each connection taking the next task as it finishes one. */
 async function share<T>(clients: readonly pg.ClientBase[], tasks: readonly T[], run: (client: pg.ClientBase, task: T) => Promise<void>, signal: AbortSignal): Promise<void> {
   let next = 0;
+  let failed = false;
   const settled = await Promise.allSettled(
     clients.map(async (client) => {
-      while (next < tasks.length && !signal.aborted) await run(client, tasks[next++]!);
+      try {
+        while (next < tasks.length && !signal.aborted && !failed) await run(client, tasks[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }),
   );
   for (const result of settled) if (result.status === 'rejected') throw result.reason;

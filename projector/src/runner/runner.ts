@@ -44,7 +44,6 @@ const YIELD_EVERY = 250;
 
 type Prepared = { state: unknown; notices: Notice[]; statements?: Statement[] };
 
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);

@@ -1,21 +1,8 @@
-import type pg from 'pg';
-import type { Logger } from 'pino';
-import type { EventStore } from '@reeltime/eventstore';
 import { createGeneration, generationsOf, migrateCore, prepareGeneration } from '../core/registry.ts';
-import type { Projection } from '../model/projection.ts';
-import type { ProjectorMetrics } from '../observability/metrics.ts';
-import type { LivePublisher } from '../runner/live.ts';
 import { ProjectionRunner, type PhaseTimes } from '../runner/runner.ts';
-import type { ProjectorSettings } from '../settings.ts';
+import type { SupervisorDeps } from '../runner/supervisor.ts';
 
-export type RebuildDeps = {
-  projections: readonly Projection[];
-  pool: pg.Pool;
-  store: EventStore;
-  settings: ProjectorSettings;
-  live: LivePublisher;
-  metrics: ProjectorMetrics;
-  log: Logger;
+export type RebuildDeps = Omit<SupervisorDeps, 'reconcileMs'> & {
   signal?: AbortSignal;
   /** Called every `progressMs` while building, with the runners. */
   onProgress?: (runners: readonly ProjectionRunner[]) => void;

@@ -105,8 +105,7 @@ export class ProjectionRunner {
   async run(signal: AbortSignal): Promise<RunnerOutcome> {
     const { settings, log } = this.deps;
     while (!signal.aborted) {
-      const client = new pg.Client(connectionConfig(settings.databaseUrl));
-      client.on('error', (error) => log.warn({ err: error, projection: this.name }, 'projector connection error'));
+      const client = this.#client();
       try {
         await client.connect();
         const leased = await acquireLease(client, `${settings.coreSchema}:${this.schema}`, settings.leaseRetryMs, signal);
@@ -124,6 +123,13 @@ export class ProjectionRunner {
       }
     }
     return 'stopped';
+  }
+
+  /** A connection of this runner's own (not from a pool), its errors logged. */
+  #client(): pg.Client {
+    const client = new pg.Client(connectionConfig(this.deps.settings.databaseUrl));
+    client.on('error', (error) => this.deps.log.warn({ err: error, projection: this.name }, 'projector connection error'));
+    return client;
   }
 
   async #lead(client: pg.Client, signal: AbortSignal): Promise<RunnerOutcome> {
@@ -249,8 +255,7 @@ export class ProjectionRunner {
       recent: this.#recent,
       log: this.deps.log,
       connect: async () => {
-        const second = new pg.Client(connectionConfig(settings.databaseUrl));
-        second.on('error', (error) => this.deps.log.warn({ err: error, projection: this.name }, 'bulk load connection error'));
+        const second = this.#client();
         await second.connect();
         return second;
       },

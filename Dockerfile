@@ -1,6 +1,7 @@
 # One image for every Reeltime service. `SERVICE` (build arg or runtime env) names the
 # workspace to start, e.g. SERVICE=command-api runs `npm start --workspace command-api`;
-# without it the root `npm start` starts every service that exists.
+# without it the root `npm start` starts them all: command-api 4001, query-api 4002, the
+# projector, ingest and the web app 3000 (SvelteKit, built below into web/build).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Only the package manifests, at their paths. This stage reruns on any source change, but
@@ -27,6 +28,9 @@ WORKDIR /app
 # Left owned by root: the app (user node) can read its code but never rewrite it.
 COPY --from=deps /app ./
 COPY . .
+# The web app's server bundle (adapter-node → web/build), built as root like the rest, so the
+# app user can run it but not rewrite it. Skipped only in a tree without the web workspace.
+RUN if [ -f web/package.json ]; then npm run build --workspace web; fi
 ARG SERVICE=""
 ENV SERVICE=${SERVICE}
 USER node

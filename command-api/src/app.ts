@@ -4,7 +4,7 @@ import {
   EventStoreUnavailableError,
   type EventStore,
 } from '@reeltime/eventstore';
-import { HttpProblem, createHttpService, requireUser, type AuthSettings, type HttpService } from '@reeltime/platform';
+import { HttpProblem, createHttpService, requireUser, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -32,6 +32,8 @@ export type CommandApiOptions = {
   logger: Logger;
   rateLimitPerMinute?: number;
   authAttemptsPerMinute?: number;
+  /** Peers whose `X-Forwarded-For` is believed (`TRUST_PROXY`); default `loopback`. */
+  trustProxy?: TrustProxy;
   loginThrottle?: ThrottleSettings;
   passwordCost?: number;
 };
@@ -59,6 +61,7 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
     // A reorder of a full list (5,000 title ids) is the largest legitimate body.
     bodyLimit: 128 * 1024,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    trustProxy: options.trustProxy,
     ready: async () => {
       await Promise.all([store.ping(), pool.query('SELECT 1')]);
       return true;

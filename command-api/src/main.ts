@@ -1,6 +1,6 @@
 import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
 import { assertSchemaName } from '@reeltime/eventstore/postgres';
-import { authSettings, createLogger, onShutdown } from '@reeltime/platform';
+import { authSettings, createLogger, onShutdown, trustProxySetting } from '@reeltime/platform';
 import pg from 'pg';
 import { buildCommandApi } from './app.ts';
 import { IdempotencyStore } from './handling/idempotency.ts';
@@ -25,6 +25,7 @@ const app = await buildCommandApi({
   logger: log,
   rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 600),
   authAttemptsPerMinute: positiveInt(env.AUTH_ATTEMPTS_PER_MINUTE, 20),
+  trustProxy: trustProxySetting(env),
 });
 await app.listen({ host: env.HOST ?? '0.0.0.0', port: positiveInt(env.COMMAND_API_PORT ?? env.PORT, 4001) });
 

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import { authPlugin, tokenUserId, type AuthSettings } from './auth.ts';
 import { createMetrics, instrumentHttp } from './metrics.ts';
 import { ProblemDetails, problemBody, problemErrorHandler, sendProblem, type ErrorMapper } from './problem.ts';
+import { DEFAULT_TRUST_PROXY, type TrustProxy } from './proxy.ts';
 
 registerAjvFormats();
 
@@ -21,6 +22,11 @@ export type HttpServiceOptions = {
   bodyLimit?: number;
   /** Requests per minute per user (or per address when anonymous). */
   rateLimitPerMinute?: number;
+  /**
+   * Peers whose `X-Forwarded-For` names the client (`request.ip`, and so the per-address
+   * limits); default `loopback` (the web server beside the APIs). `false`: the peer is the client.
+   */
+  trustProxy?: TrustProxy;
   /** Throws or returns false when a dependency is down; `/health/ready` answers 503 then. */
   ready: () => Promise<boolean>;
   mapError?: ErrorMapper;
@@ -50,6 +56,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
     // One line per request from our onResponse hook, labelled with the correlation id.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy: options.trustProxy ?? DEFAULT_TRUST_PROXY,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   })
@@ -106,7 +113,11 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   return app;
 }
 
-/** Limits follow the user when a valid token is sent, so users behind one address do not share a budget. */
+/**
+ * Limits follow the user when a valid token is sent, so users behind one address (or behind the
+ * web server) do not share a budget; anonymous requests count against their address, which is
+ * the forwarded one when the peer is a trusted proxy.
+ */
 function rateLimitKey(request: FastifyRequest): string {
   const userId = tokenUserId(request);
   return userId ? `user:${userId}` : `ip:${request.ip}`;

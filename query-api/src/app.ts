@@ -1,4 +1,4 @@
-import { HttpProblem, createHttpService, type AuthSettings, type HttpService } from '@reeltime/platform';
+import { HttpProblem, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { consistency } from './consistency/hook.ts';
@@ -20,6 +20,8 @@ export type QueryApiOptions = {
   auth: AuthSettings;
   logger: Logger;
   rateLimitPerMinute?: number;
+  /** Peers whose `X-Forwarded-For` is believed (`TRUST_PROXY`); default `loopback`. */
+  trustProxy?: TrustProxy;
   consistencyWaitMs?: number;
   liveConnectsPerMinute?: number;
   pingMs?: number;
@@ -57,6 +59,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
     logger,
     auth: options.auth,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    trustProxy: options.trustProxy,
     ready: async () => {
       await db.pool.query('SELECT 1');
       return nats === undefined || !nats.isClosed();

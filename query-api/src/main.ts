@@ -20,6 +20,7 @@ const app = await buildQueryApi({
   auth: authSettings(),
   logger: log,
   rateLimitPerMinute: settings.rateLimitPerMinute,
+  trustProxy: settings.trustProxy,
   consistencyWaitMs: settings.consistencyWaitMs,
   liveConnectsPerMinute: Number(process.env.LIVE_CONNECTS_PER_MINUTE ?? 120) || 120,
 });

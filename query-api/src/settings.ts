@@ -1,3 +1,5 @@
+import { trustProxySetting, type TrustProxy } from '@reeltime/platform';
+
 export type QueryApiSettings = {
   databaseUrl: string;
   natsUrl: string;
@@ -7,6 +9,8 @@ export type QueryApiSettings = {
   /** NATS subjects start with it (default `reeltime`), as the projector publishes them. */
   subjectPrefix: string;
   rateLimitPerMinute: number;
+  /** `TRUST_PROXY`: peers whose `X-Forwarded-For` names the client (default `loopback`, the web server). */
+  trustProxy: TrustProxy;
   consistencyWaitMs: number;
   poolSize: number;
 };
@@ -31,6 +35,7 @@ export function queryApiSettings(env: NodeJS.ProcessEnv = process.env): QueryApi
     readSchema,
     subjectPrefix: env.LIVE_SUBJECT_PREFIX ?? 'reeltime',
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+    trustProxy: trustProxySetting(env),
     consistencyWaitMs: integer(env, 'CONSISTENCY_WAIT_MS', 5000),
     poolSize: integer(env, 'QUERY_POOL_SIZE', 10, 1),
   };

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { inTransaction } from '@reeltime/platform';
 import type pg from 'pg';
 
 export type Account = { userId: string; email: string; passwordHash: string; displayName: string };
@@ -78,6 +79,10 @@ export class AccountStore {
    * Marks the token used and issues its successor in one transaction. The conditional UPDATE
    * makes two concurrent refreshes with one token race for a single winner; the loser is
    * treated as reuse, which is what it looks like from here.
+   *
+   * The account row is share-locked first (before the token row, the order `revokeAllOf` and
+   * erasure lock in too): a refresh running beside "sign out everywhere" either finishes first,
+   * and its new token is revoked with the rest, or waits and finds its token revoked.
    */
   async rotate(token: string): Promise<RefreshOutcome> {
     const match = TOKEN_SHAPE.exec(token);
@@ -86,6 +91,10 @@ export class AccountStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await client.query(
+        `SELECT 1 FROM ${this.schema}.accounts WHERE user_id = (SELECT user_id FROM ${this.schema}.refresh_tokens WHERE token_id = $1) FOR SHARE`,
+        [tokenId],
+      );
       const { rows } = await client.query<{
         family_id: string;
         user_id: string;
@@ -125,6 +134,23 @@ export class AccountStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * "Sign out everywhere": revokes every refresh token of the user, so no login (family) can be
+   * refreshed again. Locks the account row first, like `rotate`, so a refresh in flight cannot
+   * slip a fresh token past it. Returns how many tokens were still live.
+   */
+  async revokeAllOf(userId: string): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SELECT 1 FROM ${this.schema}.accounts WHERE user_id = $1 FOR NO KEY UPDATE`, [userId]);
+      const result = await client.query(
+        `UPDATE ${this.schema}.refresh_tokens SET revoked_at = now()
+          WHERE user_id = $1 AND revoked_at IS NULL AND used_at IS NULL AND expires_at > now()`,
+        [userId],
+      );
+      return result.rowCount ?? 0;
+    });
   }
 
   /** Logout ends the whole login (family), whichever of its tokens is presented. */

@@ -144,3 +144,124 @@ describe('per-address limits', () => {
     }
   });
 });
+
+describe('signing out everywhere (POST /auth/logout-all)', () => {
+  const login = async (email: string) => {
+    const answer = await api.call('POST', '/auth/login', { body: { email, password: 'a long password' } });
+    expect(answer.status).toBe(200);
+    return answer.body as { accessToken: string; refreshToken: string };
+  };
+  const refresh = (refreshToken: string) => api.call('POST', '/auth/refresh', { body: { refreshToken } });
+
+  it('ends every login of the user, rotated ones included, and leaves other users signed in', async () => {
+    const viewer = await api.register();
+    const laptop = await login(viewer.email);
+    const phone = await login(viewer.email);
+    const phoneRotated = await refresh(phone.refreshToken);
+    expect(phoneRotated.status).toBe(200);
+    const someoneElse = await api.register();
+
+    const answer = await api.call('POST', '/auth/logout-all', { token: viewer.accessToken });
+    expect(answer.status).toBe(204);
+    expect(answer.body).toBeUndefined();
+
+    for (const token of [viewer.refreshToken, laptop.refreshToken, phoneRotated.body.refreshToken]) {
+      const again = await refresh(token);
+      expect(again.status).toBe(401);
+      expect(again.body.code).toBe('invalid_refresh_token');
+    }
+    expect((await refresh(phone.refreshToken)).status).toBe(401); // the already used one
+    expect((await refresh(someoneElse.refreshToken)).status).toBe(200);
+    // Signing in again afterwards starts a new, working login.
+    const fresh = await login(viewer.email);
+    expect((await refresh(fresh.refreshToken)).status).toBe(200);
+    // Documented: an access token already issued lives out its 15 minutes.
+    expect((await api.call('POST', '/lists', { token: viewer.accessToken, body: { name: 'still mine' } })).status).toBe(201);
+  });
+
+  it('takes no body or {}, answers 204 again when nothing is left to end, and names an unexpected field', async () => {
+    const viewer = await api.register();
+    expect((await api.call('POST', '/auth/logout-all', { token: viewer.accessToken, body: {} })).status).toBe(204);
+    expect((await api.call('POST', '/auth/logout-all', { token: viewer.accessToken })).status).toBe(204);
+    expect((await refresh(viewer.refreshToken)).status).toBe(401);
+    const confused = await api.call('POST', '/auth/logout-all', { token: viewer.accessToken, body: { refreshToken: viewer.refreshToken } });
+    expect(confused.status).toBe(400);
+    expect(confused.body.errors.map((e: { field: string }) => e.field)).toEqual(['/refreshToken']);
+  });
+
+  it('needs a valid access token (a refresh token is not one)', async () => {
+    const viewer = await api.register();
+    const anonymous = await api.call('POST', '/auth/logout-all');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('unauthenticated');
+    const wrongKind = await api.call('POST', '/auth/logout-all', { token: viewer.refreshToken });
+    expect(wrongKind.status).toBe(401);
+    expect(wrongKind.body.code).toBe('invalid_token');
+    expect((await refresh(viewer.refreshToken)).status).toBe(200);
+  });
+
+  it('leaves no login alive when refreshes race it', async () => {
+    const viewer = await api.register();
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => login(viewer.email)));
+    const [signOut, ...refreshes] = await Promise.all([
+      api.call('POST', '/auth/logout-all', { token: viewer.accessToken }),
+      ...sessions.map((session) => refresh(session.refreshToken)),
+    ]);
+    expect(signOut!.status).toBe(204);
+    const survivors = refreshes.filter((answer) => answer.status === 200).map((answer) => answer.body.refreshToken as string);
+    for (const token of survivors) expect((await refresh(token)).status).toBe(401);
+  });
+});
+
+describe('behind a proxy (X-Forwarded-For)', () => {
+  const attempts = async (harness: CommandApiHarness, forwardedFor: string, count: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const answer = await harness.call('POST', '/auth/login', { body: { email: `nobody${i}@example.com`, password: 'whatever123' }, headers: { 'x-forwarded-for': forwardedFor } });
+      statuses.push(answer.status);
+    }
+    return statuses;
+  };
+
+  it('counts auth attempts per forwarded address when the peer is a trusted proxy', async () => {
+    const behindWeb = await startCommandApi({ authAttemptsPerMinute: 3, trustProxy: ['loopback'] });
+    try {
+      expect(await attempts(behindWeb, '203.0.113.7', 4)).toEqual([401, 401, 401, 429]);
+      expect(await attempts(behindWeb, '203.0.113.8', 4)).toEqual([401, 401, 401, 429]);
+      // A client that sends its own X-Forwarded-For through the proxy is still counted by the
+      // address the proxy saw (the right-most untrusted one), so it cannot buy a new budget.
+      expect(await attempts(behindWeb, '198.51.100.1, 203.0.113.7', 1)).toEqual([429]);
+    } finally {
+      await behindWeb.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const elsewhere = await startCommandApi({ authAttemptsPerMinute: 3, trustProxy: ['10.9.8.7'] });
+    try {
+      expect(await attempts(elsewhere, '203.0.113.7', 2)).toEqual([401, 401]);
+      expect(await attempts(elsewhere, '203.0.113.8', 2)).toEqual([401, 429]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('keys the general limit of authenticated requests by user, not by the shared address', async () => {
+    const limited = await startCommandApi({ rateLimitPerMinute: 3, trustProxy: ['loopback'] });
+    try {
+      const [first, second] = [await limited.register(), await limited.register()];
+      const create = (token: string) => limited.call('POST', '/lists', { token, body: { name: 'x' }, headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const statuses = async (token: string) => {
+        const answers: number[] = [];
+        for (let i = 0; i < 4; i++) answers.push((await create(token)).status);
+        return answers;
+      };
+      expect(await statuses(first.accessToken)).toEqual([201, 201, 201, 429]);
+      expect(await statuses(second.accessToken)).toEqual([201, 201, 201, 429]);
+      const limitedAnswer = await create(first.accessToken);
+      expect(Number(limitedAnswer.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});

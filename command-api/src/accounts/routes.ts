@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { HttpProblem, inTransaction, type HttpService } from '@reeltime/platform';
-import { CommandAccepted, LoginBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
+import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
 import { fold } from '@reeltime/platform/decider';
@@ -156,6 +156,32 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
     { schema: { tags, summary: 'End the login this refresh token belongs to', body: RefreshBody, response: { 204: Type.Null(), ...problems(400) } } },
     async (request, reply) => {
       await accounts.revokeFamilyOf(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/logout-all',
+    {
+      // No body at all is the same as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      preHandler: deps.requireActiveUser,
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Sign out everywhere: end every login of your account',
+        description:
+          'Revokes every refresh token of the user (every browser and device), so none can be refreshed again. No body, or `{}`. ' +
+          'Access tokens already issued stay valid until they expire (at most 15 minutes).',
+        body: LogoutAllBody,
+        response: { 204: Type.Null(), ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await accounts.revokeAllOf(request.userId!);
+      request.log.info({ userId: request.userId, revoked }, 'signed out everywhere');
       return reply.code(204).send(null);
     },
   );

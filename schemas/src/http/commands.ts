@@ -26,6 +26,10 @@ export const RefreshToken = Type.String({ minLength: 20, maxLength: 200 });
 export const RefreshBody = StrictObject({ refreshToken: RefreshToken });
 export type RefreshBody = Static<typeof RefreshBody>;
 
+/** `POST /auth/logout-all` (sign out everywhere): no fields, the access token names the user; no body is the same as `{}`. */
+export const LogoutAllBody = StrictObject({});
+export type LogoutAllBody = Static<typeof LogoutAllBody>;
+
 export const TokenPair = Type.Object({
   userId: UserId,
   accessToken: Type.String(),

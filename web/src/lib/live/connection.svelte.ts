@@ -5,6 +5,7 @@
  * before the token expires, reconnects after a drop and resumes every channel with `since` its
  * last position, so no update is lost or repeated.
  */
+/* eslint-disable svelte/prefer-svelte-reactivity -- only `status` is reactive state; the maps and sets are the socket's bookkeeping, never rendered */
 import type { LiveChannel, LiveServerMessage, UpdateMessage } from '@reeltime/schemas/live';
 
 export type LiveUpdate = UpdateMessage;
@@ -148,7 +149,7 @@ export class LiveConnection {
   }
 
   async #authenticate(socket: SocketLike): Promise<void> {
-    let token: LiveToken | null = null;
+    let token: LiveToken | null;
     try {
       token = await this.options.fetchToken();
     } catch {

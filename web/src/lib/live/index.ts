@@ -31,10 +31,9 @@ export function liveAddress(configured: string | null, fallbackPort: number): st
   return `${scheme}://${location.hostname}:${fallbackPort}/live`;
 }
 
-export function startLive(url: string, signedIn: boolean): LiveConnection {
-  const live = theConnection();
-  live.start(url, signedIn);
-  return live;
+/** The tab's connection in the browser (for its `status`); null on the server. */
+export function liveConnection(): LiveConnection | null {
+  return browser ? theConnection() : null;
 }
 
 /** Watches a channel; a no-op on the server. */

@@ -57,6 +57,15 @@ export async function searchTitles(db: ReadDb, query: TitleSearchQuery): Promise
     values.push(query.year);
     where.push(`t.year = $${values.length}`);
   }
+  // A range's ends are each optional and inclusive; a title without a year is outside every range.
+  if (query.yearFrom !== undefined) {
+    values.push(query.yearFrom);
+    where.push(`t.year >= $${values.length}`);
+  }
+  if (query.yearTo !== undefined) {
+    values.push(query.yearTo);
+    where.push(`t.year <= $${values.length}`);
+  }
   const after = decodeCursor(query.cursor, order, sort);
   if (after) where.push(afterKey(sort, after, values));
   values.push(limit + 1);

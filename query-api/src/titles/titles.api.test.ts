@@ -38,6 +38,9 @@ describe('title endpoints through the real stack', () => {
   it('filters, sorts and searches typo-tolerantly', async () => {
     expect(ids(await api.get('/titles?genre=16', { headers: { 'x-min-position': head } }))).toEqual(['movie:862', 'movie:10681']);
     expect(ids(await api.get('/titles?year=1995&sort=newest'))).toEqual(['movie:949', 'movie:862']);
+    expect(ids(await api.get('/titles?yearFrom=1999&yearTo=2008&sort=newest'))).toEqual(['movie:604', 'movie:603', 'movie:10681']);
+    expect(ids(await api.get('/titles?yearFrom=2004&sort=newest'))).toEqual(['movie:19995', 'movie:10681']);
+    expect(ids(await api.get('/titles?yearTo=1995&type=movie&sort=newest'))).toEqual(['movie:949', 'movie:862']);
     expect(ids(await api.get('/titles?sort=newest&limit=10')).at(-1)).toBe('movie:10681');
     expect(ids(await api.get('/titles?q=Matrx')).slice(0, 2).sort()).toEqual(['movie:603', 'movie:604']);
     expect(ids(await api.get('/titles?q=heat'))).toEqual(['movie:949']);
@@ -53,7 +56,7 @@ describe('title endpoints through the real stack', () => {
   });
 
   it('refuses bad parameters and foreign cursors with 400 problem+json', async () => {
-    for (const query of ['sort=best', 'limit=0', 'limit=101', 'genre=1', 'type=book', 'year=abc', 'cursor=***', 'unknown=1']) {
+    for (const query of ['sort=best', 'limit=0', 'limit=101', 'genre=1', 'type=book', 'year=abc', 'yearFrom=1800', 'yearTo=x', 'cursor=***', 'unknown=1']) {
       const answer = await api.get(`/titles?${query}`);
       expect(answer.status, query).toBe(400);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');

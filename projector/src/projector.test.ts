@@ -1,5 +1,7 @@
+import { LiveUpdateData } from '@reeltime/schemas';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectLiveUpdate, schemaConsts } from './activity/contract.testing.ts';
 import { projections } from './projections.ts';
 import { startProjector, type ProjectorService } from './service.ts';
 import { event, streams, titleImported, uuid } from './testing/events.ts';
@@ -132,6 +134,34 @@ describe('projector end to end through the PostgreSQL store', () => {
     expect((await h.read('SELECT count(*)::int AS n FROM read.feed WHERE kind = $1', ['rated']))[0]).toEqual({ n: ratings.size });
   });
 
+  it('writes live notices that hold to the WebSocket contract (LiveUpdateData), every type of them', async () => {
+    // What the random sequence above does not do: rename, describe, reorder, note, review,
+    // preferences and an erasure.
+    const userId = uuid();
+    const listId = uuid();
+    const titles = ['movie:603', 'movie:604', 'movie:605'];
+    await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: 'Contract' })]);
+    await h.store.appendToStream(streams.rating(userId, titles[0]!), [event('TitleRated', { userId, titleId: titles[0]!, score: 7, review: 'Fine.', containsSpoilers: false })]);
+    await h.store.appendToStream(streams.list(listId), [
+      event('ListCreated', { listId, ownerId: userId, name: 'C', description: '', visibility: 'public', kind: 'custom' }),
+      event('ListRenamed', { listId, name: 'Contract' }),
+      event('ListDescriptionChanged', { listId, description: 'Every notice' }),
+      ...titles.map((titleId) => event('ListItemAdded', { listId, titleId, note: `about ${titleId}` })),
+      event('ListItemsReordered', { listId, titleIds: [...titles].reverse() }),
+    ]);
+    await h.store.appendToStream(streams.preferences(userId), [
+      event('GenreLiked', { userId, genreId: 878 }),
+      event('PersonLiked', { userId, personId: 2 }),
+      event('MediaTypePreferred', { userId, mediaType: 'movie' }),
+    ]);
+    await h.store.appendToStream(streams.user(userId), [event('UserErased', { userId })]);
+    await caughtUp();
+
+    const rows = await h.read<{ channel: string; data: { type: string } }>('SELECT channel, data FROM read.live_updates ORDER BY position, channel');
+    for (const row of rows) expectLiveUpdate(row.data);
+    expect([...new Set(rows.map((row) => row.data.type))].sort()).toEqual(schemaConsts(LiveUpdateData, 'type'));
+  });
+
   it('publishes on NATS exactly the rows it wrote to live_updates', async () => {
     const rows = await h.read<{ channel: string; position: string; data: unknown; projection: string }>(
       'SELECT channel, position, data, projection FROM read.live_updates ORDER BY position, channel',
@@ -141,7 +171,10 @@ describe('projector end to end through the PostgreSQL store', () => {
     const sort = (a: { position: string; channel: string }, b: { position: string; channel: string }) =>
       a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel);
     expect(received.map((m) => m.body).sort(sort)).toEqual(rows);
-    for (const message of received) expect(message.subject).toBe(`${h.base}.live.${message.body.channel}`);
+    for (const message of received) {
+      expect(message.subject).toBe(`${h.base}.live.${message.body.channel}`);
+      expectLiveUpdate(message.body.data);
+    }
   });
 
   it('serves search, metrics and health', async () => {

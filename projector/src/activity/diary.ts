@@ -11,7 +11,7 @@ export function titleWatched(state: ActivityState, event: EventOf<'TitleWatched'
   if (isErased(state, userId) || state.diary.get(entryId) !== undefined) return;
   state.diary.put({ entry_id: entryId, user_id: userId, title_id: titleId, watched_on: watchedOn, rewatch, logged_at: event.occurredAt, position: event.position });
   changeStats(state, notices, event, titleId, { watches: 1, activity: true });
-  addToFeed(state, notices, event, { kind: 'watched', user_id: userId, title_id: titleId, entry_id: entryId, data: { watchedOn, rewatch } });
+  addToFeed(state, notices, event, { kind: 'watched', userId, titleId, listId: null, entryId, data: { watchedOn, rewatch } });
   notices.note(event, channels.me(userId), () => ({ type: 'diary.added', entry: { entryId, titleId, watchedOn, rewatch } }));
 }
 

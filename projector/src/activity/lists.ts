@@ -1,3 +1,4 @@
+import type { ListChangedUpdate, ListDeletedUpdate, LiveListSummary } from '@reeltime/schemas';
 import { channels, type Notices } from '../model/notices.ts';
 import { addToFeed } from './feed.ts';
 import type { ListRow } from './rows.ts';
@@ -8,8 +9,11 @@ type At = { position: string; occurredAt: string };
 type ListEvent = EventOf<
   'ListRenamed' | 'ListDescriptionChanged' | 'ListVisibilityChanged' | 'ListItemAdded' | 'ListItemRemoved' | 'ListItemsReordered'
 >;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What a `list.changed` notice says of the change itself: the event type, and its titles. */
+type ListChange = DistributiveOmit<ListChangedUpdate, 'type' | 'listId' | 'version' | 'list'>;
 
-export function listSummary(list: ListRow) {
+export function listSummary(list: ListRow): LiveListSummary {
   return {
     listId: list.list_id,
     ownerId: list.owner_id,
@@ -23,8 +27,8 @@ export function listSummary(list: ListRow) {
 }
 
 /** Private lists are announced to their owner and their own channel only, never the feed. */
-function announce(notices: Notices, event: ListEvent | EventOf<'ListCreated'>, list: ListRow, extra: Record<string, unknown> = {}): void {
-  const data = () => ({ type: 'list.changed', listId: list.list_id, version: list.version, change: event.type, list: listSummary(list), ...extra });
+function announce(notices: Notices, event: At, list: ListRow, change: ListChange): void {
+  const data = (): ListChangedUpdate => ({ type: 'list.changed', listId: list.list_id, version: list.version, list: listSummary(list), ...change });
   notices.note(event, channels.list(list.list_id), data);
   notices.note(event, channels.me(list.owner_id), data);
 }
@@ -57,8 +61,8 @@ export function listCreated(state: ActivityState, event: EventOf<'ListCreated'>,
     position: event.position,
   };
   state.lists.put(list);
-  if (visibility === 'public') addToFeed(state, notices, event, { kind: 'list_created', user_id: ownerId, list_id: listId, data: { name } });
-  announce(notices, event, list);
+  if (visibility === 'public') addToFeed(state, notices, event, { kind: 'list_created', userId: ownerId, titleId: null, listId, entryId: null, data: { name } });
+  announce(notices, event, list, { change: event.type });
 }
 
 export function listRenamed(state: ActivityState, event: EventOf<'ListRenamed'>, notices: Notices): void {
@@ -66,7 +70,7 @@ export function listRenamed(state: ActivityState, event: EventOf<'ListRenamed'>,
   if (list === undefined) return;
   const next = touched(list, event, { name: event.data.name });
   state.lists.put(next);
-  announce(notices, event, next);
+  announce(notices, event, next, { change: event.type });
 }
 
 export function listDescriptionChanged(state: ActivityState, event: EventOf<'ListDescriptionChanged'>, notices: Notices): void {
@@ -74,7 +78,7 @@ export function listDescriptionChanged(state: ActivityState, event: EventOf<'Lis
   if (list === undefined) return;
   const next = touched(list, event, { description: event.data.description });
   state.lists.put(next);
-  announce(notices, event, next);
+  announce(notices, event, next, { change: event.type });
 }
 
 /** list_count counts public lists only, so every item's title moves with the visibility. */
@@ -87,12 +91,12 @@ export function listVisibilityChanged(state: ActivityState, event: EventOf<'List
     const delta = next.visibility === 'public' ? 1 : -1;
     for (const item of itemsOf(state, list.list_id)) changeStats(state, notices, event, item.title_id, { lists: delta });
     if (next.visibility === 'public') {
-      addToFeed(state, notices, event, { kind: 'list_published', user_id: list.owner_id, list_id: list.list_id, data: { name: next.name } });
+      addToFeed(state, notices, event, { kind: 'list_published', userId: list.owner_id, titleId: null, listId: list.list_id, entryId: null, data: { name: next.name } });
     } else {
       state.feed.removeList(list.list_id);
     }
   }
-  announce(notices, event, next);
+  announce(notices, event, next, { change: event.type });
 }
 
 export function listItemAdded(state: ActivityState, event: EventOf<'ListItemAdded'>, notices: Notices): void {
@@ -105,9 +109,9 @@ export function listItemAdded(state: ActivityState, event: EventOf<'ListItemAdde
   if (list.visibility === 'public') {
     changeStats(state, notices, event, titleId, { lists: 1, activity: true });
     const data = { name: list.name, ...(note === undefined ? {} : { note }) };
-    addToFeed(state, notices, event, { kind: 'list_item_added', user_id: list.owner_id, list_id: listId, title_id: titleId, data });
+    addToFeed(state, notices, event, { kind: 'list_item_added', userId: list.owner_id, titleId, listId, entryId: null, data });
   }
-  announce(notices, event, next, { titleId });
+  announce(notices, event, next, { change: event.type, titleId });
 }
 
 export function listItemRemoved(state: ActivityState, event: EventOf<'ListItemRemoved'>, notices: Notices): void {
@@ -119,7 +123,7 @@ export function listItemRemoved(state: ActivityState, event: EventOf<'ListItemRe
   state.lists.put(next);
   if (list.visibility === 'public') changeStats(state, notices, event, titleId, { lists: -1 });
   state.feed.removeItem(listId, titleId);
-  announce(notices, event, next, { titleId });
+  announce(notices, event, next, { change: event.type, titleId });
 }
 
 export function listItemsReordered(state: ActivityState, event: EventOf<'ListItemsReordered'>, notices: Notices): void {
@@ -133,7 +137,7 @@ export function listItemsReordered(state: ActivityState, event: EventOf<'ListIte
   });
   const next = touched(list, event, { next_ord: items.length });
   state.lists.put(next);
-  announce(notices, event, next, { titleIds: items.map((item) => item.title_id) });
+  announce(notices, event, next, { change: event.type, titleIds: items.map((item) => item.title_id) });
 }
 
 export function listDeleted(state: ActivityState, event: EventOf<'ListDeleted'>, notices: Notices): void {
@@ -149,7 +153,7 @@ export function deleteList(state: ActivityState, at: At, notices: Notices, list:
   }
   state.lists.delete(list.list_id);
   state.feed.removeList(list.list_id);
-  const data = () => ({ type: 'list.deleted', listId: list.list_id, version: list.version });
+  const data = (): ListDeletedUpdate => ({ type: 'list.deleted', listId: list.list_id, version: list.version });
   notices.note(at, channels.list(list.list_id), data);
   notices.note(at, channels.me(list.owner_id), data);
 }

@@ -1,4 +1,4 @@
-import type { PreferenceEventType } from '@reeltime/schemas';
+import type { LivePreferences, PreferenceEventType } from '@reeltime/schemas';
 import { channels, type Notices } from '../model/notices.ts';
 import type { PreferencesRow } from './rows.ts';
 import { isErased, type ActivityState, type EventOf } from './state.ts';
@@ -35,7 +35,7 @@ function change(event: PreferenceEvent): { column: ArrayColumn; value: number | 
   }
 }
 
-export function preferencesOf(row: PreferencesRow | undefined) {
+export function preferencesOf(row: PreferencesRow | undefined): LivePreferences {
   return {
     genres: { liked: row?.liked_genres ?? [], disliked: row?.disliked_genres ?? [] },
     people: { liked: row?.liked_people ?? [] },

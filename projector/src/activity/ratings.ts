@@ -29,7 +29,7 @@ export function titleRated(state: ActivityState, event: EventOf<'TitleRated'>, n
   // A re-rate replaces the earlier feed entry rather than adding a second one.
   if (before !== undefined) state.feed.removeRating(userId, titleId);
   const data = { score, containsSpoilers, ...(review === undefined ? {} : { review }) };
-  addToFeed(state, notices, event, { kind: 'rated', user_id: userId, title_id: titleId, data });
+  addToFeed(state, notices, event, { kind: 'rated', userId, titleId, listId: null, entryId: null, data });
   notices.note(event, channels.me(userId), () => ({
     type: 'rating.changed',
     titleId,

@@ -1,3 +1,4 @@
+import { GenreId, LanguageCode, MediaType, PersonId } from '@reeltime/schemas';
 import { Type, type Static } from 'typebox';
 import type { TableSpec } from '../model/sql.ts';
 import { Nullable, PositionText, Timestamp, columnsOf } from '../model/types.ts';
@@ -75,11 +76,12 @@ export type DiaryRow = Static<typeof DiaryRow>;
 
 export const PreferencesRow = Type.Object({
   user_id: Type.String(),
-  liked_genres: Type.Array(Type.Integer()),
-  disliked_genres: Type.Array(Type.Integer()),
-  liked_people: Type.Array(Type.Integer()),
-  languages: Type.Array(Type.String()),
-  media_types: Type.Array(Type.String()),
+  // Only what the events' schemas admitted, so the live notices can say so.
+  liked_genres: Type.Array(GenreId),
+  disliked_genres: Type.Array(GenreId),
+  liked_people: Type.Array(PersonId),
+  languages: Type.Array(LanguageCode),
+  media_types: Type.Array(MediaType),
   updated_at: Timestamp,
   position: PositionText,
 });

@@ -1,5 +1,10 @@
-/** A live notice: one row of `read.live_updates` and, after the commit, one NATS message. */
-export type Notice = { channel: string; position: string; data: Record<string, unknown> };
+import type { LiveUpdateData } from '@reeltime/schemas';
+
+/**
+ * A live notice: one row of `read.live_updates` and, after the commit, one NATS message.
+ * `data` is the `data` of the WebSocket's `update` message (schema `LiveUpdateData`).
+ */
+export type Notice = { channel: string; position: string; data: LiveUpdateData };
 
 export const channels = {
   feed: 'feed',
@@ -25,7 +30,7 @@ export class Notices {
   }
 
   /** `data` is only built for an event recent enough (a rebuild passes over years of events). */
-  note(event: { position: string; occurredAt: string }, channel: string, data: () => Record<string, unknown>): void {
+  note(event: { position: string; occurredAt: string }, channel: string, data: () => LiveUpdateData): void {
     if (!this.#isEnabled(event.occurredAt)) return;
     this.#byKey.set(`${channel}\u0000${event.position}`, { channel, position: event.position, data: data() });
   }

@@ -26,7 +26,7 @@ export async function liveRoutes(app: HttpService, options: LiveRouteOptions): P
           'Then `{"type":"subscribe","channels":["feed","me","title:<titleId>","list:<listId>"],"since"?:"<position>"}` → ' +
           '`{"type":"subscribed",...}` and `{"type":"update","channel","position","data"}` messages (backfill after `since` first, then live; ' +
           'no gaps, no duplicates, in position order per channel). Errors: `{"type":"error","code":"bad_request"|"forbidden"|"invalid_token"|"slow_consumer",...}`; ' +
-          'the socket stays open except after `slow_consumer`. Message schemas: `LiveClientMessage` / `LiveServerMessage` in @reeltime/schemas.',
+          'the socket stays open except after `slow_consumer`. Message schemas: `LiveClientMessage` / `LiveServerMessage` (update data: `LiveUpdateData`) in @reeltime/schemas, for browsers @reeltime/schemas/live.',
         querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }),
         response: { 101: Type.Null({ description: 'Switching protocols' }), ...problems(400, 429) },
       },

@@ -1,4 +1,4 @@
-import { LiveClientMessage, type LiveErrorCode, type SubscribeMessage } from '@reeltime/schemas';
+import { LiveClientMessage, type LiveErrorCode, type LiveServerMessage, type SubscribeMessage } from '@reeltime/schemas';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import type { PositionTracker } from '../consistency/positions.ts';
@@ -79,7 +79,7 @@ export class LiveSession implements LiveReceiver {
     const userId = this.deps.verifyToken(token);
     if (userId === undefined) return this.#error('invalid_token', 'The access token is invalid or expired; you are connected anonymously.');
     this.#userId = userId;
-    this.#send(JSON.stringify({ type: 'authenticated', userId }));
+    this.#sendMessage({ type: 'authenticated', userId });
   }
 
   onMessage(raw: string): void {
@@ -155,7 +155,7 @@ export class LiveSession implements LiveReceiver {
         if (userId === undefined) return this.#error('invalid_token', 'The access token is invalid or expired.');
         if (this.#userId !== undefined && this.#userId !== userId) return this.#error('bad_request', 'This socket is already authenticated as another user.');
         this.#userId = userId;
-        return this.#send(JSON.stringify({ type: 'authenticated', userId }));
+        return this.#sendMessage({ type: 'authenticated', userId });
       }
       case 'subscribe':
         return this.#subscribe(message);
@@ -168,7 +168,7 @@ export class LiveSession implements LiveReceiver {
           }
           left.push(client);
         }
-        return this.#send(JSON.stringify({ type: 'unsubscribed', channels: left }));
+        return this.#sendMessage({ type: 'unsubscribed', channels: left });
       }
     }
   }
@@ -203,11 +203,11 @@ export class LiveSession implements LiveReceiver {
     const current = tracker.current(['activity']);
     const start = message.since ?? current;
     for (const subscription of fresh) subscription.lastSent = start;
-    this.#send(JSON.stringify({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current }));
+    this.#sendMessage({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current });
     if (message.since !== undefined && fresh.length > 0) {
       const oldest = await db.query<{ position: string }>('SELECT position FROM read.live_updates ORDER BY created_at LIMIT 1');
       if (oldest[0] && oldest[0].position > message.since) {
-        this.#send(JSON.stringify({ type: 'refetch', channels: fresh.map((s) => s.channel.client), reason: 'since_expired' }));
+        this.#sendMessage({ type: 'refetch', channels: fresh.map((s) => s.channel.client), reason: 'since_expired' });
       }
     }
     await this.#backfill(fresh, start);
@@ -230,7 +230,7 @@ export class LiveSession implements LiveReceiver {
         [subscriptions.map((s) => s.channel.internal), from, maxBackfill + 1],
       );
       if (rows.length > maxBackfill) {
-        this.#send(JSON.stringify({ type: 'refetch', channels: subscriptions.map((s) => s.channel.client), reason: 'backfill_too_large' }));
+        this.#sendMessage({ type: 'refetch', channels: subscriptions.map((s) => s.channel.client), reason: 'backfill_too_large' });
         rows.length = maxBackfill;
       }
       for (const row of rows) {
@@ -263,7 +263,11 @@ export class LiveSession implements LiveReceiver {
   }
 
   #error(code: LiveErrorCode, message: string, channels?: string[]): void {
-    this.#send(JSON.stringify({ type: 'error', code, message, ...(channels ? { channels } : {}) }));
+    this.#sendMessage({ type: 'error', code, message, ...(channels ? { channels } : {}) });
+  }
+
+  #sendMessage(message: LiveServerMessage): void {
+    this.#send(JSON.stringify(message));
   }
 
   #send(text: string): void {
@@ -275,7 +279,8 @@ export class LiveSession implements LiveReceiver {
   /** A client that does not read is cut off, never allowed to grow our memory. */
   #slowConsumer(): void {
     if (this.#closed) return;
-    this.socket.send(JSON.stringify({ type: 'error', code: 'slow_consumer', message: 'You are not reading fast enough; reconnect with `since` to catch up.' }));
+    const message: LiveServerMessage = { type: 'error', code: 'slow_consumer', message: 'You are not reading fast enough; reconnect with `since` to catch up.' };
+    this.socket.send(JSON.stringify(message));
     this.onClose();
     this.socket.close(4008, 'slow consumer');
     // The close handshake needs the client to read too; do not wait for it for long.

@@ -1,7 +1,11 @@
+import type { LiveUpdateData, UpdateMessage } from '@reeltime/schemas';
 import { clientName } from './channels.ts';
 
-/** One row of `read.live_updates` / one NATS notice. */
-export type LiveUpdate = { channel: string; position: string; data: Record<string, unknown> };
+/**
+ * One row of `read.live_updates` / one NATS notice. `data` is the projector's notice as is
+ * (schema `LiveUpdateData`; the projector's tests hold it to that schema).
+ */
+export type LiveUpdate = { channel: string; position: string; data: LiveUpdateData };
 
 /** An update and its wire form, built once however many sockets receive it. */
 export class OutgoingUpdate {
@@ -9,7 +13,11 @@ export class OutgoingUpdate {
   constructor(readonly update: LiveUpdate) {}
 
   get text(): string {
-    this.#text ??= `{"type":"update","channel":${JSON.stringify(clientName(this.update.channel))},"position":${JSON.stringify(this.update.position)},"data":${JSON.stringify(this.update.data)}}`;
+    if (this.#text === undefined) {
+      const { channel, position, data } = this.update;
+      const message: UpdateMessage = { type: 'update', channel: clientName(channel), position, data };
+      this.#text = JSON.stringify(message);
+    }
     return this.#text;
   }
 
@@ -18,12 +26,13 @@ export class OutgoingUpdate {
    * private while someone else watched it would leak: only its owner may see such an update.
    */
   hiddenFrom(userId: string | undefined): boolean {
-    const data = this.update.data as { type?: string; list?: { visibility?: string; ownerId?: string } };
-    return data.type === 'list.changed' && data.list?.visibility === 'private' && data.list.ownerId !== userId && this.update.channel.startsWith('list.');
+    const { data } = this.update;
+    return data.type === 'list.changed' && data.list.visibility === 'private' && data.list.ownerId !== userId && this.update.channel.startsWith('list.');
   }
 }
 
+/** The envelope's shape; `data` is trusted to be the projector's (it wrote it). */
 export function isLiveUpdate(value: unknown): value is LiveUpdate {
-  const v = value as LiveUpdate;
-  return typeof v === 'object' && v !== null && typeof v.channel === 'string' && typeof v.position === 'string' && typeof v.data === 'object' && v.data !== null;
+  const v = value as { channel?: unknown; position?: unknown; data?: { type?: unknown } | null };
+  return typeof v === 'object' && v !== null && typeof v.channel === 'string' && typeof v.position === 'string' && typeof v.data === 'object' && v.data !== null && typeof v.data.type === 'string';
 }

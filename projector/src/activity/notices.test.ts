@@ -1,0 +1,89 @@
+import { ListChangedUpdate, LiveFeedEntry, LiveUpdateData, type LiveUpdateType } from '@reeltime/schemas';
+import { describe, expect, it } from 'vitest';
+import { recorded, uuid } from '../testing/events.ts';
+import { expectLiveUpdate, schemaConsts } from './contract.testing.ts';
+import { given, when } from './given.testing.ts';
+
+const ada = uuid();
+const bob = uuid();
+const matrix = 'movie:603';
+const dune = 'movie:438631';
+const lost = 'tv:4607';
+
+/** Every kind of activity the projector announces, including an erasure at the end. */
+function everything() {
+  const listId = uuid();
+  const hidden = uuid();
+  const entryId = uuid();
+  const other = uuid();
+  return [
+    recorded('UserRegistered', { userId: ada, displayName: 'Ada' }),
+    recorded('UserRegistered', { userId: bob, displayName: 'Bob' }),
+    recorded('TitleRated', { userId: ada, titleId: matrix, score: 9, review: 'Whoa.', containsSpoilers: false }),
+    recorded('TitleRated', { userId: bob, titleId: matrix, score: 4, containsSpoilers: true }),
+    recorded('TitleUnrated', { userId: bob, titleId: matrix }),
+    recorded('ListCreated', { listId, ownerId: ada, name: 'Faves', description: '', visibility: 'public', kind: 'custom' }, { version: 1 }),
+    recorded('ListRenamed', { listId, name: 'Favourites' }, { version: 2 }),
+    recorded('ListDescriptionChanged', { listId, description: 'The best' }, { version: 3 }),
+    recorded('ListItemAdded', { listId, titleId: matrix, note: 'first' }, { version: 4 }),
+    recorded('ListItemAdded', { listId, titleId: dune }, { version: 5 }),
+    recorded('ListItemAdded', { listId, titleId: lost }, { version: 6 }),
+    recorded('ListItemsReordered', { listId, titleIds: [dune, matrix, lost] }, { version: 7 }),
+    recorded('ListItemRemoved', { listId, titleId: lost }, { version: 8 }),
+    recorded('ListCreated', { listId: hidden, ownerId: bob, name: 'Secret', description: '', visibility: 'private', kind: 'watchlist' }, { version: 1 }),
+    recorded('ListItemAdded', { listId: hidden, titleId: dune }, { version: 2 }),
+    recorded('ListVisibilityChanged', { listId: hidden, visibility: 'public' }, { version: 3 }),
+    recorded('ListVisibilityChanged', { listId: hidden, visibility: 'private' }, { version: 4 }),
+    recorded('ListDeleted', { listId: hidden }, { version: 5 }),
+    recorded('TitleWatched', { entryId, userId: ada, titleId: dune, watchedOn: '2024-02-29', rewatch: false }),
+    recorded('TitleWatched', { entryId: other, userId: bob, titleId: dune, watchedOn: '2024-03-01', rewatch: true }),
+    recorded('DiaryEntryRemoved', { entryId: other, userId: bob }),
+    recorded('GenreLiked', { userId: ada, genreId: 878 }),
+    recorded('GenreDisliked', { userId: ada, genreId: 27 }),
+    recorded('PersonLiked', { userId: ada, personId: 6384 }),
+    recorded('LanguagePreferred', { userId: ada, language: 'ja' }),
+    recorded('MediaTypePreferred', { userId: ada, mediaType: 'tv' }),
+    recorded('UserErased', { userId: ada }),
+  ];
+}
+
+/** Which updates each channel kind carries (query-api/README.md, "Live updates"). */
+const CHANNEL_TYPES: Record<string, LiveUpdateType[]> = {
+  feed: ['feed.added'],
+  title: ['title.stats'],
+  list: ['list.changed', 'list.deleted'],
+  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'user.erased'],
+};
+
+describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
+  const events = everything();
+  const notices = when(given({}, events), events);
+
+  it('every notice is a valid update with exactly the fields the schema names', () => {
+    expect(notices.length).toBeGreaterThan(40);
+    for (const notice of notices) expectLiveUpdate(notice.data);
+  });
+
+  it('the scenario covers every update type, feed kind and list change of the schema', () => {
+    const data = notices.map((n) => n.data);
+    expect([...new Set(data.map((d) => d.type))].sort()).toEqual(schemaConsts(LiveUpdateData, 'type'));
+    expect([...new Set(data.flatMap((d) => (d.type === 'feed.added' ? [d.entry.kind] : [])))].sort()).toEqual(schemaConsts(LiveFeedEntry, 'kind'));
+    expect([...new Set(data.flatMap((d) => (d.type === 'list.changed' ? [d.change] : [])))].sort()).toEqual(schemaConsts(ListChangedUpdate, 'change'));
+  });
+
+  it('each channel carries only its own update types', () => {
+    for (const notice of notices) {
+      const kind = notice.channel.split('.')[0]!;
+      expect(CHANNEL_TYPES[kind], `${notice.channel} ${notice.data.type}`).toContain(notice.data.type);
+    }
+  });
+
+  it('rejects a notice that drifts from the schema (the check above can fail)', () => {
+    const rated = notices.find((n) => n.data.type === 'rating.changed')!.data;
+    expect(() => expectLiveUpdate({ ...rated, extra: 1 })).toThrow(/fields outside the schema: \/extra/);
+    const feed = notices.find((n) => n.data.type === 'feed.added')!.data as { entry: { data: object } };
+    expect(() => expectLiveUpdate({ ...feed, entry: { ...feed.entry, data: { ...feed.entry.data, leaked: 'x' } } })).toThrow(/\/entry\/data\/leaked/);
+    expect(() => expectLiveUpdate({ ...rated, titleId: 603 })).toThrow(/not a LiveUpdateData/);
+    expect(() => expectLiveUpdate({ type: 'title.changed' })).toThrow(/unknown type/);
+  });
+});

@@ -82,6 +82,7 @@ export class LiveConnection {
       this.#socket.close(1000, 'session changed');
       this.#socket = null;
     }
+    this.#clearTimer(this.#reconnectTimer); // a reconnect already waiting would open a second socket
     if (!this.#socket) this.#connect();
   }
 

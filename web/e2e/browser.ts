@@ -8,8 +8,21 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Flags for a quiet, headless Chromium in a container (no sandbox as root, no GPU, no calls home). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Flags for a quiet, headless Chromium in a container (no sandbox as root, no GPU, no calls
+ * home). Host names other than localhost do not resolve, so a page's TMDb posters fail at once
+ * instead of sending traffic off this machine; the app on 127.0.0.1 is reached by address.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+];
 
 /** Why the browser tests cannot run here, or null when Chromium is there. */
 export function chromiumMissing(): string | null {
@@ -41,12 +54,10 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // A string is evaluated as a script (a function would be serialized and called instead).
   await page.evaluate(`${axeSource}\n;undefined`);
-  return page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResult> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({ id: violation.id, impact: violation.impact!, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')) }));
-  });
+  // Plain script text (no DOM types here: this module is type-checked as Node code).
+  const violations = (await page.evaluate(`(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((node) => node.target.join(' ')) }));
+  })()`)) as { id: string; impact: string | null; help: string; targets: string[] }[];
+  return violations.filter((v): v is AxeViolation => v.impact === 'serious' || v.impact === 'critical');
 }

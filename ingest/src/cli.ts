@@ -1,11 +1,12 @@
 /*
  * One ingest run with a progress bar:
  *
- *   npm run ingest -- [--source tmdb|demo|movielens] [--pages N] [--path DIR] [--rate N] [--concurrency N]
+ *   npm run ingest -- [--source tmdb|demo|movielens] [--pages N] [--path DIR] [--rate N] [--concurrency N] [--catalog-only]
  *
  * tmdb (default) needs TMDB_READ_ACCESS_TOKEN or TMDB_API_KEY; demo serves ingest/demo/ as a
- * local TMDb; movielens reads movies.csv and links.csv from --path. A run stopped with Ctrl-C
- * (or killed) is resumed by the next run of the same source.
+ * local TMDb and then seeds the demo community (once per database; --catalog-only skips it);
+ * movielens reads movies.csv and links.csv from --path. A run stopped with Ctrl-C (or killed)
+ * is resumed by the next run of the same source.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -13,7 +14,8 @@ import { createLogger } from './log.ts';
 import { importMovieLens } from './offline/movielens.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
-import { syncDemo, syncTmdb } from './sources.ts';
+import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './community/credentials.ts';
+import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 import type { SyncProgress } from './sync/sync-run.ts';
 
 const { values: args } = parseArgs({
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     path: { type: 'string' },
     rate: { type: 'string' },
     concurrency: { type: 'string' },
+    'catalog-only': { type: 'boolean', default: false },
   },
 });
 
@@ -101,11 +104,20 @@ try {
         (result.status === 'interrupted' ? ` (${result.reason}; run again to resume)` : ''),
     );
     if (result.status === 'interrupted') exitCode = controller.signal.aborted ? 130 : 1;
+    else if (args.source === 'demo' && !args['catalog-only']) {
+      const seeded = await seedDemoCommunity(settings, deps);
+      console.log(
+        seeded.status === 'already_seeded'
+          ? 'demo community: already seeded, nothing to do'
+          : `demo community: ${seeded.members} members, ${seeded.events} events in ${(seeded.ms / 1000).toFixed(1)} s${seeded.resumed ? ' (resumed)' : ''}`,
+      );
+      console.log(`demo account: ${DEMO_ACCOUNT_EMAIL} / ${DEMO_ACCOUNT_PASSWORD}`);
+    }
   }
 } catch (error) {
   bar.stop();
   console.error(`ingest failed: ${(error as Error).message}`);
-  exitCode = 1;
+  exitCode = controller.signal.aborted ? 130 : 1;
 } finally {
   await services.close();
 }

@@ -1,13 +1,15 @@
 /*
  * The ingest service (`npm start --workspace ingest`). With a TMDb credential it syncs now and
- * then every INGEST_INTERVAL (default 6h). Without one it imports the demo catalog (ingest/demo/)
- * and exits 0, which the root `npm start` treats as a finished one-shot job.
+ * then every INGEST_INTERVAL (default 6h). Without one it imports the demo catalog (ingest/demo/),
+ * seeds the demo community once (src/community/: people, ratings, lists, diaries and the demo
+ * account) and exits 0, which the root `npm start` treats as a finished one-shot job.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from './log.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
-import { syncDemo, syncTmdb } from './sources.ts';
+import { DEMO_ACCOUNT_EMAIL } from './community/credentials.ts';
+import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 
 /** After an interrupted run (TMDb unavailable), try again sooner than the full interval. */
 const RESUME_AFTER_MS = 15 * 60_000;
@@ -30,7 +32,16 @@ try {
     log.info('no TMDb credential (TMDB_READ_ACCESS_TOKEN or TMDB_API_KEY): importing the demo catalog, then exiting');
     const result = await syncDemo(settings, deps);
     log.info({ ...result.summary, status: result.status }, 'demo catalog imported');
-    if (result.status !== 'completed' && !controller.signal.aborted) exitCode = 1;
+    if (result.status !== 'completed') {
+      if (!controller.signal.aborted) exitCode = 1;
+    } else if (settings.demoCommunity) {
+      const seeded = await seedDemoCommunity(settings, deps);
+      if (seeded.status === 'already_seeded') log.info({ demoAccount: DEMO_ACCOUNT_EMAIL }, 'demo community already seeded');
+      else {
+        const { members, events, writes, resumed } = seeded;
+        log.info({ members, events, writes, resumed, ms: Math.round(seeded.ms), demoAccount: DEMO_ACCOUNT_EMAIL }, 'demo community seeded');
+      }
+    }
   } else {
     log.info({ intervalMs: settings.intervalMs, baseUrl: settings.baseUrl, pages: settings.pages }, 'syncing TMDb on a schedule');
     while (!controller.signal.aborted) {

@@ -23,6 +23,8 @@ describe('ingestSettings', () => {
       requestsPerSecond: 40,
       intervalMs: 6 * 3_600_000,
       schema: 'ingest',
+      commandSchema: 'command',
+      demoCommunity: true,
     });
   });
 
@@ -37,6 +39,13 @@ describe('ingestSettings', () => {
       requestsPerSecond: 0,
       intervalMs: 1_800_000,
     });
+  });
+
+  it('reads the command schema and whether to seed the demo community', () => {
+    expect(ingestSettings({ COMMAND_SCHEMA: 'cmd', INGEST_DEMO_COMMUNITY: 'off' })).toMatchObject({ commandSchema: 'cmd', demoCommunity: false });
+    expect(ingestSettings({ INGEST_DEMO_COMMUNITY: 'true' }).demoCommunity).toBe(true);
+    expect(() => ingestSettings({ INGEST_DEMO_COMMUNITY: 'maybe' })).toThrow(/INGEST_DEMO_COMMUNITY/);
+    expect(() => ingestSettings({ COMMAND_SCHEMA: 'Bad-Name' })).toThrow(/schema/);
   });
 
   it('refuses settings that make no sense', () => {

@@ -1,3 +1,4 @@
+import { assertSchemaName } from '@reeltime/eventstore/postgres';
 import type { TmdbCredential } from './tmdb/client.ts';
 
 export const TMDB_DEFAULT_BASE_URL = 'https://api.themoviedb.org/3';
@@ -15,6 +16,10 @@ export type IngestSettings = {
   pages: number;
   /** PostgreSQL schema of the sync progress tables. */
   schema: string;
+  /** Schema of the command side's account tables (as command-api's `COMMAND_SCHEMA`); the demo community registers its accounts there. */
+  commandSchema: string;
+  /** Seed the demo community after the demo catalog (`INGEST_DEMO_COMMUNITY`, default on). */
+  demoCommunity: boolean;
   logLevel: string;
 };
 
@@ -39,6 +44,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, { allo
   return value;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, not "${env[name]}"`);
+}
+
 export function ingestSettings(env: NodeJS.ProcessEnv = process.env): IngestSettings {
   const token = env.TMDB_READ_ACCESS_TOKEN?.trim();
   const apiKey = env.TMDB_API_KEY?.trim();
@@ -55,6 +68,8 @@ export function ingestSettings(env: NodeJS.ProcessEnv = process.env): IngestSett
     intervalMs,
     pages: Math.floor(positive(env, 'INGEST_PAGES', 5, { allowZero: true })),
     schema: env.INGEST_SCHEMA ?? 'ingest',
+    commandSchema: assertSchemaName(env.COMMAND_SCHEMA ?? 'command'),
+    demoCommunity: flag(env, 'INGEST_DEMO_COMMUNITY', true),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,5 +1,6 @@
 import type { EventStore } from '@reeltime/eventstore';
 import type { Logger } from 'pino';
+import { seedCommunity, type SeedOutcome } from './community/seed.ts';
 import { startDemoServer } from './offline/demo-server.ts';
 import type { IngestSettings } from './settings.ts';
 import type { ProgressStore } from './sync/progress-store.ts';
@@ -53,4 +54,16 @@ export async function syncDemo(settings: IngestSettings, deps: SyncDependencies,
   } finally {
     await server.close();
   }
+}
+
+/** The demo community (ingest/src/community/), after the demo catalog: once per database. */
+export function seedDemoCommunity(settings: IngestSettings, deps: Pick<SyncDependencies, 'store' | 'progress' | 'log' | 'signal'>): Promise<SeedOutcome> {
+  return seedCommunity({
+    store: deps.store,
+    progress: deps.progress,
+    progressSchema: settings.schema,
+    commandSchema: settings.commandSchema,
+    log: deps.log,
+    signal: deps.signal,
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from './passwords.ts';
 
 describe('password hashing', () => {
   it('verifies the password it hashed and nothing else', async () => {
@@ -22,5 +22,9 @@ describe('password hashing', () => {
 
   it('treats a malformed stored hash as a mismatch', async () => {
     expect(await verifyPassword('anything', 'bcrypt$whatever')).toBe(false);
+  });
+
+  it('never matches the unusable hash, whatever the password', async () => {
+    for (const password of ['', 'unusable', '!unusable', 'reeltime-demo']) expect(await verifyPassword(password, UNUSABLE_PASSWORD_HASH)).toBe(false);
   });
 });

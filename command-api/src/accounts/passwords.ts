@@ -25,6 +25,13 @@ export async function hashPassword(password: string, logN = DEFAULT_LOG_N): Prom
   return `scrypt$${logN}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+/**
+ * Stored for accounts that exist but must never sign in (the demo community seeded by ingest):
+ * not an scrypt hash, so `verifyPassword` refuses every password. Cheap where 220 scrypt hashes
+ * of throwaway passwords would cost seconds, and there is no secret that could leak.
+ */
+export const UNUSABLE_PASSWORD_HASH = '!unusable';
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, logN, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !logN || !salt || !key) return false;

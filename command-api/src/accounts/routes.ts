@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent } from '@reeltime/eventstore';
-import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
-import { HttpProblem, inTransaction, type HttpService } from '@reeltime/platform';
-import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, TokenPair, listStream, userStream } from '@reeltime/schemas';
+import type { EventStore } from '@reeltime/eventstore';
+import { HttpProblem, type HttpService } from '@reeltime/platform';
+import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, TokenPair, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { fold } from '@reeltime/platform/decider';
 import { SECURED, problems } from '../handling/docs.ts';
-import { listDecider } from '../lists/index.ts';
 import { normalizeEmail, type AccountStore } from './account-store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { registerAccount, writeWithEvents } from './register.ts';
 
 export type AccountRouteDeps = {
   store: EventStore;
@@ -26,42 +24,6 @@ export type AccountRouteDeps = {
   requireActiveUser: (request: import('fastify').FastifyRequest) => Promise<void>;
   onErased: (userId: string) => void;
 };
-
-function hasAppendWithin(store: EventStore): store is PostgresEventStore {
-  return typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
-}
-
-/**
- * Runs `write` (account rows) and appends `streams` atomically: in one transaction with the
- * PostgreSQL store; with another store, the rows commit first and are undone if the append fails.
- */
-async function writeWithEvents(
-  deps: AccountRouteDeps,
-  write: (db: pg.PoolClient) => Promise<void>,
-  streams: { stream: string; events: NewEvent[]; expectedVersion: 'no_stream' | 'stream_exists' | 'any' }[],
-  undo: () => Promise<void>,
-): Promise<string> {
-  const { store } = deps;
-  if (hasAppendWithin(store)) {
-    return inTransaction(store.pool, async (client) => {
-      await write(client);
-      let position = store.startPosition;
-      for (const { stream, events, expectedVersion } of streams) position = (await store.appendWithin(client, stream, events, { expectedVersion })).position;
-      return position;
-    });
-  }
-  await inTransaction(deps.pool, write);
-  let position = store.startPosition;
-  try {
-    for (const { stream, events, expectedVersion } of streams) position = (await store.appendToStream(stream, events, { expectedVersion })).position;
-    return position;
-  } catch (error) {
-    await undo();
-    throw error;
-  }
-}
-
-const EmailTaken = Symbol('email taken');
 
 export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   const { accounts, throttle, accessTokenSeconds } = deps;
@@ -85,29 +47,10 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       const { password, displayName } = request.body;
       const email = normalizeEmail(request.body.email);
       const userId = randomUUID();
-      const watchlistId = randomUUID();
       const passwordHash = await hashPassword(password, deps.passwordCost);
-      const metadata = { correlationId: request.id, causationId: request.id, userId, occurredAt: new Date().toISOString() };
-      const watchlist = listDecider.decide(
-        { type: 'CreateList', listId: watchlistId, actorId: userId, ownerId: userId, name: 'Watchlist', kind: 'watchlist', visibility: 'private' },
-        fold(listDecider, []),
-      );
-      try {
-        await writeWithEvents(
-          deps,
-          async (db) => {
-            if ((await accounts.insert(db, { userId, email, passwordHash, displayName })) === 'email_taken') throw EmailTaken;
-          },
-          [
-            { stream: userStream(userId), events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }], expectedVersion: 'no_stream' },
-            { stream: listStream(watchlistId), events: watchlist.map((event) => ({ ...event, metadata })), expectedVersion: 'no_stream' },
-          ],
-          async () => void (await accounts.erase(deps.pool, userId)),
-        );
-      } catch (error) {
-        if (error === EmailTaken) throw new HttpProblem(409, 'email_taken', 'An account with this email already exists.');
-        throw error;
-      }
+      const metadata = { correlationId: request.id, causationId: request.id, occurredAt: new Date().toISOString() };
+      const registration = await registerAccount(deps, { userId, watchlistId: randomUUID(), email, passwordHash, displayName, metadata });
+      if (registration.kind === 'email_taken') throw new HttpProblem(409, 'email_taken', 'An account with this email already exists.');
       reply.code(201);
       return tokens(userId, displayName);
     },

@@ -101,7 +101,9 @@ export async function startWebServer(env: Record<string, string>): Promise<WebSe
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [BUILD_ENTRY], {
     cwd: WEB_DIRECTORY,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // ORIGIN: adapter-node takes a request's origin to be https://<host> unless told, and
+    // SvelteKit's CSRF check then refuses every form post from the http:// page.
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -209,30 +209,42 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
   });
 
   describe('with JavaScript disabled', () => {
-    it('given no JavaScript, when a person rates a title with the plain form, then the page that comes back shows the rating', async () => {
-      const person = await web.register('Noscript');
-      const { page } = await web.newPage({ person, javaScriptEnabled: false });
-      await page.goto(`${web.url}/titles/movie:550`);
-
-      await pickStars(page, '3.5 out of 5 stars');
-      await page.getByRole('button', { name: /^Save/ }).click();
-      await page.waitForLoadState('load');
-
-      await eventually(() => textOf(page, '.your-rating [aria-live]')).toContain('You rated it');
-      expect(await page.getByRole('radio', { name: '3.5 out of 5 stars', exact: true }).isChecked()).toBe(true);
-    });
-
-    it('given no JavaScript, when a visitor signs up, then the server redirects them in signed in', async () => {
+    it('given no JavaScript, when a visitor signs up, searches, rates a title, adds it to the watchlist and logs a watch, then every step works through plain forms', async () => {
       const { page } = await web.newPage({ javaScriptEnabled: false });
       await page.goto(`${web.url}/signup`);
-
       await page.getByLabel('Display name').fill('Plain');
       await page.getByLabel('Email').fill(`plain-${Date.now()}@example.com`);
       await page.getByLabel('Password').fill('a long password');
       await page.getByRole('button', { name: 'Create account' }).click();
-
       await page.waitForURL(`${web.url}/`);
       expect(await page.getByRole('link', { name: /Account \(Plain\)/ }).count()).toBe(1);
+
+      const search = page.getByRole('searchbox', { name: 'Search films and series' }).first();
+      await search.fill('fight club');
+      await search.press('Enter');
+      await page.waitForURL(/\/titles\?q=fight/);
+      await page.getByRole('link', { name: /Fight Club/ }).first().click();
+      await page.waitForURL(/\/titles\/movie:550/);
+
+      await pickStars(page, '3.5 out of 5 stars');
+      await page.getByRole('button', { name: /^Save/ }).click();
+      await page.waitForLoadState('load');
+      expect(await textOf(page, '.your-rating [aria-live]')).toContain('You rated it');
+      expect(await page.getByRole('radio', { name: '3.5 out of 5 stars', exact: true }).isChecked()).toBe(true);
+
+      await page.getByRole('region', { name: 'Add to a list' }).getByRole('button', { name: 'Add to list' }).click();
+      await page.waitForLoadState('load');
+      expect(await page.getByRole('region', { name: 'Add to a list' }).getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
+
+      await page.getByRole('region', { name: 'Log a watch' }).getByRole('button', { name: 'Log watch' }).click();
+      await page.waitForLoadState('load');
+
+      await page.goto(`${web.url}/me/diary`);
+      expect(await page.getByRole('link', { name: /Fight Club/ }).count()).toBeGreaterThan(0);
+      await page.goto(`${web.url}/me/lists`);
+      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page.waitForLoadState('load');
+      expect(await page.getByRole('link', { name: /Fight Club/ }).count()).toBeGreaterThan(0);
     });
   });
 
@@ -256,6 +268,24 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
   });
 
   describe('accessibility', () => {
+    it('given a watchlist with a title and its owner\'s profile, when axe checks them, then they have no serious or critical violations', async () => {
+      const person = await web.register('Lister');
+      const { page } = await web.newPage({ person });
+      await page.goto(`${web.url}${MATRIX}`);
+      const section = page.getByRole('region', { name: 'Add to a list' });
+      await section.getByRole('button', { name: 'Add to list' }).click();
+      await eventually(() => section.getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
+      await page.goto(`${web.url}/me/lists`);
+      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page.waitForURL(/\/lists\//);
+      await eventually(() => page.getByRole('link', { name: /The Matrix/ }).count()).toBeGreaterThan(0);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+
+      const response = await page.goto(`${web.url}/users/${person.userId}`);
+      expect(response?.status()).toBe(200);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    });
+
     const pages = ['/', '/titles', '/titles?q=matrix', MATRIX, '/signin', '/signup', '/me/lists', '/me/ratings', '/me/diary', '/me/preferences', '/me/account'];
 
     it.each(pages)('given %s, when axe checks it signed in, then it has no serious or critical violations', async (path) => {

@@ -17,8 +17,8 @@ export function averageOutOfFive(average: number | null): string {
   return average === null ? '–' : (average / 2).toFixed(1);
 }
 
-const dateFormat = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const monthFormat = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** `2026-03-04` or an ISO timestamp → `4 Mar 2026`. */
 export function formatDate(value: string): string {

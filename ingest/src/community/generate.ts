@@ -215,13 +215,30 @@ class MemberTimeline {
   }
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * TMDb's popularity runs about three times higher for series than for films; left as it is,
+ * series would be watched by everyone. Series are put on the films' scale (equal medians), and
+ * each person's taste for series decides the rest.
+ */
+function onOneScale(titles: readonly CommunityTitle[]): CommunityTitle[] {
+  const movies = median(titles.filter((t) => t.mediaType === 'movie').map((t) => t.popularity));
+  const series = median(titles.filter((t) => t.mediaType === 'tv').map((t) => t.popularity));
+  const factor = movies > 0 && series > 0 ? movies / series : 1;
+  return titles.map((title) => (title.mediaType === 'tv' ? { ...title, popularity: title.popularity * factor } : title));
+}
+
 /** The people and everything they did. */
 export function generateActivity(titles: readonly CommunityTitle[], options: GenerateOptions): CommunityActivity {
   const anchor = options.anchor.getTime();
   if (!Number.isFinite(anchor)) throw new RangeError('anchor must be a valid date');
   const random = new Random(options.seed ?? DEFAULT_COMMUNITY_SEED);
   const count = options.people ?? DEFAULT_COMMUNITY_SIZE;
-  const catalog = [...titles].sort((a, b) => (a.titleId < b.titleId ? -1 : a.titleId > b.titleId ? 1 : 0));
+  const catalog = onOneScale(titles).sort((a, b) => (a.titleId < b.titleId ? -1 : a.titleId > b.titleId ? 1 : 0));
   const names = personNames(random.fork('names'), count);
 
   const members: CommunityMember[] = [];

@@ -123,6 +123,8 @@ export function watchWeight(taste: Taste, title: CommunityTitle): number {
 
 /** The 1..10 score the person gives: the title's quality, their affinity, their generosity, noise. */
 export function scoreFor(random: Random, taste: Taste, title: CommunityTitle): number {
+  // Now and then a title just does not work for someone, whatever its reputation.
+  if (random.chance(0.01)) return random.int(1, 3);
   const quality = 5.6 + (title.voteAverage - 7.6) * 1.5;
   const raw = quality + 0.85 * affinity(taste, title) + taste.generosity + random.normal(0, taste.spread);
   return Math.min(10, Math.max(1, Math.round(raw)));

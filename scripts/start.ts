@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import pino from 'pino';
 import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
+import { DEMO_ACCOUNT } from '../ingest/src/community/credentials.ts';
 
 const log = pino({ name: 'reeltime-start' });
 
@@ -64,6 +65,28 @@ const store = await openEventStore(settings, (error) => log.warn({ err: error },
 log.info({ eventStore: settings.kind, head: await store.headPosition() }, 'event store ready');
 await store.close();
 
+/** The web app talks to both APIs; start it once they answer, so its first page can render. */
+async function waitForApis(urls: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const url of urls) {
+    while (Date.now() < deadline) {
+      const ready = await fetch(`${url}/health/ready`).then((response) => response.ok, () => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+const commandApiUrl = process.env.COMMAND_API_URL ?? `http://127.0.0.1:${process.env.COMMAND_API_PORT ?? 4001}`;
+const queryApiUrl = process.env.QUERY_API_URL ?? `http://127.0.0.1:${process.env.QUERY_API_PORT ?? 4002}`;
+process.env.COMMAND_API_URL = commandApiUrl;
+process.env.QUERY_API_URL = queryApiUrl;
+if (!process.env.TMDB_READ_ACCESS_TOKEN && !process.env.TMDB_API_KEY) {
+  // The offline demo seeds a community and a demo account (ingest); the sign-in page offers it.
+  process.env.DEMO_EMAIL ??= DEMO_ACCOUNT.email;
+  process.env.DEMO_PASSWORD ??= DEMO_ACCOUNT.password;
+}
+
 const present = SERVICES.filter((name) => existsSync(new URL(`../${name}/package.json`, import.meta.url)));
 if (present.length === 0) {
   log.info('no services in this checkout yet: the event store is migrated and ready');
@@ -73,6 +96,8 @@ if (present.length === 0) {
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 for (const name of present) {
+  if (name === 'web') await waitForApis([commandApiUrl, queryApiUrl]);
+  if (stopping) break;
   // Its own process group: npm does not pass a SIGTERM on to the service it started, so stop()
   // signals the whole group (npm, the shell, tsx and the service).
   const child = spawn('npm', ['start', '--workspace', name], { stdio: 'inherit', env: process.env, detached: true });

@@ -323,7 +323,9 @@ try {
   const jsOk = javascript.gzipKb <= TARGET.jsKbGzip;
   const r = summary.titlePages.atRate.median;
   const f = summary.titlePages.flatOut.median;
-  const pagesOk = r.requestsPerSecond >= TARGET.pagesPerSecond * 0.98 && r.p99Ms <= TARGET.p99Ms && f.requestsPerSecond >= TARGET.pagesPerSecond && summary.titlePages.non2xx === 0;
+  // Flat out it must serve >= 200 pages/s within the p99; at the target rate (autocannon's
+  // overallRate sends each second's share in a burst) the p99 must hold too.
+  const pagesOk = f.requestsPerSecond >= TARGET.pagesPerSecond && f.p99Ms <= TARGET.p99Ms && r.p99Ms <= TARGET.p99Ms && summary.titlePages.non2xx === 0;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
     `web: LCP / ${home.medianMs} ms, title ${title.medianMs} ms (target ≤ ${TARGET.lcpMs}: ${verdict(lcpOk)}); ` +

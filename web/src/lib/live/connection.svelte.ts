@@ -47,6 +47,8 @@ export class LiveConnection {
   readonly #handlers = new Map<LiveChannel, Set<LiveHandler>>();
   /** Last position delivered per channel: where a resumed subscription starts. */
   readonly #positions = new Map<LiveChannel, string>();
+  /** Channels the server refused (`me` before the socket was authenticated): asked again after `authenticated`. */
+  readonly #refused = new Set<LiveChannel>();
   #socket: SocketLike | null = null;
   #attempt = 0;
   #reconnectTimer: unknown = null;
@@ -124,6 +126,7 @@ export class LiveConnection {
 
   #connect(): void {
     this.status = this.#attempt === 0 ? 'connecting' : 'reconnecting';
+    this.#refused.clear(); // a new socket subscribes every watched channel anew
     const socket = this.options.createSocket(this.#url);
     this.#socket = socket;
     socket.onopen = () => void this.#opened(socket);
@@ -201,11 +204,18 @@ export class LiveConnection {
       case 'refetch':
         for (const channel of message.channels) this.#dispatch(channel, { kind: 'refetch', channel });
         return;
-      case 'authenticated':
+      case 'authenticated': {
+        // A channel refused while anonymous (the token fetch failed at open) is allowed now.
+        const retry = [...this.#refused].filter((channel) => this.#handlers.has(channel));
+        this.#refused.clear();
+        if (retry.length > 0) this.#send({ type: 'subscribe', channels: retry });
+        return;
+      }
       case 'unsubscribed':
         return;
       case 'error':
         if (message.code === 'invalid_token') this.#clearTimer(this.#reauthTimer);
+        if (message.code === 'forbidden') for (const channel of message.channels ?? []) this.#refused.add(channel as LiveChannel);
         return;
       default: {
         const never: never = message;

@@ -442,10 +442,7 @@ describe('LiveConnection: authentication', () => {
     expect(t.tokenFetches()).toBe(2);
   });
 
-  // BUG (reported, not fixed here): after a failed first token fetch the socket subscribes
-  // anonymously, the server refuses `me`, and a later successful `auth` never subscribes it
-  // again, so that tab gets no `me` updates until the next reconnect. Drop `.fails` once fixed.
-  it.fails('given the token fetch failed at open so `me` was refused, when a later re-auth succeeds, then `me` is subscribed again', async () => {
+  it('given the token fetch failed at open so `me` was refused, when a later re-auth succeeds, then `me` is subscribed again', async () => {
     const clock = new FakeClock();
     const t = setup({ tokens: [new Error('offline'), token('late', clock, 60 * 60_000)] });
     t.clock.time = clock.time;

@@ -27,7 +27,7 @@ import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { encodePosition } from '@reeltime/eventstore';
 import { chromiumMissing, launchChromium } from '../../web/e2e/browser.ts';
-import { ensureWebBuild } from '../../web/e2e/build.ts';
+import { ensureWebBuild } from '../../web/scripts/build.ts';
 import { freePort, startWebServer } from '../../web/e2e/stack.ts';
 import { median } from '../stats.ts';
 

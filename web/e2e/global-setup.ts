@@ -1,5 +1,5 @@
 import { chromiumMissing } from './browser.ts';
-import { ensureWebBuild } from './build.ts';
+import { ensureWebBuild } from '../scripts/build.ts';
 
 /** Once per `vitest run`, before any browser test: the app they start is the current build. */
 export default function setup(): void {

@@ -22,7 +22,7 @@ import { syncDemo } from '@reeltime/ingest/src/sources.ts';
 import { openProgressStore } from '@reeltime/ingest/src/sync/progress-store.ts';
 import { startStack, type Stack } from '@reeltime/query-api/src/testing/stack.ts';
 import { launchChromium } from './browser.ts';
-import { BUILD_ENTRY, WEB_DIRECTORY } from './build.ts';
+import { BUILD_ENTRY, WEB_DIRECTORY } from '../scripts/build.ts';
 
 export type Person = { userId: string; email: string; password: string; displayName: string; accessToken: string; refreshToken: string };
 

@@ -3,34 +3,13 @@
  * sources (so a clean clone needs only `npm ci && npm start`), then serves it with adapter-node
  * on WEB_PORT (default 3000) through adapter-node's request handler.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuild } from './build.ts';
 
 const web = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', '../schemas/src'];
-const BUILT = join(web, 'build', 'handler.js');
-
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stats.mtimeMs);
-}
-
-export function buildIsStale(): boolean {
-  if (!existsSync(BUILT)) return true;
-  const built = statSync(BUILT).mtimeMs;
-  return SOURCES.some((source) => newestChange(join(web, source)) > built);
-}
-
-if (buildIsStale()) {
-  console.log(JSON.stringify({ level: 30, name: 'web', msg: 'building the web app (sources changed or no build yet)' }));
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+ensureWebBuild((line) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'web', msg: line })));
 
 const port = Number(process.env.WEB_PORT ?? process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';

@@ -1,7 +1,6 @@
 /*
  * The production build of the web app (web/build, adapter-node), rebuilt only when its sources
- * changed. The same rule as web/scripts/start.ts's `buildIsStale()`, which cannot be imported
- * from here: that script starts the server as soon as it is loaded.
+ * changed: by `npm start` (scripts/start.ts), the browser tests and bench:web.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -29,7 +28,7 @@ export function buildIsStale(): boolean {
 /** Builds web/build when it is missing or older than its sources; returns whether it built. */
 export function ensureWebBuild(log: (line: string) => void = console.log): boolean {
   if (!buildIsStale()) return false;
-  log('web: building the app for the browser tests (sources changed or no build yet)');
+  log('web: building the app (sources changed or no build yet)');
   const started = Date.now();
   const vite = join(WEB_DIRECTORY, '..', 'node_modules', '.bin', 'vite');
   const result = spawnSync(vite, ['build', '--logLevel', 'error'], { cwd: WEB_DIRECTORY, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });

@@ -33,6 +33,7 @@ import type {
   TokenPair,
   UpdateListBody,
 } from '@reeltime/schemas';
+import { LRUCache } from 'lru-cache';
 import { apiUrls } from './config.ts';
 import { log } from './log.ts';
 
@@ -42,6 +43,13 @@ type ListChanged = { version: number } & Position;
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export const POSITION_COOKIE = 'rt_pos';
+
+/**
+ * Reads that are the same for everyone and change only with the catalog (genres, similar
+ * titles), kept briefly in this process: a title page then costs one API call instead of two,
+ * and search-as-you-type does not fetch the genres on every pause.
+ */
+const everyones = new LRUCache<string, object>({ max: 5_000, ttl: 60_000 });
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** A command the API refused (4xx) or could not serve (5xx / unreachable). */
@@ -164,6 +172,14 @@ export class Api {
     }
   }
 
+  async #everyones<T extends object>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
+    const kept = everyones.get(key) as T | undefined;
+    if (kept) return kept;
+    const value = await read();
+    everyones.set(key, value, { ttl: ttlMs });
+    return value;
+  }
+
   async #command<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
     return (await this.#call<T>('command', method, path, options)).body;
   }
@@ -171,8 +187,11 @@ export class Api {
   // ---- reads (query-api) ----
   searchTitles = (query: TitleSearchQuery) => this.read<TitlePage>('/titles', query);
   title = (titleId: string) => this.read<TitleDetails>(`/titles/${encodeURIComponent(titleId)}`);
-  similarTitles = (titleId: string, limit = 12) => this.read<SimilarTitles>(`/titles/${encodeURIComponent(titleId)}/similar`, { limit });
-  genres = () => this.read<Genre[]>('/genres');
+  similarTitles = (titleId: string, limit = 12) =>
+    this.#everyones(`similar:${titleId}:${limit}`, 60_000, () => this.read<SimilarTitles>(`/titles/${encodeURIComponent(titleId)}/similar`, { limit }));
+  /** Sorted by name. */
+  genres = () =>
+    this.#everyones('genres', 10 * 60_000, async () => (await this.read<Genre[]>('/genres')).sort((a, b) => a.name.localeCompare(b.name)));
   feed = (query: FeedQuery = {}) => this.read<FeedPage>('/feed', query);
   myLists = (query: PageQuery = {}) => this.read<ListPage>('/me/lists', query);
   userLists = (userId: string, query: PageQuery = {}) => this.read<ListPage>(`/users/${encodeURIComponent(userId)}/lists`, query);

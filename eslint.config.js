@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // The web app: browser and Node globals; Svelte components parsed with TypeScript.
-    files: ['web/**/*.svelte', 'web/**/*.svelte.ts', 'web/src/**/*.ts'],
+    files: ['web/**/*.svelte', 'web/**/*.svelte.ts', 'web/src/**/*.ts', 'web/scripts/**/*.js'],
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: { projectService: false, extraFileExtensions: ['.svelte'], parser: tseslint.parser, svelteConfig },

@@ -2,8 +2,8 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { ReadDb } from '../db.ts';
 
-export type ProjectionName = 'catalog' | 'activity';
-export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity'];
+export type ProjectionName = 'catalog' | 'activity' | 'recommendations';
+export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity', 'recommendations'];
 
 /** Before a projection serves anything its read models are "at the start". */
 export const START_POSITION = `${'0'.repeat(20)}-${'0'.repeat(20)}`;

@@ -6,7 +6,9 @@ import { myDiary, myPreferences, myRatings } from './history.ts';
 import { recommendationsFor } from './recommendations.ts';
 
 const ACTIVITY = ['activity'] as const;
-const BOTH = ['catalog', 'activity'] as const;
+// The projection's ranked list, with each title's summary from the catalog and its rating from
+// activity: read-your-writes waits for all three.
+const RECOMMENDED = ['catalog', 'activity', 'recommendations'] as const;
 
 export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDeps & { tracker: PositionTracker }): void {
   const tags = ['me'];
@@ -34,20 +36,24 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
   app.get(
     '/me/recommendations',
     {
-      preHandler: [requireUser, consistent(BOTH)],
+      preHandler: [requireUser, consistent(RECOMMENDED)],
       schema: {
         tags,
         security: SECURED,
-        summary: 'Titles for you, each with 1–3 reasons',
-        description: 'Computed at query time from your ratings, diary and preferences; titles you rated, watched, or whose genre you dislike are left out.',
+        summary: 'Titles for you, best first, each with 1–3 reasons',
+        description:
+          'Precomputed by the recommendations projection from your ratings, diary and preferences (and everyone else\'s); titles you rated or watched are left out. ' +
+          'Someone with no history yet gets the trending and popular titles. Pages with `cursor` (the previous page\'s `nextCursor`, same `type`).',
         headers,
         querystring: RecommendationsQuery,
         response: { 200: Recommendations, ...problems(400, 401, 429, 503) },
       },
     },
     async (request) => {
-      const position = tracker.current(BOTH);
-      const found = await recommendationsFor(db, request.userId!, { limit: request.query.limit ?? 20, type: request.query.type });
+      // Read before the query, so the answer is at least as fresh as the position it claims.
+      const position = tracker.current(RECOMMENDED);
+      const { limit = 20, type, cursor } = request.query;
+      const found = await recommendationsFor(db, request.userId!, { limit, type, cursor });
       return { ...found, position };
     },
   );

@@ -6,6 +6,8 @@ import { searchTitles } from './search.ts';
 import { similarTitles } from './similar.ts';
 
 const CATALOG_AND_STATS = ['catalog', 'activity'] as const;
+// Neighbours come from the recommendations projection, their summaries from catalog and activity.
+const SIMILAR = ['catalog', 'activity', 'recommendations'] as const;
 
 export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
   const tags = ['titles'];
@@ -43,8 +45,8 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
   app.get(
     '/titles/:titleId/similar',
     {
-      preHandler: consistent(CATALOG_AND_STATS),
-      schema: { tags, summary: 'Titles like this one (shared genres, people, keywords)', headers, params: TitleParams, querystring: SimilarQuery, response: { 200: SimilarTitles, ...problems(400, 404, 429, 503) } },
+      preHandler: consistent(SIMILAR),
+      schema: { tags, summary: 'Titles like this one, most similar first (precomputed by the recommendations projection)', headers, params: TitleParams, querystring: SimilarQuery, response: { 200: SimilarTitles, ...problems(400, 404, 429, 503) } },
     },
     async (request) => {
       const similar = await similarTitles(db, request.params.titleId, request.query.limit ?? 10);

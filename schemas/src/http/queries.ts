@@ -67,6 +67,7 @@ export type SimilarQuery = Static<typeof SimilarQuery>;
 export const RecommendationsQuery = StrictObject({
   limit: Type.Optional(pageLimit(20, 50)),
   type: Type.Optional(MediaType),
+  cursor: Type.Optional(Cursor),
 });
 export type RecommendationsQuery = Static<typeof RecommendationsQuery>;
 
@@ -222,7 +223,10 @@ export const RecommendationReason = Type.Object({
 export type RecommendationReason = Static<typeof RecommendationReason>;
 
 export const Recommendations = Type.Object({
-  items: Type.Array(Type.Object({ title: TitleSummary, score: Type.Number(), reasons: Type.Array(RecommendationReason, { minItems: 1, maxItems: 3 }) })),
+  items: Type.Array(Type.Object({ title: TitleSummary, score: Type.Number(), reasons: Type.Array(RecommendationReason, { minItems: 1, maxItems: 3 }) }), {
+    description: 'Best first; the next ones with `?cursor=nextCursor` (same `type`)',
+  }),
+  nextCursor: Nullable(Cursor),
   position: Position,
 });
 export type Recommendations = Static<typeof Recommendations>;

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { projections } from '@reeltime/projector/src/projections.ts';
+import type { RecommendationReason } from '@reeltime/schemas';
+import { startStack } from './stack.ts';
+
+/** Whether the projector runs the recommendations projection (end-to-end tests need it). */
+export const recommendationsProjectionRegistered = projections.some((projection) => projection.name === 'recommendations');
+
+const MIGRATION = fileURLToPath(new URL('../../../projector/src/recommendations/migrations/001_recommendations.sql', import.meta.url));
+
+export type RecommendationFixture = { userId: string; rank: number; titleId: string; mediaType: 'movie' | 'tv'; score: number; reasons: RecommendationReason[] };
+export type SimilarFixture = { titleId: string; rank: number; similarId: string; score: number };
+
+/**
+ * For query-side tests of `GET /me/recommendations` and `GET /titles/:id/similar`: the real stack
+ * WITHOUT the recommendations projection, and in its place the projection's own tables (its
+ * migration, applied to a fixture schema) behind `read.recommendations` and `read.similar_titles`.
+ * The query-api is what is under test; the rows are fixture, so any ranking can be stated
+ * exactly. The end-to-end tests (real projection) say what the engine must do.
+ */
+export async function startStackWithRecommendationFixtures(prefix: string) {
+  const stack = await startStack(prefix, { projections: projections.filter((projection) => projection.name !== 'recommendations') });
+  const fixture = `${stack.base}_fixture`; // dropped with the stack (its names share the base)
+  const read = stack.harness.settings.readSchema;
+  const db = stack.harness.pool;
+  await db.query(`CREATE SCHEMA ${fixture}`);
+  const client = await db.connect();
+  try {
+    await client.query(`SET search_path TO ${fixture}`);
+    await client.query(await readFile(MIGRATION, 'utf8'));
+  } finally {
+    await client.query('RESET search_path');
+    client.release();
+  }
+  await db.query(`CREATE SCHEMA IF NOT EXISTS ${read}`);
+  await db.query(`CREATE VIEW ${read}.recommendations AS SELECT * FROM ${fixture}.recommendations`);
+  await db.query(`CREATE VIEW ${read}.similar_titles AS SELECT * FROM ${fixture}.similar_titles`);
+
+  return Object.assign(stack, {
+    /** Replaces every fixture row of the users named in `rows`. */
+    async putRecommendations(rows: readonly RecommendationFixture[]): Promise<void> {
+      await db.query(`DELETE FROM ${fixture}.recommendations WHERE user_id = ANY($1::text[])`, [[...new Set(rows.map((row) => row.userId))]]);
+      await db.query(
+        `INSERT INTO ${fixture}.recommendations (user_id, rank, title_id, media_type, score, reasons)
+         SELECT user_id, rank, title_id, media_type, score, reasons
+           FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)`,
+        [JSON.stringify(rows.map((row) => ({ user_id: row.userId, rank: row.rank, title_id: row.titleId, media_type: row.mediaType, score: row.score, reasons: row.reasons })))],
+      );
+    },
+    async putSimilar(rows: readonly SimilarFixture[]): Promise<void> {
+      await db.query(
+        `INSERT INTO ${fixture}.similar_titles (title_id, rank, similar_id, score)
+         SELECT title_id, rank, similar_id, score FROM json_to_recordset($1::json) AS r(title_id text, rank int, similar_id text, score float8)`,
+        [JSON.stringify(rows.map((row) => ({ title_id: row.titleId, rank: row.rank, similar_id: row.similarId, score: row.score })))],
+      );
+    },
+  });
+}
+export type FixtureStack = Awaited<ReturnType<typeof startStackWithRecommendationFixtures>>;

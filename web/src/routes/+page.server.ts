@@ -12,7 +12,9 @@ const FEED_PAGE = 20;
 export const load: PageServerLoad = async (event) => {
   const { locals, url, depends } = event;
   // `feed` brings new public activity (the page prepends what it can show at once and comes
-  // here for the rest); `me` brings your own ratings and watches, which change your picks.
+  // here for the rest); `me` brings your own ratings and watches and `recommendations.changed`
+  // (the projection re-ranked your picks, after your activity or everyone's). Any of them
+  // reloads the picks; the API client's X-Min-Position makes the reload see your last write.
   depends(liveKey('feed'));
   if (locals.user) depends(liveKey('me'));
 

@@ -1,0 +1,409 @@
+/*
+ * Query latency of the recommendation lookups (issue 12): projector and query-api each their own
+ * process on this machine, on the PostgreSQL store, NATS for the notices.
+ *
+ * 1. GET /me/recommendations at a fixed --rate (autocannon `overallRate`, corrected for
+ *    coordinated omission), a mix over --users people: 60 % the home page's first page
+ *    (`limit=12`), 15 % one media type (`type=movie|tv&limit=20`), 15 % the second page
+ *    (`cursor=` from the first), 10 % people with no history (the '*' cold-start rows).
+ * 2. GET /titles/:id/similar?limit=12 at the same rate, over every title.
+ * 3. Control: GET /titles/:id at the same rate (bench:live's query leg, p99 3 ms on a quiet
+ *    machine), so a slow run can be told apart from a busy machine; the load average before and
+ *    after is in the JSON too.
+ * Medians of --runs runs, the three legs taking turns. Prints JSON, then one summary line.
+ * Target: GET /me/recommendations p99 <= 10 ms at 1,000/s.
+ *
+ * Rows come from the recommendations projection when projector/src/projections.ts registers it
+ * (people and their ratings are appended as events, and the bench waits until everyone with
+ * ratings has rows). Until then (or with --source fixture) the bench puts rows of the same shape
+ * behind the same views itself: the projection's migration in a schema of its own, each person's
+ * top 50 plus the top 20 of each media type, '*' rows, 20 neighbours per title. The query-api's
+ * work is the same either way; only who wrote the rows differs (`source` in the JSON).
+ *
+ *   npm run bench:recommendations:query -- [--runs 3] [--seconds 10] [--rate 1000] [--connections 10]
+ *     [--users 2000] [--titles 3000] [--ratings 20] [--source auto|projection|fixture]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { encodePosition, type NewEvent } from '@reeltime/eventstore';
+import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
+import { projections } from '../../projector/src/projections.ts';
+import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
+import { median } from '../stats.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '1000' },
+    connections: { type: 'string', default: '10' },
+    users: { type: 'string', default: '2000' },
+    titles: { type: 'string', default: '3000' },
+    ratings: { type: 'string', default: '20' },
+    source: { type: 'string', default: 'auto' },
+    'log-level': { type: 'string', default: 'warn' },
+  },
+});
+const RUNS = Math.max(1, Number(args.runs));
+const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
+const CONNECTIONS = Number(args.connections);
+const USERS = Number(args.users);
+const TITLES = Number(args.titles);
+const RATINGS = Number(args.ratings);
+const TARGET_P99_MS = 10;
+const registered = projections.some((projection) => projection.name === 'recommendations');
+if (!['auto', 'projection', 'fixture'].includes(args.source)) throw new Error('--source is auto, projection or fixture');
+if (args.source === 'projection' && !registered) throw new Error('--source projection: projector/src/projections.ts does not register `recommendations` yet');
+if (args.source === 'fixture' && registered) throw new Error('--source fixture: the projector runs `recommendations` and owns its views');
+const SOURCE = registered ? 'projection' : 'fixture';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const base = `bench_recq_${process.pid}`;
+const ports = { query: 4932, projector: 4933 };
+const QUERY = `http://127.0.0.1:${ports.query}`;
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const READ = `${base}_read`;
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const env = {
+  ...process.env,
+  DATABASE_URL,
+  EVENT_STORE: 'postgres',
+  EVENTSTORE_SCHEMA: `${base}_es`,
+  PROJECTOR_SCHEMA: `${base}_core`,
+  READ_SCHEMA: READ,
+  PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
+  LIVE_SUBJECT_PREFIX: base,
+  JWT_SECRET,
+  QUERY_API_PORT: String(ports.query),
+  PROJECTOR_PORT: String(ports.projector),
+  HOST: '127.0.0.1',
+  // Production limits protect users from each other; the bench measures the lookups themselves.
+  RATE_LIMIT_PER_MINUTE: '100000000',
+  LOG_LEVEL: args['log-level'],
+};
+
+const children: ChildProcess[] = [];
+function start(path: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await sleep(200);
+  }
+}
+
+/** An access token as command-api signs it (HS256, audience and issuer `reeltime`): no sign-up per person. */
+function accessToken(userId: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, aud: 'reeltime', iss: 'reeltime', iat: now, exp: now + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+/** A deterministic generator, so every run of the bench sees the same catalog and tastes. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(12);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+// ---- the catalog and the people: events, as ingest and command-api would append them ----
+
+type Title = { titleId: `${'movie' | 'tv'}:${number}`; mediaType: 'movie' | 'tv' };
+const titles: Title[] = Array.from({ length: TITLES }, (_, i) => {
+  const mediaType = i % 3 === 2 ? 'tv' : 'movie';
+  return { titleId: `${mediaType}:${i + 1}`, mediaType };
+});
+
+function titleImported({ titleId, mediaType }: Title, i: number): NewEvent {
+  const genres = TMDB_GENRES.filter((genre) => (genre.mediaTypes as readonly string[]).includes(mediaType)).map((genre) => genre.id);
+  const genreIds = [...new Set([pick(genres), pick(genres), pick(genres)])].slice(0, 1 + (i % 3));
+  const cast = Array.from({ length: 5 }, (_, order) => {
+    const personId = 1 + Math.floor(random() * 800);
+    return { personId, name: `Actor ${personId}`, character: `Role ${order}`, order };
+  });
+  const directorId = 10_000 + Math.floor(random() * 300);
+  const year = 1960 + Math.floor(random() * 65);
+  return {
+    type: 'TitleImported',
+    data: {
+      titleId, mediaType, tmdbId: i + 1, imdbId: null, title: `Title ${i + 1}`, originalTitle: `Title ${i + 1}`, overview: '',
+      releaseDate: `${year}-06-01`, year, runtimeMinutes: 100, originalLanguage: pick(['en', 'en', 'en', 'fr', 'ja', 'ko']),
+      genreIds, keywords: [], cast: [...new Map(cast.map((c) => [c.personId, c])).values()], directors: [{ personId: directorId, name: `Director ${directorId}` }],
+      posterPath: `/p${i + 1}.jpg`, backdropPath: null, popularity: Math.round(1000 * random() ** 3) / 10, voteAverage: 5 + 4 * random(), voteCount: 100,
+      watchProviders: {},
+    },
+  } as NewEvent;
+}
+
+// 90 % have rated titles (their own rows); 10 % never did anything (the '*' rows).
+const people = Array.from({ length: USERS }, (_, i) => ({ userId: randomUUID() as string, rates: i % 10 !== 9 }));
+/** Popular titles get most ratings, as in any catalog. */
+const rated = (count: number) => {
+  const chosen = new Set<Title>();
+  while (chosen.size < Math.min(count, TITLES)) chosen.add(titles[Math.floor(TITLES * random() ** 2)]!);
+  return [...chosen];
+};
+const ratingsOf = new Map(people.filter((p) => p.rates).map((p) => [p.userId, rated(RATINGS)]));
+
+// ---- fixture rows (no projection yet): the shape the projection writes ----
+
+const REASONS: RecommendationReason[][] = [
+  [{ kind: 'similar', text: 'Because you liked Title 1', titleId: 'movie:1' }, { kind: 'genre', text: 'Because you like Crime and Drama' }],
+  [{ kind: 'person', text: 'Because you like Director 10001' }],
+  [{ kind: 'similar', text: 'Because you liked Title 2', titleId: 'movie:2' }, { kind: 'trending', text: 'Trending on Reeltime' }, { kind: 'popular', text: 'Popular right now' }],
+];
+
+function rankedRows(userId: string, exclude: ReadonlySet<string>) {
+  const rows: { user_id: string; rank: number; title_id: string; media_type: string; score: number; reasons: RecommendationReason[] }[] = [];
+  const taken = new Set<string>();
+  /** Random titles neither rated nor taken, until there are `count` rows (of `mediaType`, if given). */
+  const fill = (count: number, mediaType?: Title['mediaType']) => {
+    let have = rows.filter((row) => mediaType === undefined || row.media_type === mediaType).length;
+    for (let attempts = 0; have < count && attempts < 100 * count; attempts++) {
+      const title = pick(titles);
+      if (taken.has(title.titleId) || exclude.has(title.titleId) || (mediaType !== undefined && title.mediaType !== mediaType)) continue;
+      taken.add(title.titleId);
+      rows.push({ user_id: userId, rank: rows.length + 1, title_id: title.titleId, media_type: title.mediaType, score: round(1 - rows.length / 200, 4), reasons: pick(REASONS) });
+      have++;
+    }
+  };
+  fill(50);
+  fill(20, 'movie');
+  fill(20, 'tv');
+  return rows;
+}
+
+async function installFixtures(admin: pg.Client): Promise<void> {
+  const fixture = `${base}_fixture`;
+  await admin.query(`CREATE SCHEMA ${fixture}`);
+  await admin.query(`SET search_path TO ${fixture}`);
+  await admin.query(await readFile(root('projector/src/recommendations/migrations/001_recommendations.sql'), 'utf8'));
+  await admin.query('RESET search_path');
+  const insert = async (rows: ReturnType<typeof rankedRows>) =>
+    admin.query(
+      `INSERT INTO ${fixture}.recommendations SELECT * FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)`,
+      [JSON.stringify(rows)],
+    );
+  await insert(rankedRows('*', new Set()));
+  let batch: ReturnType<typeof rankedRows> = [];
+  for (const [userId, ratings] of ratingsOf) {
+    batch.push(...rankedRows(userId, new Set(ratings.map((t) => t.titleId))));
+    if (batch.length > 20_000) {
+      await insert(batch);
+      batch = [];
+    }
+  }
+  await insert(batch);
+  const similar = titles.flatMap((title) =>
+    Array.from({ length: 20 }, (_, i) => ({ title_id: title.titleId, rank: i + 1, similar_id: pick(titles).titleId, score: round(0.9 - i * 0.03, 4) })),
+  );
+  for (let i = 0; i < similar.length; i += 20_000) {
+    await admin.query(
+      `INSERT INTO ${fixture}.similar_titles SELECT * FROM json_to_recordset($1::json) AS r(title_id text, rank int, similar_id text, score float8)`,
+      [JSON.stringify(similar.slice(i, i + 20_000))],
+    );
+  }
+  await admin.query(`ANALYZE ${fixture}.recommendations`);
+  await admin.query(`ANALYZE ${fixture}.similar_titles`);
+  await admin.query(`CREATE VIEW ${READ}.recommendations AS SELECT * FROM ${fixture}.recommendations`);
+  await admin.query(`CREATE VIEW ${READ}.similar_titles AS SELECT * FROM ${fixture}.similar_titles`);
+}
+
+// ---- measuring ----
+
+type Run = { requestsPerSecond: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number; non2xx: number; errors: number };
+
+async function measure(seconds: number, next: (i: number) => { path: string; token?: string }): Promise<Run> {
+  let i = 0;
+  const result = await autocannon({
+    url: QUERY,
+    // overallRate gives each connection rate/connections requests per second, sent back to back
+    // at the start of every second: the connection count is the burst's concurrency.
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const { path, token } = next(i++);
+          return { ...request, path, headers: token ? { authorization: `Bearer ${token}` } : {} };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const admin = new pg.Client({ connectionString: DATABASE_URL });
+await admin.connect();
+const store = await createPostgresEventStore({ connectionString: DATABASE_URL, schema: `${base}_es` });
+try {
+  const setupStarted = performance.now();
+  for (let i = 0; i < titles.length; i += 50) {
+    await Promise.all(titles.slice(i, i + 50).map((title, j) => store.appendToStream(titleStream(title.titleId), [titleImported(title, i + j)], { expectedVersion: 'any' })));
+  }
+  const appends: (() => Promise<unknown>)[] = [];
+  for (const person of people) {
+    appends.push(() => store.appendToStream(userStream(person.userId), [{ type: 'UserRegistered', data: { userId: person.userId, displayName: 'Bench' } } as NewEvent], { expectedVersion: 'any' }));
+    for (const title of ratingsOf.get(person.userId) ?? []) {
+      const score = 1 + Math.floor(random() * 10);
+      appends.push(() =>
+        store.appendToStream(ratingStream(person.userId, title.titleId), [{ type: 'TitleRated', data: { userId: person.userId, titleId: title.titleId, score, containsSpoilers: false } } as NewEvent], { expectedVersion: 'any' }),
+      );
+    }
+  }
+  for (let i = 0; i < appends.length; i += 100) await Promise.all(appends.slice(i, i + 100).map((append) => append()));
+  // From the table itself: headPosition() stops below the cluster-wide xmin horizon.
+  const { rows: head } = await admin.query<{ tx: string; gp: string }>(
+    `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ${base}_es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const last = encodePosition(head[0]!.tx, head[0]!.gp);
+  const appendedMs = performance.now() - setupStarted;
+
+  start('projector/src/main.ts');
+  start('query-api/src/main.ts');
+  await until('query-api ready', 60_000, async () => (await fetch(`${QUERY}/health/ready`)).ok);
+  await until('catalog and activity projected', 600_000, async () => (await fetch(`${QUERY}/titles/${titles.at(-1)!.titleId}`, { headers: { 'x-min-position': last } })).ok);
+  const warm = people.filter((p) => p.rates);
+  if (SOURCE === 'fixture') {
+    await installFixtures(admin);
+  } else {
+    const token = accessToken(warm[0]!.userId);
+    await until('recommendations projected', 600_000, async () => (await fetch(`${QUERY}/me/recommendations`, { headers: { 'x-min-position': last, authorization: `Bearer ${token}` } })).ok);
+    // Someone the engine has not ranked yet would get the cold-start rows: wait for everyone.
+    await until('everyone with ratings has rows', 600_000, async () => {
+      const { rows } = await admin.query<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM ${READ}.recommendations WHERE user_id <> '*'`);
+      return rows[0]!.n >= warm.length;
+    });
+  }
+  const setupMs = performance.now() - setupStarted;
+
+  const tokens = new Map(people.map((p) => [p.userId, accessToken(p.userId)]));
+  const cold = people.filter((p) => !p.rates);
+  // Second pages as a client gets them: the first page's nextCursor.
+  const cursors = new Map<string, string>();
+  for (const person of warm.slice(0, 500)) {
+    const answer = await fetch(`${QUERY}/me/recommendations?limit=20`, { headers: { authorization: `Bearer ${tokens.get(person.userId)}` } });
+    const body = (await answer.json()) as { nextCursor: string | null };
+    if (body.nextCursor) cursors.set(person.userId, body.nextCursor);
+  }
+  const paged = [...cursors.keys()];
+  if (paged.length === 0) throw new Error('no one has a second page of recommendations');
+
+  const recommendations = (i: number) => {
+    const slot = i % 20;
+    if (slot < 12) {
+      const person = warm[(i * 7919) % warm.length]!;
+      return { path: '/me/recommendations?limit=12', token: tokens.get(person.userId) };
+    }
+    if (slot < 15) {
+      const person = warm[(i * 104_729) % warm.length]!;
+      return { path: `/me/recommendations?limit=20&type=${slot % 2 ? 'tv' : 'movie'}`, token: tokens.get(person.userId) };
+    }
+    if (slot < 18) {
+      const userId = paged[i % paged.length]!;
+      return { path: `/me/recommendations?limit=20&cursor=${cursors.get(userId)}`, token: tokens.get(userId) };
+    }
+    return { path: '/me/recommendations?limit=12', token: tokens.get(cold[i % cold.length]!.userId) };
+  };
+  const similar = (i: number) => ({ path: `/titles/${titles[(i * 7919) % titles.length]!.titleId}/similar?limit=12` });
+  const control = (i: number) => ({ path: `/titles/${titles[(i * 104_729) % titles.length]!.titleId}` });
+
+  const loadBefore = loadavg().map((load) => round(load));
+  await measure(2, recommendations); // warm-up: connections, prepared statements, caches
+  await measure(2, similar);
+  await measure(2, control);
+  const recommendationRuns: Run[] = [];
+  const similarRuns: Run[] = [];
+  const controlRuns: Run[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    recommendationRuns.push(await measure(SECONDS, recommendations));
+    similarRuns.push(await measure(SECONDS, similar));
+    controlRuns.push(await measure(SECONDS, control));
+  }
+
+  const summarize = (runs: Run[]) => ({
+    runs,
+    median: {
+      requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p90Ms: median(runs.map((r) => r.p90Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+    },
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+  });
+  const summary = {
+    benchmark: 'recommendations-query',
+    source: SOURCE,
+    seconds: SECONDS,
+    runs: RUNS,
+    requestsPerSecond: RATE,
+    connections: CONNECTIONS,
+    data: {
+      users: USERS,
+      coldStartUsers: cold.length,
+      titles: TITLES,
+      ratingsPerUser: RATINGS,
+      recommendationRows: (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${READ}.recommendations`)).rows[0]!.n,
+      similarRows: (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${READ}.similar_titles`)).rows[0]!.n,
+    },
+    setup: { appendMs: Math.round(appendedMs), readyMs: Math.round(setupMs) },
+    machine: { cpus: availableParallelism(), loadAverage: { before: loadBefore, after: loadavg().map((load) => round(load)) } },
+    mix: { firstPage: 0.6, oneType: 0.15, secondPage: 0.15, coldStart: 0.1 },
+    recommendations: summarize(recommendationRuns),
+    similar: summarize(similarRuns),
+    control: { path: 'GET /titles/:id', ...summarize(controlRuns) },
+    target: { p99Ms: TARGET_P99_MS, requestsPerSecond: RATE },
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  const r = summary.recommendations;
+  const s = summary.similar;
+  const c = summary.control;
+  const met = (x: typeof r) => x.median.p99Ms <= TARGET_P99_MS && x.non2xx === 0 && x.median.requestsPerSecond >= RATE * 0.95;
+  console.log(
+    `recommendations query (${SOURCE} rows, ${USERS} people, ${TITLES} titles) at ${RATE}/s: ` +
+      `GET /me/recommendations p50 ${r.median.p50Ms} p99 ${r.median.p99Ms} ms (${r.median.requestsPerSecond}/s, non-2xx ${r.non2xx}; target p99 ≤ ${TARGET_P99_MS}: ${met(r) ? 'met' : 'NOT met'}), ` +
+      `GET /titles/:id/similar p50 ${s.median.p50Ms} p99 ${s.median.p99Ms} ms (${met(s) ? 'met' : 'NOT met'}); ` +
+      `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms; load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs — median of ${RUNS} × ${SECONDS} s`,
+  );
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(1500);
+  await store.close();
+  const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
+  for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
+  await admin.end();
+}

@@ -32,6 +32,8 @@ export type ProjectorSettings = {
   retentionDays: number;
   /** How often a standby tries to take the lease. */
   leaseRetryMs: number;
+  /** The recommendations projection: shortest time between model refits, and work per upkeep step. */
+  recommendations: { refitMs: number; refitShare: number; upkeepBudgetMs: number };
   store: EventStoreSettings;
 };
 
@@ -63,6 +65,12 @@ export function projectorSettings(env: NodeJS.ProcessEnv = process.env): Project
     bulkLoad: env.PROJECTOR_BULK_LOAD !== '0',
     retentionDays: integer(env, 'LIVE_RETENTION_DAYS', 7),
     leaseRetryMs: integer(env, 'PROJECTOR_LEASE_RETRY_MS', 1000),
+    recommendations: {
+      refitMs: integer(env, 'RECOMMENDATIONS_REFIT_MS', 600_000, 0),
+      // A refit once 1% of all interactions changed (new people, new ratings) and refitMs passed.
+      refitShare: 0.01,
+      upkeepBudgetMs: integer(env, 'RECOMMENDATIONS_UPKEEP_MS', 50),
+    },
     store: { ...store, poolSize: Number(env.EVENTSTORE_POOL_SIZE ?? 4) },
   };
 }

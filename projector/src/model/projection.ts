@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { RecordedEvent } from '@reeltime/eventstore';
+import type { EventStore, Position, RecordedEvent } from '@reeltime/eventstore';
+import type { ProjectorSettings } from '../settings.ts';
 import type { EventType } from '@reeltime/schemas';
-import type { Notices } from './notices.ts';
+import type { Notice, Notices } from './notices.ts';
 import type { Queryable, TableSpec } from './sql.ts';
 
 /**
@@ -11,15 +12,28 @@ import type { Queryable, TableSpec } from './sql.ts';
  * any failure throws the whole working set away and the next lease warms a new one.
  */
 export type WorkingSet<State> = {
-  /** Reads every row of the generation; false (keeping nothing) when there are more than `maxRows`. */
-  warm(db: Queryable, schema: string, maxRows: number): Promise<boolean>;
+  /**
+   * Reads every row of the generation; false (keeping nothing) when there are more than
+   * `maxRows`. A resident projection's working set replays `source` up to its checkpoint instead.
+   */
+  warm(db: Queryable, schema: string, maxRows: number, source?: { store: EventStore; checkpoint: Position }): Promise<boolean>;
   /** What `load` would return for these events, without I/O. */
   load(events: readonly RecordedEvent[]): Promise<State>;
   /** Folds a committed batch's net changes in. */
   commit(state: State): void;
   /** Rows held (the memory bound is checked against it). */
   readonly rows: number;
+  /**
+   * Background work between batches, called when no batch is waiting: the changes to write
+   * (in a transaction of their own that leaves the checkpoint where it is), or undefined.
+   */
+  upkeep?(): { state: State; notices: Notice[] } | undefined;
+  /** True while upkeep still owes work that a build must finish before it may swap. */
+  pending?(): boolean;
 };
+
+/** What a working set may need besides the database. */
+export type WorkingSetContext = { settings: ProjectorSettings };
 
 /** One table's rows for a bulk load. */
 export type BulkRows = { spec: TableSpec<never>; rows: readonly unknown[] };
@@ -72,7 +86,12 @@ export type Projection<State = unknown> = {
   /** A fresh build's bulk load (see BulkLoad); without it a fresh build goes batch by batch. */
   readonly bulk?: BulkLoad<State>;
   /** An in-memory working set for a lease holder that is catching up (see WorkingSet). */
-  workingSet?(): WorkingSet<State>;
+  workingSet?(context?: WorkingSetContext): WorkingSet<State>;
+  /**
+   * The working set is the projection's whole state (a fold of every event, warmed by
+   * replaying the store), used while serving too, whatever its size: `load` is never called.
+   */
+  readonly resident?: boolean;
   load(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<State>;
   apply(state: State, event: RecordedEvent, notices: Notices): void;
   flush(db: Queryable, schema: string, state: State): Promise<void>;

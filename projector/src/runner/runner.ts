@@ -147,7 +147,7 @@ export class ProjectionRunner {
     if (fresh && projection.bulk !== undefined && settings.bulkLoad && settings.workingSetRows > 0) {
       // The events after the bulk load are few (or too many to hold): they go batch by batch, loading per batch.
       if (!(await this.#loadInBulk(client, signal))) return signal.aborted ? 'stopped' : 'retired';
-    } else if (this.mode === 'building') {
+    } else if (this.mode === 'building' || projection.resident) {
       this.#workingSet = await this.#warm(client);
     }
     log.info({ projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint, workingSet: this.#workingSet?.rows }, 'projection lease taken');
@@ -168,14 +168,15 @@ export class ProjectionRunner {
       return true;
     };
     let ahead = this.checkpoint;
+    let upkeepOwed = false;
     try {
       while (!signal.aborted) {
         const batch =
           this.mode === 'building'
             ? await reader.next(IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs, settings.rebuildBatchMs)
-            : await reader.next(IDLE_MS, signal);
+            : await reader.next(upkeepOwed ? 1 : IDLE_MS, signal);
         if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, ahead) > 0) {
-          const workingSet = this.mode === 'building' ? this.#workingSet : undefined;
+          const workingSet = this.mode === 'building' || projection.resident ? this.#workingSet : undefined;
           if (workingSet !== undefined) {
             const prepared = await this.#prepare(client, workingSet, batch);
             if (!(await settle())) return 'retired';
@@ -189,7 +190,19 @@ export class ProjectionRunner {
           }
           ahead = batch.checkpoint;
         }
-        if (this.mode === 'building' && !batch.full && performance.now() - this.#lastSwapAttempt > SWAP_ATTEMPT_MS) {
+        upkeepOwed = false;
+        if (!batch.full && this.#workingSet?.upkeep !== undefined) {
+          // Caught up: the working set's background work (a resident projection's re-scoring),
+          // a step at a time so that new events never wait long behind it.
+          const upkept = this.#workingSet.upkeep();
+          upkeepOwed = upkept !== undefined;
+          if (upkept !== undefined) {
+            if (!(await settle())) return 'retired';
+            if (!(await this.#commit(client, { events: [], checkpoint: this.checkpoint, full: false }, upkept))) return 'retired';
+          }
+        }
+        const owesWork = this.#workingSet?.pending?.() ?? false;
+        if (this.mode === 'building' && !batch.full && !owesWork && performance.now() - this.#lastSwapAttempt > SWAP_ATTEMPT_MS) {
           if (!(await settle())) return 'retired';
           this.#lastSwapAttempt = performance.now();
           if ((await this.#trySwap(client)) && this.deps.stopWhenServing) return 'swapped';
@@ -226,7 +239,7 @@ export class ProjectionRunner {
     }
     workingSet.commit(state);
     this.phases.workingSetRows = Math.max(this.phases.workingSetRows, workingSet.rows);
-    if (workingSet.rows > settings.workingSetRows) {
+    if (!projection.resident && workingSet.rows > settings.workingSetRows) {
       this.#workingSet = undefined;
       this.deps.log.warn({ projection: this.name, rows: workingSet.rows, maxRows: settings.workingSetRows }, 'working set over its bound; loading per batch');
     }
@@ -289,10 +302,10 @@ export class ProjectionRunner {
   /** A build's working set, read once under the lease (empty for a fresh build). */
   async #warm(client: pg.Client): Promise<WorkingSet<unknown> | undefined> {
     const { projection, settings, log } = this.deps;
-    if (projection.workingSet === undefined || settings.workingSetRows === 0) return undefined;
-    const workingSet = projection.workingSet();
+    if (projection.workingSet === undefined || (settings.workingSetRows === 0 && !projection.resident)) return undefined;
+    const workingSet = projection.workingSet({ settings });
     const started = performance.now();
-    const warmed = await workingSet.warm(client, this.schema, settings.workingSetRows);
+    const warmed = await workingSet.warm(client, this.schema, settings.workingSetRows, { store: this.deps.store, checkpoint: this.checkpoint });
     this.phases.load += performance.now() - started;
     if (warmed) return workingSet;
     log.warn({ projection: this.name, schema: this.schema, maxRows: settings.workingSetRows }, 'build too large for its working set; loading per batch');

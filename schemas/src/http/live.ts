@@ -164,6 +164,17 @@ export type PreferencesChangedUpdate = Static<typeof PreferencesChangedUpdate>;
 export const UserErasedUpdate = Type.Object({ type: Type.Literal('user.erased') });
 export type UserErasedUpdate = Static<typeof UserErasedUpdate>;
 
+/**
+ * Channel `me`: your recommendations were re-scored and their order changed (after your own
+ * activity, or after the model learned from everyone's). `titleIds` is the new top ten, so a
+ * client can tell whether what it shows is affected before it refetches.
+ */
+export const RecommendationsChangedUpdate = Type.Object({
+  type: Type.Literal('recommendations.changed'),
+  titleIds: Type.Array(TitleId, { maxItems: 10 }),
+});
+export type RecommendationsChangedUpdate = Static<typeof RecommendationsChangedUpdate>;
+
 /** `data` of an `update` message, discriminated by `type`. */
 export const LiveUpdateData = Type.Union([
   FeedAddedUpdate,
@@ -175,6 +186,7 @@ export const LiveUpdateData = Type.Union([
   DiaryRemovedUpdate,
   PreferencesChangedUpdate,
   UserErasedUpdate,
+  RecommendationsChangedUpdate,
 ]);
 export type LiveUpdateData = Static<typeof LiveUpdateData>;
 export type LiveUpdateType = LiveUpdateData['type'];

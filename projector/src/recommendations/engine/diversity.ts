@@ -1,0 +1,35 @@
+import { jaccard, type Catalog } from './catalog.ts';
+import type { Contributions } from './reasons.ts';
+
+/**
+ * Maximal marginal relevance (Carbonell & Goldstein 1998): picks `limit` of the candidates
+ * (best first) one at a time, each maximising (1 − d)·relevance − d·(its largest genre
+ * overlap with what is already picked), so the top is not ten titles of one kind. Relevance
+ * is the score rescaled to 0..1 over the candidates. d = 0 keeps the order as it is.
+ */
+export function diversify(catalog: Catalog, candidates: readonly Contributions[], limit: number, d: number): Contributions[] {
+  if (d <= 0 || candidates.length <= 1) return candidates.slice(0, limit);
+  const best = candidates[0]!.score;
+  const worst = candidates[candidates.length - 1]!.score;
+  const span = best - worst || 1;
+  const masks = candidates.map((c) => catalog.at(c.title).genreMask);
+  const overlap = new Float64Array(candidates.length);
+  const taken = new Uint8Array(candidates.length);
+  const chosen: Contributions[] = [];
+  while (chosen.length < Math.min(limit, candidates.length)) {
+    let pick = -1;
+    let pickValue = -Infinity;
+    for (let c = 0; c < candidates.length; c++) {
+      if (taken[c]) continue;
+      const value = (1 - d) * ((candidates[c]!.score - worst) / span) - d * overlap[c]!;
+      if (value > pickValue) {
+        pickValue = value;
+        pick = c;
+      }
+    }
+    taken[pick] = 1;
+    chosen.push(candidates[pick]!);
+    for (let c = 0; c < candidates.length; c++) if (!taken[c]) overlap[c] = Math.max(overlap[c]!, jaccard(masks[c]!, masks[pick]!));
+  }
+  return chosen;
+}

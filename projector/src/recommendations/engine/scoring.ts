@@ -1,0 +1,175 @@
+import type { MediaType, RecommendationReason } from '@reeltime/schemas';
+import { jaccard, type Catalog } from './catalog.ts';
+import type { ItemModel } from './engine.ts';
+import { interactionWeight, type Taste } from './tastes.ts';
+import { reasonsFor, type Contributions } from './reasons.ts';
+import { diversify } from './diversity.ts';
+
+export type ScoringOptions = {
+  /** Weight of genre affinity (the user's genres, stated and from history) against the collaborative score (1). */
+  genreWeight: number;
+  /** Weight of a liked person in the cast or directing. */
+  peopleWeight: number;
+  /** Weight of a preferred original language. */
+  languageWeight: number;
+  /** Weight of all-time popularity here, for people with little history. */
+  popularityWeight: number;
+  /** Weight of recent popularity, for people with little history. */
+  trendingWeight: number;
+  /** History size at which the popularity prior has halved: it fades as the collaborative signal grows. */
+  historyScale: number;
+  /** MMR trade-off: 0 ranks by score alone, higher spreads the top across genres. */
+  diversity: number;
+};
+
+export type Recommended = { titleId: string; mediaType: MediaType; score: number; reasons: RecommendationReason[] };
+export type SimilarTitle = { titleId: string; score: number };
+
+export type ScoringContext = {
+  catalog: Catalog;
+  model: ItemModel | undefined;
+  counts: readonly number[];
+  trending: Float64Array;
+  options: ScoringOptions;
+};
+
+/** Candidates re-ranked for diversity, per title kept. */
+const POOL_FACTOR = 3;
+
+/**
+ * A user's top titles: a blend of the collaborative score (their history through the item
+ * model), genre, people and language affinity, and a popularity/trending prior that fades
+ * as their history grows; minus everything they rated, watched or listed, titles of a genre
+ * they dislike and media types they did not choose; then re-ranked for diversity (MMR).
+ */
+export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Recommended[] {
+  const { catalog, model, counts, trending, options } = context;
+  const collaborative = collaborativeScores(model, taste);
+  const genres = genreProfile(catalog, taste);
+  const dislikedMask = [...taste.dislikedGenres].reduce((mask, id) => mask | catalog.genreBit(id), 0);
+  const fade = 1 / (1 + taste.interactions.size / options.historyScale);
+  const maxCount = Math.log1p(Math.max(1, ...counts));
+  let maxTrending = 1e-9;
+  for (const value of trending) if (value > maxTrending) maxTrending = value;
+
+  const pool = new TopScores<Contributions>(Math.max(limit, 1) * POOL_FACTOR);
+  const parts: Contributions[] = [];
+  for (let i = 0; i < catalog.size; i++) {
+    const title = catalog.at(i);
+    if (!title.imported || taste.interactions.has(i) || (title.genreMask & dislikedMask) !== 0) continue;
+    if (taste.mediaTypes.size > 0 && !taste.mediaTypes.has(title.mediaType)) continue;
+    const row = model?.rowOf[i] ?? -1;
+    const cf = collaborative !== undefined && row >= 0 ? collaborative.scores[row]! / collaborative.max : 0;
+    let genre = 0;
+    for (const id of title.genreIds) genre += genres.get(id) ?? 0;
+    genre = title.genreIds.length > 0 ? genre / title.genreIds.length : 0;
+    const person = title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
+    const language = taste.languages.has(title.language) ? options.languageWeight : 0;
+    const popular = (fade * options.popularityWeight * Math.log1p(counts[i] ?? 0)) / maxCount;
+    const trend = (fade * options.trendingWeight * (trending[i] ?? 0)) / maxTrending;
+    const score = cf + options.genreWeight * genre + person + language + popular + trend;
+    if (pool.admits(score)) pool.add(i, score, { title: i, score, cf, genre: options.genreWeight * genre, person, popular, trend });
+  }
+  for (const entry of pool.sorted()) parts.push(entry.parts);
+  const chosen = diversify(catalog, parts, limit, diversity);
+  return chosen.map((part) => {
+    const title = catalog.at(part.title);
+    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part) };
+  });
+}
+
+/** The user's history through the item model: Σ weight(h) · B[h, ·], and its largest value. */
+function collaborativeScores(model: ItemModel | undefined, taste: Taste): { scores: Float32Array; max: number } | undefined {
+  if (model === undefined) return undefined;
+  const n = model.size;
+  const scores = new Float32Array(n);
+  let used = 0;
+  for (const [title, interaction] of taste.interactions) {
+    const row = model.rowOf[title] ?? -1;
+    if (row < 0) continue;
+    used++;
+    const weight = interactionWeight(interaction);
+    const offset = row * n;
+    for (let j = 0; j < n; j++) scores[j]! += weight * model.weights[offset + j]!;
+  }
+  if (used === 0) return undefined;
+  let max = 0;
+  for (let j = 0; j < n; j++) if (scores[j]! > max) max = scores[j]!;
+  return max > 0 ? { scores, max } : undefined;
+}
+
+/**
+ * Genre id → affinity 0..1: the share of the user's (weighted) history in that genre, with
+ * stated likes counting as much as the strongest genre of their history.
+ */
+function genreProfile(catalog: Catalog, taste: Taste): Map<number, number> {
+  const profile = new Map<number, number>();
+  for (const [title, interaction] of taste.interactions) {
+    const weight = interactionWeight(interaction);
+    for (const id of catalog.at(title).genreIds) profile.set(id, (profile.get(id) ?? 0) + weight);
+  }
+  let max = 0;
+  for (const value of profile.values()) max = Math.max(max, value);
+  for (const [id, value] of profile) profile.set(id, value / max);
+  for (const id of taste.likedGenres) profile.set(id, 1);
+  return profile;
+}
+
+/** The titles most like one title: from the item model when it covers it, else by genres and people. */
+export function similarTo(context: ScoringContext, index: number, limit: number): SimilarTitle[] {
+  const { catalog, model, counts } = context;
+  const source = catalog.at(index);
+  const top = new TopScores<undefined>(limit);
+  const row = model?.rowOf[index] ?? -1;
+  if (model !== undefined && row >= 0) {
+    const n = model.size;
+    for (let j = 0; j < n; j++) {
+      if (j === row) continue;
+      const score = (model.weights[row * n + j]! + model.weights[j * n + row]!) / 2;
+      if (score > 0 && top.admits(score)) top.add(model.titles[j]!, score, undefined);
+    }
+  } else {
+    const maxCount = Math.log1p(Math.max(1, ...counts));
+    for (let i = 0; i < catalog.size; i++) {
+      const other = catalog.at(i);
+      if (i === index || !other.imported || other.mediaType !== source.mediaType) continue;
+      const genres = jaccard(source.genreMask, other.genreMask);
+      const people = other.people.some((id) => source.people.includes(id)) ? 1 : 0;
+      const score = 0.6 * genres + 0.3 * people + (0.1 * Math.log1p(counts[i] ?? 0)) / maxCount;
+      if (score > 0.3 && top.admits(score)) top.add(i, score, undefined);
+    }
+  }
+  const ranked = top.sorted();
+  const best = ranked[0]?.score ?? 1;
+  return ranked.map((entry) => ({ titleId: catalog.at(entry.title).titleId, score: round(entry.score / best) }));
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * The best `capacity` scores seen, kept sorted ascending in a small array: after the first
+ * few hundred titles almost every candidate fails `admits` at once, so a scan of the whole
+ * catalog costs little more than its loop.
+ */
+class TopScores<P> {
+  readonly #entries: { title: number; score: number; parts: P }[] = [];
+  constructor(readonly capacity: number) {}
+
+  admits(score: number): boolean {
+    return this.#entries.length < this.capacity || score > this.#entries[0]!.score;
+  }
+
+  add(title: number, score: number, parts: P): void {
+    const entries = this.#entries;
+    if (entries.length === this.capacity) entries.shift();
+    let at = entries.length;
+    // Ties keep catalog order: a later title with the same score ranks below.
+    while (at > 0 && entries[at - 1]!.score >= score) at--;
+    entries.splice(at, 0, { title, score, parts });
+  }
+
+  /** Best first. */
+  sorted(): { title: number; score: number; parts: P }[] {
+    return [...this.#entries].reverse();
+  }
+}

@@ -1,0 +1,242 @@
+import type { EventStore, Position, RecordedEvent } from '@reeltime/eventstore';
+import { channels, Notices, type Notice } from '../model/notices.ts';
+import type { WorkingSet } from '../model/projection.ts';
+import type { Queryable } from '../model/sql.ts';
+import { RecommendationEngine, type EngineOptions, type Recommended, type SimilarTitle } from './engine/engine.ts';
+import { fitInWorker } from './engine/fit-in-worker.ts';
+
+/** Rows kept per user: the top 50 overall, plus the top 20 of each media type (for `type=`). */
+export const KEPT = 50;
+export const KEPT_PER_TYPE = 20;
+/** Similar titles kept per title. */
+export const SIMILAR_KEPT = 20;
+/** The user id of the list for people with no history at all. */
+export const EVERYONE = '*';
+
+/** The outputs of one batch (or one step of upkeep), written by `flush`. */
+export class RecommendationChanges {
+  /** User → their new rows; `null` deletes them (an erased account). */
+  readonly users = new Map<string, Recommended[] | null>();
+  readonly similar = new Map<string, SimilarTitle[]>();
+  readonly notices: Notice[] = [];
+  constructor(readonly owner: RecommendationWorkingSet) {}
+
+  get isEmpty(): boolean {
+    return this.users.size === 0 && this.similar.size === 0;
+  }
+}
+
+export type RecommendationSettings = {
+  /** Shortest time between two fits while serving. */
+  refitMs: number;
+  /** Share of all interactions that must have changed before a refit is worth it. */
+  refitShare: number;
+  /** Work per upkeep step, so that new events never wait long behind a sweep. */
+  upkeepBudgetMs: number;
+  engine?: Partial<EngineOptions>;
+};
+
+/**
+ * The recommendations projection's whole state, held in memory by the lease holder: the
+ * engine (a fold of every event up to the checkpoint, warmed by replaying the store) and
+ * the bookkeeping of what still has to be re-scored.
+ *
+ * While catching up, events only fold in. Once caught up (the runner calls `upkeep` when no
+ * batch is waiting), the model is fitted in a worker thread and everyone is re-scored in
+ * small steps; from then on each event re-scores its user at once ("live"), and a refit
+ * (in the worker again) is followed by another stepwise sweep.
+ */
+export class RecommendationWorkingSet implements WorkingSet<RecommendationChanges> {
+  engine: RecommendationEngine;
+  #live = false;
+  #fitting: Promise<{ titles: Int32Array; weights: Float32Array }> | undefined;
+  #fitted: { titles: Int32Array; weights: Float32Array } | undefined;
+  #fitFailed: unknown;
+  #lastFitAt = 0;
+  /** Users (and EVERYONE) still to re-score, then titles whose similar list is due. */
+  readonly #dueUsers = new Set<string>();
+  readonly #dueSimilar = new Set<string>();
+  #position: Position | undefined;
+
+  constructor(
+    readonly settings: RecommendationSettings,
+    readonly eventTypes: readonly string[],
+  ) {
+    this.engine = new RecommendationEngine(settings.engine);
+  }
+
+  get rows(): number {
+    return this.engine.users;
+  }
+
+  /** Replays every event up to the checkpoint into a fresh engine (events are the only input). */
+  async warm(_db: Queryable, _schema: string, _maxRows: number, source?: { store: EventStore; checkpoint: Position }): Promise<boolean> {
+    if (source === undefined) throw new Error('the recommendations working set warms from the event store');
+    const { store, checkpoint } = source;
+    let from: Position | undefined;
+    while (store.comparePositions(from ?? store.startPosition, checkpoint) < 0) {
+      const page = await store.readAll({ from, limit: 5000, eventTypes: this.eventTypes });
+      for (const event of page.events) {
+        if (store.comparePositions(event.position, checkpoint) > 0) break;
+        this.#fold(event);
+      }
+      if (page.events.length === 0 || page.isEnd) break;
+      from = page.position;
+    }
+    // Everyone is re-scored once the first fit lands (the rows on disk came from an older model).
+    for (const userId of this.engine.userIds()) this.#dueUsers.add(userId);
+    this.#dueUsers.add(EVERYONE);
+    this.#allSimilarDue();
+    return true;
+  }
+
+  async load(): Promise<RecommendationChanges> {
+    return new RecommendationChanges(this);
+  }
+
+  commit(): void {}
+
+  /** Folds an event in and, once live, re-scores the user it concerns right away. */
+  apply(changes: RecommendationChanges, event: RecordedEvent, notices: Notices): void {
+    const affected = this.#fold(event);
+    if (affected === undefined) return;
+    if (affected === null) {
+      // A catalog change: the cold-start list and the title's neighbours, at the next step.
+      this.#dueUsers.add(EVERYONE);
+      if ('titleId' in event.data && typeof event.data.titleId === 'string') this.#dueSimilar.add(event.data.titleId);
+      return;
+    }
+    if (!this.#live) {
+      this.#dueUsers.add(affected);
+      return;
+    }
+    this.#dueUsers.delete(affected);
+    this.#rescore(changes, affected, (data) => notices.note(event, channels.me(affected), () => data));
+  }
+
+  /** Whether the projection still owes work (a fit or a sweep): a build does not swap before. */
+  pending(): boolean {
+    return (
+      this.#fitting !== undefined ||
+      this.#fitted !== undefined ||
+      this.#dueUsers.size > 0 ||
+      this.#dueSimilar.size > 0 ||
+      this.#fitDue()
+    );
+  }
+
+  /**
+   * One step of background work while no events wait: start a fit when due, adopt a finished
+   * one, or re-score the next users and titles within the time budget. Answers the changes
+   * to write, or undefined when there is nothing to write now.
+   */
+  upkeep(): { state: RecommendationChanges; notices: Notice[] } | undefined {
+    if (this.#fitFailed !== undefined) {
+      const error = this.#fitFailed;
+      this.#fitFailed = undefined;
+      throw error;
+    }
+    if (this.#fitted !== undefined) {
+      this.engine.useModel(this.#fitted.titles, this.#fitted.weights);
+      this.#fitted = undefined;
+      this.#live = true;
+      for (const userId of this.engine.userIds()) this.#dueUsers.add(userId);
+      this.#dueUsers.add(EVERYONE);
+      this.#allSimilarDue();
+    }
+    if (this.#fitting === undefined && this.#fitDue()) this.#startFit();
+    if (this.#fitting !== undefined && !this.#live) return undefined;
+    if (this.#dueUsers.size === 0 && this.#dueSimilar.size === 0) {
+      // Nothing to fit from (an empty store): serve popularity alone.
+      this.#live = this.#live || this.#fitting === undefined;
+      return undefined;
+    }
+    const changes = new RecommendationChanges(this);
+    const deadline = performance.now() + this.settings.upkeepBudgetMs;
+    const position = this.#position;
+    for (const userId of this.#dueUsers) {
+      if (performance.now() > deadline) break;
+      this.#dueUsers.delete(userId);
+      this.#rescore(changes, userId, (data) => {
+        if (position !== undefined && userId !== EVERYONE) changes.notices.push({ channel: channels.me(userId), position, data });
+      });
+    }
+    for (const titleId of this.#dueSimilar) {
+      if (performance.now() > deadline) break;
+      this.#dueSimilar.delete(titleId);
+      changes.similar.set(titleId, this.engine.similar(titleId, SIMILAR_KEPT));
+    }
+    return changes.isEmpty ? undefined : { state: changes, notices: changes.notices };
+  }
+
+  #fold(event: RecordedEvent): string | null | undefined {
+    this.#position = event.position;
+    return this.engine.apply(event);
+  }
+
+  #fitDue(): boolean {
+    if (this.engine.model === undefined) return this.engine.needsFit(0);
+    return performance.now() - this.#lastFitAt >= this.settings.refitMs && this.engine.needsFit(this.settings.refitShare);
+  }
+
+  #startFit(): void {
+    this.#lastFitAt = performance.now();
+    const { input, titles } = this.engine.snapshot();
+    this.#fitting = fitInWorker(input, this.engine.options).then(
+      (weights) => {
+        this.#fitted = { titles, weights };
+        this.#fitting = undefined;
+        return this.#fitted;
+      },
+      (error: unknown) => {
+        this.#fitFailed = error;
+        this.#fitting = undefined;
+        throw error;
+      },
+    );
+    this.#fitting.catch(() => {});
+  }
+
+  #allSimilarDue(): void {
+    for (let i = 0; i < this.engine.catalog.size; i++) {
+      const title = this.engine.catalog.at(i);
+      if (title.imported) this.#dueSimilar.add(title.titleId);
+    }
+  }
+
+  /** Re-scores one user; announces the new top ten when it differs from what was written. */
+  #rescore(changes: RecommendationChanges, userId: string, announce: (data: { type: 'recommendations.changed'; titleIds: string[] }) => void): void {
+    const taste = this.engine.taste(userId);
+    if (userId !== EVERYONE && (taste === undefined || taste.isEmpty)) {
+      // An erased account, or one whose history emptied: its rows go and the cold-start list answers.
+      changes.users.set(userId, null);
+      return;
+    }
+    const rows = keptRows(this.engine, userId);
+    changes.users.set(userId, rows);
+    const top = rows.slice(0, 10).map((row) => row.titleId);
+    if (taste !== undefined && !sameIds(taste.shown, top)) {
+      taste.shown = top;
+      announce({ type: 'recommendations.changed', titleIds: top });
+    }
+  }
+}
+
+/** The top KEPT overall (diversified), then more of each media type up to KEPT_PER_TYPE. */
+function keptRows(engine: RecommendationEngine, userId: string): Recommended[] {
+  const ranked = engine.recommend(userId, { limit: KEPT * 2 });
+  const kept = ranked.slice(0, KEPT);
+  const perType = new Map<string, number>();
+  for (const row of kept) perType.set(row.mediaType, (perType.get(row.mediaType) ?? 0) + 1);
+  for (const row of ranked.slice(KEPT)) {
+    const count = perType.get(row.mediaType) ?? 0;
+    if (count >= KEPT_PER_TYPE) continue;
+    perType.set(row.mediaType, count + 1);
+    kept.push(row);
+  }
+  return kept;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}

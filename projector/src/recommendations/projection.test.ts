@@ -11,9 +11,9 @@ import { catalogProjection } from '../catalog/projection.ts';
 
 type Row = { user_id: string; rank: number; title_id: string; media_type: string; score: number; reasons: { kind: string; text: string; titleId?: string }[] };
 
-const HORROR = 27;
-const SCIENCE_FICTION = 878;
-const COMEDY = 35;
+const HORROR = 27 as const;
+const SCIENCE_FICTION = 878 as const;
+const COMEDY = 35 as const;
 
 /**
  * The projection end to end on the real store, Postgres and runner: two taste groups

@@ -224,7 +224,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 
 /** The top KEPT overall (diversified), then more of each media type up to KEPT_PER_TYPE. */
 function keptRows(engine: RecommendationEngine, userId: string): Recommended[] {
-  const ranked = engine.recommend(userId, { limit: KEPT * 2 });
+  const ranked = engine.recommend(userId, { limit: KEPT + KEPT_PER_TYPE });
   const kept = ranked.slice(0, KEPT);
   const perType = new Map<string, number>();
   for (const row of kept) perType.set(row.mediaType, (perType.get(row.mediaType) ?? 0) + 1);

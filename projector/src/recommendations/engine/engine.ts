@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@reeltime/eventstore';
 import { Catalog } from './catalog.ts';
 import { fitItemModel, type FitInput, type FitOptions } from './model.ts';
-import { rankFor, similarTo, type Recommended, type ScoringOptions, type SimilarTitle } from './scoring.ts';
+import { rankFor, similarTo, type Recommended, type ScoringContext, type ScoringOptions, type SimilarTitle } from './scoring.ts';
 import { Taste } from './tastes.ts';
 
 export type { Recommended, SimilarTitle } from './scoring.ts';
@@ -22,8 +22,8 @@ export type EngineOptions = FitOptions &
  */
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   lambda: 200,
-  sessionWeight: 0.5,
-  sessionGapMs: 3_600_000,
+  sessionWeight: 1,
+  sessionDecayMs: 300_000,
   minInteractions: 5,
   maxModelTitles: 2000,
   trendingHalfLifeMs: 7 * 86_400_000,
@@ -71,6 +71,9 @@ export class RecommendationEngine {
   #model: ItemModel | undefined;
   /** Interactions begun or ended since the model was fitted. */
   #changesSinceFit = 0;
+  /** The most people on one title so far (the popularity prior's scale; it only grows). */
+  #maxCount = 0;
+  #trendingCache: { at: number; values: Float64Array; max: number } | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -231,23 +234,28 @@ export class RecommendationEngine {
     this.useModel(titles, fitItemModel(input, this.options));
   }
 
-  #scoringContext() {
-    return {
-      catalog: this.catalog,
-      model: this.#model,
-      counts: this.#counts,
-      trending: this.#trendingNow(),
-      options: this.options,
-    };
+  #scoringContext(): ScoringContext {
+    const trending = this.#trendingNow();
+    return { catalog: this.catalog, model: this.#model, counts: this.#counts, maxCount: this.#maxCount, trending: trending.values, maxTrending: trending.max, options: this.options };
   }
 
-  /** Every title's trending score decayed to the clock (cheap: one multiply per title). */
-  #trendingNow(): Float64Array {
+  /**
+   * Every title's trending score decayed to the clock. Recomputed at most once a minute of
+   * event time (trending moves over days): scoring a user then costs no pass over the catalog.
+   */
+  #trendingNow(): { values: Float64Array; max: number } {
     const now = this.#clock;
+    const cached = this.#trendingCache;
+    if (cached !== undefined && cached.values.length === this.#trending.length && now - cached.at < 60_000) return cached;
     const rate = Math.LN2 / this.options.trendingHalfLifeMs;
-    const out = new Float64Array(this.#trending.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.#trending[i]! * Math.exp(-rate * Math.max(0, now - this.#trendingAt[i]!));
-    return out;
+    const values = new Float64Array(this.#trending.length);
+    let max = 0;
+    for (let i = 0; i < values.length; i++) {
+      values[i] = this.#trending[i]! * Math.exp(-rate * Math.max(0, now - this.#trendingAt[i]!));
+      if (values[i]! > max) max = values[i]!;
+    }
+    this.#trendingCache = { at: now, values, max };
+    return this.#trendingCache;
   }
 
   #grow(): void {
@@ -273,6 +281,7 @@ export class RecommendationEngine {
     const delta = this.#tasteOf(userId).touch(title, at, change);
     if (delta !== 0) {
       this.#counts[title]! += delta;
+      this.#maxCount = Math.max(this.#maxCount, this.#counts[title]!);
       this.#changesSinceFit += 1;
     }
     if (delta > 0) {

@@ -19,12 +19,12 @@ export type FitOptions = {
   /** Ridge on the Gram matrix's diagonal: larger keeps the model closer to popularity. */
   lambda: number;
   /**
-   * Weight of co-occurrence within one sitting (interactions less than `sessionGapMs` apart)
-   * on top of co-occurrence in a whole history: titles logged together tell more about each
-   * other than titles years apart in one person's life.
+   * Weight of co-occurrence in time on top of co-occurrence in a whole history: a pair of one
+   * person's interactions Δt apart adds sessionWeight · exp(−Δt / sessionDecayMs). Titles
+   * logged in one sitting tell more about each other than titles years apart in one life.
    */
   sessionWeight: number;
-  sessionGapMs: number;
+  sessionDecayMs: number;
 };
 
 /**
@@ -41,14 +41,7 @@ export function fitItemModel(input: FitInput, options: FitOptions): Float32Array
     const start = input.offsets[u]!;
     const end = input.offsets[u + 1]!;
     addPairs(gram, n, input.titles, start, end, 1);
-    if (options.sessionWeight === 0) continue;
-    let sessionStart = start;
-    for (let k = start + 1; k <= end; k++) {
-      if (k === end || input.times[k]! - input.times[k - 1]! > options.sessionGapMs) {
-        addPairs(gram, n, input.titles, sessionStart, k, options.sessionWeight);
-        sessionStart = k;
-      }
-    }
+    if (options.sessionWeight > 0) addPairsInTime(gram, n, input, start, end, options);
   }
   // addPairs fills the upper triangle only: mirror it.
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) gram[j * n + i] = gram[i * n + j]!;
@@ -59,6 +52,26 @@ export function fitItemModel(input: FitInput, options: FitOptions): Float32Array
     for (let j = 0; j < n; j++) weights[i * n + j] = i === j ? 0 : -gram[i * n + j]! / gram[j * n + j]!;
   }
   return weights;
+}
+
+/** Past this many decay constants a pair's weight is below 5e-5: the window stops there. */
+const DECAY_HORIZON = 10;
+
+/** Pairs of one user's interactions (in time order), weighted by how close in time they were. */
+function addPairsInTime(gram: Float64Array, n: number, input: FitInput, start: number, end: number, options: FitOptions): void {
+  const horizon = DECAY_HORIZON * options.sessionDecayMs;
+  for (let p = start; p < end; p++) {
+    const a = input.titles[p]!;
+    gram[a * n + a]! += options.sessionWeight;
+    for (let q = p + 1; q < end; q++) {
+      const gap = input.times[q]! - input.times[p]!;
+      if (gap > horizon) break;
+      const b = input.titles[q]!;
+      const weight = options.sessionWeight * Math.exp(-gap / options.sessionDecayMs);
+      if (a <= b) gram[a * n + b]! += weight;
+      else gram[b * n + a]! += weight;
+    }
+  }
 }
 
 function addPairs(gram: Float64Array, n: number, titles: Int32Array, start: number, end: number, weight: number): void {

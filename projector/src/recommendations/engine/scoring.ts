@@ -29,7 +29,9 @@ export type ScoringContext = {
   catalog: Catalog;
   model: ItemModel | undefined;
   counts: readonly number[];
+  maxCount: number;
   trending: Float64Array;
+  maxTrending: number;
   options: ScoringOptions;
 };
 
@@ -48,9 +50,9 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   const genres = genreProfile(catalog, taste);
   const dislikedMask = [...taste.dislikedGenres].reduce((mask, id) => mask | catalog.genreBit(id), 0);
   const fade = 1 / (1 + taste.interactions.size / options.historyScale);
-  const maxCount = Math.log1p(Math.max(1, ...counts));
-  let maxTrending = 1e-9;
-  for (const value of trending) if (value > maxTrending) maxTrending = value;
+  const maxCount = Math.log1p(Math.max(1, context.maxCount));
+  const maxTrending = Math.max(1e-9, context.maxTrending);
+  const likesPeople = taste.likedPeople.size > 0;
 
   const pool = new TopScores<Contributions>(Math.max(limit, 1) * POOL_FACTOR);
   const parts: Contributions[] = [];
@@ -63,7 +65,7 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
     let genre = 0;
     for (const id of title.genreIds) genre += genres.get(id) ?? 0;
     genre = title.genreIds.length > 0 ? genre / title.genreIds.length : 0;
-    const person = title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
+    const person = likesPeople && title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
     const language = taste.languages.has(title.language) ? options.languageWeight : 0;
     const popular = (fade * options.popularityWeight * Math.log1p(counts[i] ?? 0)) / maxCount;
     const trend = (fade * options.trendingWeight * (trending[i] ?? 0)) / maxTrending;
@@ -129,7 +131,7 @@ export function similarTo(context: ScoringContext, index: number, limit: number)
       if (score > 0 && top.admits(score)) top.add(model.titles[j]!, score, undefined);
     }
   } else {
-    const maxCount = Math.log1p(Math.max(1, ...counts));
+    const maxCount = Math.log1p(Math.max(1, context.maxCount));
     for (let i = 0; i < catalog.size; i++) {
       const other = catalog.at(i);
       if (i === index || !other.imported || other.mediaType !== source.mediaType) continue;
@@ -147,29 +149,66 @@ export function similarTo(context: ScoringContext, index: number, limit: number)
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /**
- * The best `capacity` scores seen, kept sorted ascending in a small array: after the first
- * few hundred titles almost every candidate fails `admits` at once, so a scan of the whole
- * catalog costs little more than its loop.
+ * The best `capacity` scores seen: a binary min-heap, so a scan of the whole catalog costs
+ * O(n log k) however the scores arrive. Ties rank by catalog order (earlier first).
  */
 class TopScores<P> {
-  readonly #entries: { title: number; score: number; parts: P }[] = [];
+  readonly #heap: { title: number; score: number; parts: P }[] = [];
   constructor(readonly capacity: number) {}
 
   admits(score: number): boolean {
-    return this.#entries.length < this.capacity || score > this.#entries[0]!.score;
+    return this.#heap.length < this.capacity || score > this.#heap[0]!.score;
   }
 
   add(title: number, score: number, parts: P): void {
-    const entries = this.#entries;
-    if (entries.length === this.capacity) entries.shift();
-    let at = entries.length;
-    // Ties keep catalog order: a later title with the same score ranks below.
-    while (at > 0 && entries[at - 1]!.score >= score) at--;
-    entries.splice(at, 0, { title, score, parts });
+    const heap = this.#heap;
+    const entry = { title, score, parts };
+    if (heap.length < this.capacity) {
+      heap.push(entry);
+      this.#up(heap.length - 1);
+    } else {
+      heap[0] = entry;
+      this.#down(0);
+    }
   }
 
   /** Best first. */
   sorted(): { title: number; score: number; parts: P }[] {
-    return [...this.#entries].reverse();
+    return [...this.#heap].sort((a, b) => b.score - a.score || a.title - b.title);
+  }
+
+  // "Lower" = worse: a smaller score, or the same score and a later title.
+  #lower(a: number, b: number): boolean {
+    const x = this.#heap[a]!;
+    const y = this.#heap[b]!;
+    return x.score < y.score || (x.score === y.score && x.title > y.title);
+  }
+
+  #swap(a: number, b: number): void {
+    const heap = this.#heap;
+    [heap[a], heap[b]] = [heap[b]!, heap[a]!];
+  }
+
+  #up(at: number): void {
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.#lower(at, parent)) return;
+      this.#swap(at, parent);
+      at = parent;
+    }
+  }
+
+  #down(at: number): void {
+    const n = this.#heap.length;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let lowest = at;
+      if (left < n && this.#lower(left, lowest)) lowest = left;
+      if (right < n && this.#lower(right, lowest)) lowest = right;
+      if (lowest === at) return;
+      this.#swap(at, lowest);
+      at = lowest;
+    }
   }
 }

@@ -9,7 +9,9 @@ import { createHarness, eventually, type Harness } from './testing/harness.ts';
  * (which a repeated rating would leave unchanged), every applied TitleRated moves it, so an
  * event applied twice, or lost, shows up.
  */
-describe('projector processes', () => {
+// Each test starts real processes (tsx compiling every projection, the recommendations engine
+// included) and waits for them to catch up: more than the default 30 s on a busy machine.
+describe('projector processes', { timeout: 60_000 }, () => {
   let h: Harness;
   const children: Child[] = [];
   const users = Array.from({ length: 12 }, () => uuid());
@@ -102,7 +104,7 @@ describe('projector processes', () => {
     const appending = rateRounds(3);
     await eventually(async () => {
       const held = [...(await activeProjections(a)), ...(await activeProjections(b))].sort();
-      expect(held).toEqual(['activity', 'catalog']);
+      expect(held).toEqual(['activity', 'catalog', 'recommendations']);
     });
     await appending;
     await expectExact();
@@ -111,7 +113,7 @@ describe('projector processes', () => {
     holder.process.kill('SIGKILL');
     await holder.exited;
     const killedAt = Date.now();
-    await eventually(async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog']), 10_000, 100);
+    await eventually(async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog', 'recommendations']), 10_000, 100);
     expect(Date.now() - killedAt).toBeLessThan(5000);
     await rateRounds(1);
     await expectExact();

@@ -41,7 +41,7 @@ describe('projector end to end through the PostgreSQL store', () => {
     const head = await h.lastAppended();
     await eventually(async () => {
       const rows = await h.read<{ projection: string; position: string }>('SELECT projection, position FROM read.projection_positions');
-      expect(rows).toHaveLength(2);
+      expect(rows.map((row) => row.projection).sort()).toEqual(projections.map((p) => p.name).sort());
       for (const row of rows) expect(row.position >= head).toBe(true);
     });
   };
@@ -157,19 +157,26 @@ describe('projector end to end through the PostgreSQL store', () => {
     await h.store.appendToStream(streams.user(userId), [event('UserErased', { userId })]);
     await caughtUp();
 
-    const rows = await h.read<{ channel: string; data: { type: string } }>('SELECT channel, data FROM read.live_updates ORDER BY position, channel');
+    const rows = await h.read<{ channel: string; data: { type: string }; projection: string }>('SELECT channel, data, projection FROM read.live_updates ORDER BY position, channel, projection');
     for (const row of rows) expectLiveUpdate(row.data);
     expect([...new Set(rows.map((row) => row.data.type))].sort()).toEqual(schemaConsts(LiveUpdateData, 'type'));
+    // The recommendations projection announces its own update, on `me` channels only.
+    for (const row of rows.filter((r) => r.data.type === 'recommendations.changed')) {
+      expect(row.projection).toBe('recommendations');
+      expect(row.channel).toMatch(/^me\./);
+    }
   });
 
   it('publishes on NATS exactly the rows it wrote to live_updates', async () => {
+    // Two projections may announce the same event on the same `me` channel: the projection breaks the tie.
     const rows = await h.read<{ channel: string; position: string; data: unknown; projection: string }>(
-      'SELECT channel, position, data, projection FROM read.live_updates ORDER BY position, channel',
+      'SELECT channel, position, data, projection FROM read.live_updates ORDER BY position, channel, projection',
     );
     expect(rows.length).toBeGreaterThan(100);
+    expect([...new Set(rows.map((row) => row.projection))].sort()).toEqual(['activity', 'recommendations']);
     await eventually(async () => expect(received.filter((m) => m.subject.startsWith(`${h.base}.live.`)).length).toBe(rows.length));
-    const sort = (a: { position: string; channel: string }, b: { position: string; channel: string }) =>
-      a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel);
+    const sort = (a: { position: string; channel: string; projection: string }, b: { position: string; channel: string; projection: string }) =>
+      a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel) || a.projection.localeCompare(b.projection);
     expect(received.map((m) => m.body).sort(sort)).toEqual(rows);
     for (const message of received) {
       expect(message.subject).toBe(`${h.base}.live.${message.body.channel}`);

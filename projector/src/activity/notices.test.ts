@@ -1,6 +1,10 @@
 import { ListChangedUpdate, LiveFeedEntry, LiveUpdateData, type LiveUpdateType } from '@reeltime/schemas';
-import { describe, expect, it } from 'vitest';
-import { recorded, uuid } from '../testing/events.ts';
+import type { RecordedEvent } from '@reeltime/eventstore';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Notices, type Notice } from '../model/notices.ts';
+import { recommendationsProjection } from '../recommendations/projection.ts';
+import { projectorSettings } from '../settings.ts';
+import { recorded, titleImported, uuid } from '../testing/events.ts';
 import { expectLiveUpdate, schemaConsts } from './contract.testing.ts';
 import { given, when } from './given.testing.ts';
 
@@ -47,17 +51,59 @@ function everything() {
   ];
 }
 
+/** The scenario's titles, for the recommendations projection to have a catalog to recommend from. */
+function catalog() {
+  return [
+    recorded('TitleImported', titleImported(603, 'The Matrix', { genreIds: [878] })),
+    recorded('TitleImported', titleImported(438631, 'Dune', { genreIds: [878] })),
+    recorded('TitleImported', { ...titleImported(4607, 'Lost', { genreIds: [18] }), titleId: lost, mediaType: 'tv' }),
+  ];
+}
+
+/**
+ * The notices of the real recommendations projection, driven as the runner drives a caught-up
+ * resident projection: each event in a batch of its own, upkeep (fit, sweep) run until it owes
+ * nothing before the next one.
+ */
+async function recommendationNotices(events: readonly RecordedEvent[]): Promise<Notice[]> {
+  const workingSet = recommendationsProjection.workingSet!({ settings: projectorSettings({}) });
+  const notices: Notice[] = [];
+  const upkeep = async () => {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+      const step = workingSet.upkeep!();
+      if (step !== undefined) notices.push(...step.notices);
+      else if (!workingSet.pending!()) return;
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the recommendations upkeep never settled');
+  };
+  await upkeep();
+  for (const event of events) {
+    const state = await workingSet.load([event]);
+    const collector = new Notices();
+    recommendationsProjection.apply(state, event, collector);
+    workingSet.commit(state);
+    notices.push(...collector.list());
+    await upkeep();
+  }
+  return notices;
+}
+
 /** Which updates each channel kind carries (query-api/README.md, "Live updates"). */
 const CHANNEL_TYPES: Record<string, LiveUpdateType[]> = {
   feed: ['feed.added'],
   title: ['title.stats'],
   list: ['list.changed', 'list.deleted'],
-  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'user.erased'],
+  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'recommendations.changed', 'user.erased'],
 };
 
 describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
   const events = everything();
+  // The activity projection's notices, then the recommendations projection's (over the same events).
   const notices = when(given({}, events), events);
+  beforeAll(async () => {
+    notices.push(...(await recommendationNotices([...catalog(), ...events])));
+  });
 
   it('every notice is a valid update with exactly the fields the schema names', () => {
     expect(notices.length).toBeGreaterThan(40);

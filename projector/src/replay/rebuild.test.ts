@@ -4,6 +4,7 @@ import { catalogProjection } from '../catalog/projection.ts';
 import type { Projection } from '../model/projection.ts';
 import { ProjectorMetrics } from '../observability/metrics.ts';
 import { projections } from '../projections.ts';
+import { recommendationsProjection } from '../recommendations/projection.ts';
 import { LivePublisher } from '../runner/live.ts';
 import { startProjector, type ProjectorService } from '../service.ts';
 import { event, streams, titleImported, uuid } from '../testing/events.ts';
@@ -52,8 +53,8 @@ describe('blue/green rebuild', () => {
   async function caughtUp(): Promise<void> {
     const head = await h.lastAppended();
     await eventually(async () => {
-      const rows = await h.read<{ position: string }>('SELECT position FROM read.projection_positions');
-      expect(rows).toHaveLength(2);
+      const rows = await h.read<{ projection: string; position: string }>('SELECT projection, position FROM read.projection_positions');
+      expect(rows.map((row) => row.projection).sort()).toEqual(['activity', 'catalog', 'recommendations']);
       for (const row of rows) expect(row.position >= head).toBe(true);
     });
   }
@@ -92,7 +93,7 @@ describe('blue/green rebuild', () => {
     stop = true;
     await querying;
 
-    expect(results.map((r) => r.outcome)).toEqual(['swapped', 'swapped']);
+    expect(results.map((r) => [r.projection, r.outcome])).toEqual(projections.map((p) => [p.name, 'swapped']));
     expect(failures).toEqual([]);
     expect(queries).toBeGreaterThan(3);
     expect(await answers()).toEqual(before);
@@ -113,7 +114,7 @@ describe('blue/green rebuild', () => {
     const bumped: Projection = { ...(activityProjection as Projection), version: 2 };
     // The old version's process is gone; events keep arriving while v2 builds.
     const appending = activity(3);
-    service = await startProjector(h.settings, [catalogProjection as Projection, bumped], h.log);
+    service = await startProjector(h.settings, [catalogProjection as Projection, bumped, recommendationsProjection as Projection], h.log);
     await appending;
     await eventually(async () => {
       const [row] = await h.read<{ version: number }>(`SELECT version FROM read.projection_positions WHERE projection = 'activity'`);

@@ -47,6 +47,13 @@ export class LiveConnection {
   readonly #handlers = new Map<LiveChannel, Set<LiveHandler>>();
   /** Last position delivered per channel: where a resumed subscription starts. */
   readonly #positions = new Map<LiveChannel, string>();
+  /**
+   * Update types delivered at that position. Two projections may announce one event on one
+   * channel (on `me`, your rating changed and so did your recommendations), so a position alone
+   * does not say an update was seen. Absent: the position came from `subscribed`, so all there is
+   * older than the subscription.
+   */
+  readonly #typesAtLast = new Map<LiveChannel, Set<string>>();
   /** Channels the server refused (`me` before the socket was authenticated): asked again after `authenticated`. */
   readonly #refused = new Set<LiveChannel>();
   #socket: SocketLike | null = null;
@@ -112,6 +119,7 @@ export class LiveConnection {
       if (!current?.delete(handler) || current.size > 0) return;
       this.#handlers.delete(channel);
       this.#positions.delete(channel);
+      this.#typesAtLast.delete(channel);
       if (this.#isOpen()) this.#send({ type: 'unsubscribe', channels: [channel] });
     };
   }
@@ -195,10 +203,15 @@ export class LiveConnection {
         for (const channel of message.channels) if (!this.#positions.has(channel)) this.#positions.set(channel, message.position);
         return;
       case 'update': {
-        const last = this.#positions.get(message.channel);
-        if (last && message.position <= last) return; // already delivered before a reconnect
-        this.#positions.set(message.channel, message.position);
-        this.#dispatch(message.channel, { kind: 'update', update: message });
+        const { channel, position, data } = message;
+        const last = this.#positions.get(channel);
+        const types = this.#typesAtLast.get(channel);
+        // Already delivered (the server replays after a reconnect), or older than the subscription.
+        if (last && (position < last || (position === last && (types === undefined || types.has(data.type))))) return;
+        if (position === last) types!.add(data.type);
+        else this.#typesAtLast.set(channel, new Set([data.type]));
+        this.#positions.set(channel, position);
+        this.#dispatch(channel, { kind: 'update', update: message });
         return;
       }
       case 'refetch':

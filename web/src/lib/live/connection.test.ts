@@ -369,6 +369,42 @@ describe('LiveConnection: reconnecting', () => {
     expect(t.events.map((event) => (event.kind === 'update' ? event.update.position : event.kind))).toEqual([position(2), position(3), position(4)]);
   });
 
+  it('given two projections announcing one event on `me`, when both updates arrive, then handlers get both, and a replay of either after a reconnect is dropped', async () => {
+    const t = setup();
+    t.live.watch('me', t.record);
+    t.live.start(URL_, false);
+    const first = await t.open();
+    first.receive({ type: 'subscribed', channels: ['me'], position: position(1) });
+    const rated: UpdateMessage = { type: 'update', channel: 'me', position: position(2), data: { type: 'rating.changed', titleId: 'movie:603', rating: { score: 9, review: null, containsSpoilers: false } } };
+    const reranked: UpdateMessage = { type: 'update', channel: 'me', position: position(2), data: { type: 'recommendations.changed', titleIds: ['movie:604'] } };
+    first.receive(rated);
+    first.receive(reranked);
+    first.receive(rated); // the same update twice (NATS after the backfill)
+    first.drop();
+    await t.clock.advance(500);
+    const second = await t.open();
+    second.receive({ type: 'subscribed', channels: ['me'], position: position(2) });
+    second.receive(reranked);
+    second.receive(update('me', 3));
+
+    expect(t.events.map((event) => (event.kind === 'update' ? [event.update.position, event.update.data.type] : event.kind))).toEqual([
+      [position(2), 'rating.changed'],
+      [position(2), 'recommendations.changed'],
+      [position(3), 'title.stats'],
+    ]);
+  });
+
+  it('given a subscription that starts at a position, when an update at that very position arrives, then it is older than the subscription and dropped', async () => {
+    const t = setup();
+    t.live.watch('me', t.record);
+    t.live.start(URL_, false);
+    const socket = await t.open();
+    socket.receive({ type: 'subscribed', channels: ['me'], position: position(5) });
+    socket.receive(update('me', 5));
+    socket.receive(update('me', 6));
+    expect(t.events.map((event) => (event.kind === 'update' ? event.update.position : event.kind))).toEqual([position(6)]);
+  });
+
   it('given a stopped connection, when the old socket would have reconnected, then nothing reconnects and the status is idle', async () => {
     const t = setup();
     t.live.start(URL_, false);

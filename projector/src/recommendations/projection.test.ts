@@ -31,6 +31,7 @@ describe('recommendations projection', () => {
   beforeAll(async () => {
     // Refit as soon as anything changed, so the test does not wait ten minutes.
     h = await createHarness('pj_recs', { RECOMMENDATIONS_REFIT_MS: '0' });
+    h.settings.recommendations.refitShare = 0;
     for (const [i, titleId] of scifi.entries()) {
       await h.store.appendToStream(streams.title(titleId), [event('TitleImported', titleImported(700 + i, `Star ${i}`, { genreIds: [SCIENCE_FICTION], popularity: 5 }))]);
     }

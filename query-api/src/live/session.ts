@@ -45,6 +45,8 @@ type Subscription = {
   channel: Channel;
   /** Position of the last update sent: later copies (NATS after backfill) are skipped. */
   lastSent: string;
+  /** Update types already sent at `lastSent`; undefined: everything there counts as sent (a `since`). */
+  typesAtLast: Set<string> | undefined;
   /** Set while a backfill runs: live updates wait here so none is lost or overtaken. */
   buffer: OutgoingUpdate[] | undefined;
 };
@@ -194,7 +196,7 @@ export class LiveSession implements LiveReceiver {
     for (const channel of allowed) {
       const existing = this.#subscriptions.get(channel.internal);
       if (existing && message.since === undefined) continue;
-      const subscription: Subscription = existing ?? { channel, lastSent: '', buffer: undefined };
+      const subscription: Subscription = existing ?? { channel, lastSent: '', typesAtLast: undefined, buffer: undefined };
       subscription.buffer ??= [];
       this.#subscriptions.set(channel.internal, subscription);
       hub.join(channel.internal, this);
@@ -202,7 +204,10 @@ export class LiveSession implements LiveReceiver {
     }
     const current = tracker.current(['activity']);
     const start = message.since ?? current;
-    for (const subscription of fresh) subscription.lastSent = start;
+    for (const subscription of fresh) {
+      subscription.lastSent = start;
+      subscription.typesAtLast = undefined;
+    }
     this.#sendMessage({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current });
     if (message.since !== undefined && fresh.length > 0) {
       const oldest = await db.query<{ position: string }>('SELECT position FROM read.live_updates ORDER BY created_at LIMIT 1');
@@ -250,7 +255,11 @@ export class LiveSession implements LiveReceiver {
   }
 
   #sendUpdate(subscription: Subscription, update: OutgoingUpdate): void {
-    if (update.update.position <= subscription.lastSent) return;
+    const { position, data } = update.update;
+    // Two projections may announce one event on one channel (your rating changed, and so did
+    // your recommendations): each update type is sent once per position.
+    if (position < subscription.lastSent) return;
+    if (position === subscription.lastSent && (subscription.typesAtLast === undefined || subscription.typesAtLast.has(data.type))) return;
     if (update.hiddenFrom(this.#userId)) {
       // The list went private: this watcher loses the channel.
       this.#subscriptions.delete(subscription.channel.internal);
@@ -258,7 +267,9 @@ export class LiveSession implements LiveReceiver {
       this.#error('forbidden', 'The list is now private.', [subscription.channel.client]);
       return;
     }
-    subscription.lastSent = update.update.position;
+    if (position === subscription.lastSent) subscription.typesAtLast!.add(data.type);
+    else subscription.typesAtLast = new Set([data.type]);
+    subscription.lastSent = position;
     this.#send(update.text);
   }
 

@@ -30,9 +30,24 @@ export class Catalog {
   readonly #byIndex: TitleFeatures[] = [];
   readonly #personNames = new Map<number, string>();
   readonly #genreBits = new Map<number, number>();
+  #flags: { imported: Uint8Array; genreMasks: Int32Array } | undefined;
 
   get size(): number {
     return this.#byIndex.length;
+  }
+
+  /** Per title index, whether it is imported and its genre mask, as flat arrays (for scans). */
+  flags(): { imported: Uint8Array; genreMasks: Int32Array } {
+    if (this.#flags === undefined || this.#flags.imported.length !== this.#byIndex.length) {
+      const imported = new Uint8Array(this.#byIndex.length);
+      const genreMasks = new Int32Array(this.#byIndex.length);
+      this.#byIndex.forEach((title, i) => {
+        imported[i] = title.imported ? 1 : 0;
+        genreMasks[i] = title.genreMask;
+      });
+      this.#flags = { imported, genreMasks };
+    }
+    return this.#flags;
   }
 
   get(titleId: string): TitleFeatures | undefined {
@@ -75,6 +90,7 @@ export class Catalog {
     const features = this.#byIndex[this.indexOf(data.titleId)]!;
     features.mediaType = data.mediaType;
     features.imported = true;
+    this.#flags = undefined;
     this.#change(features, data);
   }
 
@@ -84,6 +100,7 @@ export class Catalog {
   }
 
   #change(features: TitleFeatures, changes: TitleChanges): void {
+    this.#flags = undefined;
     if (changes.title !== undefined) features.name = changes.title;
     if (changes.originalLanguage !== undefined) features.language = changes.originalLanguage;
     if (changes.genreIds !== undefined) {

@@ -71,9 +71,7 @@ export class RecommendationEngine {
   #model: ItemModel | undefined;
   /** Interactions begun or ended since the model was fitted. */
   #changesSinceFit = 0;
-  /** The most people on one title so far (the popularity prior's scale; it only grows). */
-  #maxCount = 0;
-  #trendingCache: { at: number; values: Float64Array; max: number } | undefined;
+  #priorCache: { at: number; popular: Float64Array; trend: Float64Array } | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -226,6 +224,9 @@ export class RecommendationEngine {
     const rowOf = new Int32Array(this.catalog.size).fill(-1);
     titles.forEach((title, row) => (rowOf[title] = row));
     this.#model = { titles, rowOf, weights, size: titles.length };
+    // The sweep that follows a fit re-scores everyone: with priors as of now, so that a
+    // projection updated live ends where a rebuild from zero does.
+    this.#priorCache = undefined;
   }
 
   /** Fits the collaborative model in this thread (the offline evaluation; tests). */
@@ -235,27 +236,38 @@ export class RecommendationEngine {
   }
 
   #scoringContext(): ScoringContext {
-    const trending = this.#trendingNow();
-    return { catalog: this.catalog, model: this.#model, counts: this.#counts, maxCount: this.#maxCount, trending: trending.values, maxTrending: trending.max, options: this.options };
+    const prior = this.#prior();
+    return { catalog: this.catalog, model: this.#model, popular: prior.popular, trend: prior.trend, options: this.options };
   }
 
   /**
-   * Every title's trending score decayed to the clock. Recomputed at most once a minute of
-   * event time (trending moves over days): scoring a user then costs no pass over the catalog.
+   * Every title's popularity and trending prior, weighted and scaled to 0..weight.
+   * Recomputed at most once a minute of event time (both move over days) and after each fit,
+   * so scoring a user costs no extra pass over the catalog.
    */
-  #trendingNow(): { values: Float64Array; max: number } {
+  #prior(): { popular: Float64Array; trend: Float64Array } {
     const now = this.#clock;
-    const cached = this.#trendingCache;
-    if (cached !== undefined && cached.values.length === this.#trending.length && now - cached.at < 60_000) return cached;
-    const rate = Math.LN2 / this.options.trendingHalfLifeMs;
-    const values = new Float64Array(this.#trending.length);
-    let max = 0;
-    for (let i = 0; i < values.length; i++) {
-      values[i] = this.#trending[i]! * Math.exp(-rate * Math.max(0, now - this.#trendingAt[i]!));
-      if (values[i]! > max) max = values[i]!;
+    const cached = this.#priorCache;
+    if (cached !== undefined && cached.popular.length === this.#counts.length && now - cached.at < 60_000 && now >= cached.at) return cached;
+    const { popularityWeight, trendingWeight, trendingHalfLifeMs } = this.options;
+    const rate = Math.LN2 / trendingHalfLifeMs;
+    const n = this.#counts.length;
+    const popular = new Float64Array(n);
+    const trend = new Float64Array(n);
+    let maxCount = 0;
+    let maxTrend = 0;
+    for (let i = 0; i < n; i++) {
+      popular[i] = Math.log1p(Math.max(0, this.#counts[i]!));
+      trend[i] = this.#trending[i]! * Math.exp(-rate * Math.max(0, now - this.#trendingAt[i]!));
+      maxCount = Math.max(maxCount, popular[i]!);
+      maxTrend = Math.max(maxTrend, trend[i]!);
     }
-    this.#trendingCache = { at: now, values, max };
-    return this.#trendingCache;
+    for (let i = 0; i < n; i++) {
+      popular[i] = maxCount > 0 ? (popularityWeight * popular[i]!) / maxCount : 0;
+      trend[i] = maxTrend > 0 ? (trendingWeight * trend[i]!) / maxTrend : 0;
+    }
+    this.#priorCache = { at: now, popular, trend };
+    return this.#priorCache;
   }
 
   #grow(): void {
@@ -281,7 +293,6 @@ export class RecommendationEngine {
     const delta = this.#tasteOf(userId).touch(title, at, change);
     if (delta !== 0) {
       this.#counts[title]! += delta;
-      this.#maxCount = Math.max(this.#maxCount, this.#counts[title]!);
       this.#changesSinceFit += 1;
     }
     if (delta > 0) {

@@ -28,10 +28,10 @@ export type SimilarTitle = { titleId: string; score: number };
 export type ScoringContext = {
   catalog: Catalog;
   model: ItemModel | undefined;
-  counts: readonly number[];
-  maxCount: number;
-  trending: Float64Array;
-  maxTrending: number;
+  /** Per title: its popularity prior (weight · log-scaled people count, 0..weight). */
+  popular: Float64Array;
+  /** Per title: its trending prior (weight · decayed recent interactions, 0..weight). */
+  trend: Float64Array;
   options: ScoringOptions;
 };
 
@@ -45,32 +45,43 @@ const POOL_FACTOR = 3;
  * they dislike and media types they did not choose; then re-ranked for diversity (MMR).
  */
 export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Recommended[] {
-  const { catalog, model, counts, trending, options } = context;
+  const { catalog, model, options } = context;
   const collaborative = collaborativeScores(model, taste);
   const genres = genreProfile(catalog, taste);
   const dislikedMask = [...taste.dislikedGenres].reduce((mask, id) => mask | catalog.genreBit(id), 0);
   const fade = 1 / (1 + taste.interactions.size / options.historyScale);
-  const maxCount = Math.log1p(Math.max(1, context.maxCount));
-  const maxTrending = Math.max(1e-9, context.maxTrending);
   const likesPeople = taste.likedPeople.size > 0;
+  const prefersLanguages = taste.languages.size > 0;
+  const prefersTypes = taste.mediaTypes.size > 0;
+  // Titles share few genre combinations: each combination's affinity is computed once.
+  const genreByMask = new Map<number, number>();
 
   const pool = new TopScores<Contributions>(Math.max(limit, 1) * POOL_FACTOR);
   const parts: Contributions[] = [];
+  // The scan below is the hot loop of every re-score: it touches a title's object only for
+  // titles still in the running, and marks the user's own titles in a flat array.
+  const seen = new Uint8Array(catalog.size);
+  for (const title of taste.interactions.keys()) seen[title] = 1;
+  const { genreMasks, imported } = catalog.flags();
   for (let i = 0; i < catalog.size; i++) {
+    if (imported[i] === 0 || seen[i] === 1 || (genreMasks[i]! & dislikedMask) !== 0) continue;
     const title = catalog.at(i);
-    if (!title.imported || taste.interactions.has(i) || (title.genreMask & dislikedMask) !== 0) continue;
-    if (taste.mediaTypes.size > 0 && !taste.mediaTypes.has(title.mediaType)) continue;
-    const row = model?.rowOf[i] ?? -1;
+    if (prefersTypes && !taste.mediaTypes.has(title.mediaType)) continue;
+    const row = model === undefined ? -1 : model.rowOf[i]!;
     const cf = collaborative !== undefined && row >= 0 ? collaborative.scores[row]! / collaborative.max : 0;
-    let genre = 0;
-    for (const id of title.genreIds) genre += genres.get(id) ?? 0;
-    genre = title.genreIds.length > 0 ? genre / title.genreIds.length : 0;
+    let genre = genreByMask.get(title.genreMask);
+    if (genre === undefined) {
+      genre = 0;
+      for (const id of title.genreIds) genre += genres.get(id) ?? 0;
+      genre = title.genreIds.length > 0 ? (options.genreWeight * genre) / title.genreIds.length : 0;
+      genreByMask.set(title.genreMask, genre);
+    }
     const person = likesPeople && title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
-    const language = taste.languages.has(title.language) ? options.languageWeight : 0;
-    const popular = (fade * options.popularityWeight * Math.log1p(counts[i] ?? 0)) / maxCount;
-    const trend = (fade * options.trendingWeight * (trending[i] ?? 0)) / maxTrending;
-    const score = cf + options.genreWeight * genre + person + language + popular + trend;
-    if (pool.admits(score)) pool.add(i, score, { title: i, score, cf, genre: options.genreWeight * genre, person, popular, trend });
+    const language = prefersLanguages && taste.languages.has(title.language) ? options.languageWeight : 0;
+    const popular = fade * context.popular[i]!;
+    const trend = fade * context.trend[i]!;
+    const score = cf + genre + person + language + popular + trend;
+    if (pool.admits(score)) pool.add(i, score, { title: i, score, cf, genre, person, popular, trend });
   }
   for (const entry of pool.sorted()) parts.push(entry.parts);
   const chosen = diversify(catalog, parts, limit, diversity);
@@ -119,7 +130,7 @@ function genreProfile(catalog: Catalog, taste: Taste): Map<number, number> {
 
 /** The titles most like one title: from the item model when it covers it, else by genres and people. */
 export function similarTo(context: ScoringContext, index: number, limit: number): SimilarTitle[] {
-  const { catalog, model, counts } = context;
+  const { catalog, model } = context;
   const source = catalog.at(index);
   const top = new TopScores<undefined>(limit);
   const row = model?.rowOf[index] ?? -1;
@@ -131,13 +142,13 @@ export function similarTo(context: ScoringContext, index: number, limit: number)
       if (score > 0 && top.admits(score)) top.add(model.titles[j]!, score, undefined);
     }
   } else {
-    const maxCount = Math.log1p(Math.max(1, context.maxCount));
+    const popularity = context.options.popularityWeight || 1;
     for (let i = 0; i < catalog.size; i++) {
       const other = catalog.at(i);
       if (i === index || !other.imported || other.mediaType !== source.mediaType) continue;
       const genres = jaccard(source.genreMask, other.genreMask);
       const people = other.people.some((id) => source.people.includes(id)) ? 1 : 0;
-      const score = 0.6 * genres + 0.3 * people + (0.1 * Math.log1p(counts[i] ?? 0)) / maxCount;
+      const score = 0.6 * genres + 0.3 * people + (0.1 * context.popular[i]!) / popularity;
       if (score > 0.3 && top.admits(score)) top.add(i, score, undefined);
     }
   }

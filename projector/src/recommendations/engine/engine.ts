@@ -28,6 +28,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   maxModelTitles: 2000,
   trendingHalfLifeMs: 7 * 86_400_000,
   genreWeight: 0.1,
+  // Said outright, a liked genre outweighs the popularity prior of someone with no history.
+  statedGenreWeight: 0.3,
   peopleWeight: 0.15,
   languageWeight: 0.1,
   popularityWeight: 0.2,

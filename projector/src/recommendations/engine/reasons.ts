@@ -9,8 +9,8 @@ export type Contributions = { title: number; score: number; cf: number; genre: n
 const NOTEWORTHY = 0.02;
 
 /**
- * One to three reasons, strongest first, each saying which signal lifted the title and, for
- * the collaborative one, which title of the user's history did most of it.
+ * One to three reasons, each saying which signal lifted the title and, for the collaborative
+ * one, which title of the user's history did most of it: personal ones first, strongest first.
  */
 export function reasonsFor(context: ScoringContext, taste: Taste, parts: Contributions): RecommendationReason[] {
   const { catalog } = context;
@@ -43,9 +43,12 @@ export function reasonsFor(context: ScoringContext, taste: Taste, parts: Contrib
     const name = person === undefined ? undefined : catalog.personName(person);
     if (name !== undefined) weighted.push({ weight: parts.person, reason: { kind: 'person', text: `You like ${name}` } });
   }
+  // What is about you comes before what is about everyone, whatever the weights.
+  const personal = weighted.length;
   if (parts.trend >= NOTEWORTHY) weighted.push({ weight: parts.trend, reason: { kind: 'trending', text: 'Trending this week' } });
   if (parts.popular >= NOTEWORTHY) weighted.push({ weight: parts.popular, reason: { kind: 'popular', text: 'Popular on Reeltime' } });
-  weighted.sort((a, b) => b.weight - a.weight);
+  const byWeight = (a: { weight: number }, b: { weight: number }) => b.weight - a.weight;
+  weighted.splice(0, weighted.length, ...weighted.slice(0, personal).sort(byWeight), ...weighted.slice(personal).sort(byWeight));
   const reasons = weighted.slice(0, 3).map((entry) => entry.reason);
   return reasons.length > 0 ? reasons : [{ kind: 'popular', text: 'Popular on Reeltime' }];
 }

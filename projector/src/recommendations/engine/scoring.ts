@@ -8,6 +8,8 @@ import { diversify } from './diversity.ts';
 export type ScoringOptions = {
   /** Weight of genre affinity (the user's genres, stated and from history) against the collaborative score (1). */
   genreWeight: number;
+  /** Weight of a genre the user said they like (on top of what their history says). */
+  statedGenreWeight: number;
   /** Weight of a liked person in the cast or directing. */
   peopleWeight: number;
   /** Weight of a preferred original language. */
@@ -71,9 +73,14 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
     const cf = collaborative !== undefined && row >= 0 ? collaborative.scores[row]! / collaborative.max : 0;
     let genre = genreByMask.get(title.genreMask);
     if (genre === undefined) {
-      genre = 0;
-      for (const id of title.genreIds) genre += genres.get(id) ?? 0;
-      genre = title.genreIds.length > 0 ? (options.genreWeight * genre) / title.genreIds.length : 0;
+      let history = 0;
+      let stated = 0;
+      for (const id of title.genreIds) {
+        history += genres.get(id) ?? 0;
+        if (taste.likedGenres.has(id)) stated++;
+      }
+      const count = Math.max(1, title.genreIds.length);
+      genre = (options.genreWeight * history + options.statedGenreWeight * stated) / count;
       genreByMask.set(title.genreMask, genre);
     }
     const person = likesPeople && title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
@@ -111,10 +118,7 @@ function collaborativeScores(model: ItemModel | undefined, taste: Taste): { scor
   return max > 0 ? { scores, max } : undefined;
 }
 
-/**
- * Genre id → affinity 0..1: the share of the user's (weighted) history in that genre, with
- * stated likes counting as much as the strongest genre of their history.
- */
+/** Genre id → affinity 0..1: the user's (weighted) history in that genre, against their strongest genre. */
 function genreProfile(catalog: Catalog, taste: Taste): Map<number, number> {
   const profile = new Map<number, number>();
   for (const [title, interaction] of taste.interactions) {
@@ -124,7 +128,6 @@ function genreProfile(catalog: Catalog, taste: Taste): Map<number, number> {
   let max = 0;
   for (const value of profile.values()) max = Math.max(max, value);
   for (const [id, value] of profile) profile.set(id, value / max);
-  for (const id of taste.likedGenres) profile.set(id, 1);
   return profile;
 }
 

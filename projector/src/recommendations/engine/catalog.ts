@@ -31,6 +31,7 @@ export class Catalog {
   readonly #personNames = new Map<number, string>();
   readonly #genreBits = new Map<number, number>();
   #flags: { imported: Uint8Array; genreMasks: Int32Array } | undefined;
+  #byPerson: Map<number, number[]> | undefined;
 
   get size(): number {
     return this.#byIndex.length;
@@ -101,6 +102,7 @@ export class Catalog {
 
   #change(features: TitleFeatures, changes: TitleChanges): void {
     this.#flags = undefined;
+    this.#byPerson = undefined;
     if (changes.title !== undefined) features.name = changes.title;
     if (changes.originalLanguage !== undefined) features.language = changes.originalLanguage;
     if (changes.genreIds !== undefined) {
@@ -111,6 +113,21 @@ export class Catalog {
     if (changes.directors !== undefined) features.directors = this.#named(changes.directors);
     if (changes.cast !== undefined) features.cast = this.#named(changes.cast.filter((member) => member.order < TOP_BILLED));
     features.people = [...new Set([...features.directors, ...features.cast])];
+  }
+
+  /** Titles a person directs or is top-billed in (catalog indices, in import order). */
+  titlesWith(personId: number): readonly number[] {
+    if (this.#byPerson === undefined) {
+      this.#byPerson = new Map();
+      for (const title of this.#byIndex) {
+        for (const id of title.people) {
+          const titles = this.#byPerson.get(id) ?? [];
+          titles.push(title.index);
+          this.#byPerson.set(id, titles);
+        }
+      }
+    }
+    return this.#byPerson.get(personId) ?? [];
   }
 
   #named(people: readonly { personId: number; name: string }[]): number[] {

@@ -1,6 +1,9 @@
 import { jaccard, type Catalog } from './catalog.ts';
 import type { Contributions } from './reasons.ts';
 
+/** Picks re-ranked for diversity: a screenful. */
+const DIVERSIFIED = 20;
+
 /**
  * Maximal marginal relevance (Carbonell & Goldstein 1998): picks `limit` of the candidates
  * (best first) one at a time, each maximising (1 − d)·relevance − d·(its largest genre
@@ -9,6 +12,12 @@ import type { Contributions } from './reasons.ts';
  */
 export function diversify(catalog: Catalog, candidates: readonly Contributions[], limit: number, d: number): Contributions[] {
   if (d <= 0 || candidates.length <= 1) return candidates.slice(0, limit);
+  if (limit > DIVERSIFIED) {
+    // Only the first screenful is re-ranked (the costly part is quadratic); the rest follows by score.
+    const head = diversify(catalog, candidates, DIVERSIFIED, d);
+    const taken = new Set(head);
+    return [...head, ...candidates.filter((c) => !taken.has(c)).slice(0, limit - DIVERSIFIED)];
+  }
   const best = candidates[0]!.score;
   const worst = candidates[candidates.length - 1]!.score;
   const span = best - worst || 1;

@@ -48,6 +48,9 @@ export type ItemModel = {
   readonly size: number;
 };
 
+/** The popularity and trending prior per title, and the titles ranked by it. */
+type Prior = Pick<ScoringContext, 'popular' | 'trend' | 'ranked'>;
+
 /** A fit's input, taken from the engine at one moment (see `snapshot`). */
 export type FitSnapshot = { input: FitInput; titles: Int32Array };
 
@@ -73,7 +76,7 @@ export class RecommendationEngine {
   #model: ItemModel | undefined;
   /** Interactions begun or ended since the model was fitted. */
   #changesSinceFit = 0;
-  #priorCache: { at: number; popular: Float64Array; trend: Float64Array } | undefined;
+  #priorCache: (Prior & { at: number }) | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -239,7 +242,7 @@ export class RecommendationEngine {
 
   #scoringContext(): ScoringContext {
     const prior = this.#prior();
-    return { catalog: this.catalog, model: this.#model, popular: prior.popular, trend: prior.trend, options: this.options };
+    return { catalog: this.catalog, model: this.#model, popular: prior.popular, trend: prior.trend, ranked: prior.ranked, options: this.options };
   }
 
   /**
@@ -247,7 +250,7 @@ export class RecommendationEngine {
    * Recomputed at most once a minute of event time (both move over days) and after each fit,
    * so scoring a user costs no extra pass over the catalog.
    */
-  #prior(): { popular: Float64Array; trend: Float64Array } {
+  #prior(): Prior {
     const now = this.#clock;
     const cached = this.#priorCache;
     if (cached !== undefined && cached.popular.length === this.#counts.length && now - cached.at < 60_000 && now >= cached.at) return cached;
@@ -268,7 +271,22 @@ export class RecommendationEngine {
       popular[i] = maxCount > 0 ? (popularityWeight * popular[i]!) / maxCount : 0;
       trend[i] = maxTrend > 0 ? (trendingWeight * trend[i]!) / maxTrend : 0;
     }
-    this.#priorCache = { at: now, popular, trend };
+    const all = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => this.catalog.at(i).imported)
+      .sort((a, b) => popular[b]! + trend[b]! - (popular[a]! + trend[a]!) || a - b);
+    const byGenre = new Map<number, number[]>();
+    const ranked = {
+      all,
+      byGenre: (genreId: number): readonly number[] => {
+        let titles = byGenre.get(genreId);
+        if (titles === undefined) {
+          titles = all.filter((i) => this.catalog.at(i).genreIds.includes(genreId));
+          byGenre.set(genreId, titles);
+        }
+        return titles;
+      },
+    };
+    this.#priorCache = { at: now, popular, trend, ranked };
     return this.#priorCache;
   }
 

@@ -34,6 +34,8 @@ export type ScoringContext = {
   popular: Float64Array;
   /** Per title: its trending prior (weight · decayed recent interactions, 0..weight). */
   trend: Float64Array;
+  /** Titles by prior (popular + trend), best first: all of them, and per genre. */
+  ranked: { all: readonly number[]; byGenre(genreId: number): readonly number[] };
   options: ScoringOptions;
 };
 
@@ -60,12 +62,12 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
 
   const pool = new TopScores<Contributions>(Math.max(limit, 1) * POOL_FACTOR);
   const parts: Contributions[] = [];
-  // The scan below is the hot loop of every re-score: it touches a title's object only for
-  // titles still in the running, and marks the user's own titles in a flat array.
+  // The loop below is the hot path of every re-score: it reads flat arrays first and touches
+  // a title's object only for titles still in the running.
   const seen = new Uint8Array(catalog.size);
   for (const title of taste.interactions.keys()) seen[title] = 1;
   const { genreMasks, imported } = catalog.flags();
-  for (let i = 0; i < catalog.size; i++) {
+  for (const i of candidatesFor(context, taste, genres, collaborative)) {
     if (imported[i] === 0 || seen[i] === 1 || (genreMasks[i]! & dislikedMask) !== 0) continue;
     const title = catalog.at(i);
     if (prefersTypes && !taste.mediaTypes.has(title.mediaType)) continue;
@@ -96,6 +98,46 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
     const title = catalog.at(part.title);
     return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part) };
   });
+}
+
+/** Titles taken from each genre, person and popularity list as candidates. */
+const PER_LIST = 200;
+
+/**
+ * The titles worth scoring for a user, instead of the whole catalog: every title the item
+ * model gives a positive score, the best of the popularity/trending prior, and the best
+ * titles of their stated genres, their liked people and the two genres of their history.
+ * A title in none of these cannot outscore them (its score is at most a genre affinity and a
+ * small prior), and a 10,000-title catalog shrinks to a few hundred titles per re-score.
+ */
+function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: { scores: Float32Array } | undefined): Int32Array {
+  const { catalog, model, ranked } = context;
+  const marked = new Uint8Array(catalog.size);
+  const out: number[] = [];
+  const take = (titles: Iterable<number>, limit: number) => {
+    let taken = 0;
+    for (const title of titles) {
+      if (taken >= limit) return;
+      taken++;
+      if (marked[title] === 1) continue;
+      marked[title] = 1;
+      out.push(title);
+    }
+  };
+  if (model !== undefined && collaborative !== undefined) {
+    for (let row = 0; row < model.size; row++) {
+      const title = model.titles[row]!;
+      if (collaborative.scores[row]! > 0 && marked[title] === 0) {
+        marked[title] = 1;
+        out.push(title);
+      }
+    }
+  }
+  take(ranked.all, PER_LIST);
+  const historyGenres = [...genres].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([id]) => id);
+  for (const genreId of new Set([...taste.likedGenres, ...historyGenres])) take(ranked.byGenre(genreId), PER_LIST);
+  for (const personId of taste.likedPeople) take(catalog.titlesWith(personId), PER_LIST);
+  return Int32Array.from(out);
 }
 
 /** The user's history through the item model: Σ weight(h) · B[h, ·], and its largest value. */

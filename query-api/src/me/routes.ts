@@ -42,7 +42,7 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
         security: SECURED,
         summary: 'Titles for you, best first, each with 1–3 reasons',
         description:
-          'Precomputed by the recommendations projection from your ratings, diary and preferences (and everyone else\'s); titles you rated or watched are left out. ' +
+          'Precomputed by the recommendations projection from your ratings, diary, lists and preferences (and everyone else\'s); titles you rated, watched or put on a list, and those of genres you dislike, are left out. ' +
           'Someone with no history yet gets the trending and popular titles. Pages with `cursor` (the previous page\'s `nextCursor`, same `type`).',
         headers,
         querystring: RecommendationsQuery,

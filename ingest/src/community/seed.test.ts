@@ -111,7 +111,7 @@ describe('seeding the demo community', () => {
       const head = await harness.lastAppended();
       await eventually(async () => {
         const rows = await harness.read<{ position: string }>(`SELECT position FROM read.projection_positions`);
-        expect(rows.length).toBe(2);
+        expect(rows.length).toBe(projections.length);
         for (const row of rows) expect(row.position >= head).toBe(true);
       }, 60_000);
       const one = async (sql: string, values?: unknown[]) => (await harness.read<{ n: number }>(sql, values))[0]!.n;
@@ -134,6 +134,12 @@ describe('seeding the demo community', () => {
       expect(await one('SELECT count(*)::int AS n FROM read.ratings WHERE user_id = $1 AND score >= 7', [demo])).toBeGreaterThanOrEqual(5);
       expect(await one('SELECT count(*)::int AS n FROM read.diary WHERE user_id = $1', [demo])).toBeGreaterThanOrEqual(20);
       expect(await one('SELECT cardinality(liked_genres) AS n FROM read.preferences WHERE user_id = $1', [demo])).toBeGreaterThanOrEqual(2);
+      // Once its first model is fitted, the demo account's picks come from the community's tastes.
+      await eventually(async () => {
+        const picks = await harness.read<{ reasons: { kind: string }[] }>('SELECT reasons FROM read.recommendations WHERE user_id = $1 ORDER BY rank LIMIT 10', [demo]);
+        expect(picks).toHaveLength(10);
+        expect(picks.filter((pick) => pick.reasons[0]!.kind === 'similar').length).toBeGreaterThanOrEqual(5);
+      }, 60_000);
     } finally {
       await projector.stop();
     }

@@ -1,6 +1,6 @@
 import { TMDB_GENRES, type RecommendationReason } from '@reeltime/schemas';
-import type { ScoringContext } from './scoring.ts';
-import { interactionWeight, type Taste } from './tastes.ts';
+import type { Collaborative, ScoringContext } from './scoring.ts';
+import type { Taste } from './tastes.ts';
 
 /** What each signal added to one title's score. */
 export type Contributions = { title: number; score: number; cf: number; genre: number; person: number; popular: number; trend: number };
@@ -12,12 +12,12 @@ const NOTEWORTHY = 0.02;
  * One to three reasons, each saying which signal lifted the title and, for the collaborative
  * one, which title of the user's history did most of it: personal ones first, strongest first.
  */
-export function reasonsFor(context: ScoringContext, taste: Taste, parts: Contributions): RecommendationReason[] {
+export function reasonsFor(context: ScoringContext, taste: Taste, parts: Contributions, collaborative: Collaborative | undefined): RecommendationReason[] {
   const { catalog } = context;
   const title = catalog.at(parts.title);
   const weighted: { weight: number; reason: RecommendationReason }[] = [];
   if (parts.cf >= NOTEWORTHY) {
-    const because = strongestSource(context, taste, parts.title);
+    const because = collaborative === undefined ? undefined : strongestSource(context, collaborative, parts.title);
     if (because !== undefined) {
       const source = catalog.at(because);
       const interaction = taste.interactions.get(because)!;
@@ -54,20 +54,18 @@ export function reasonsFor(context: ScoringContext, taste: Taste, parts: Contrib
 }
 
 /** The title of the user's history whose item weight toward `target` is largest. */
-function strongestSource(context: ScoringContext, taste: Taste, target: number): number | undefined {
+function strongestSource(context: ScoringContext, history: Collaborative, target: number): number | undefined {
   const model = context.model;
   if (model === undefined) return undefined;
   const column = model.rowOf[target] ?? -1;
   if (column < 0) return undefined;
   let best: number | undefined;
   let bestWeight = 0;
-  for (const [title, interaction] of taste.interactions) {
-    const row = model.rowOf[title] ?? -1;
-    if (row < 0) continue;
-    const weight = interactionWeight(interaction) * model.weights[row * model.size + column]!;
+  for (let h = 0; h < history.rows.length; h++) {
+    const weight = history.weights[h]! * model.weights[history.rows[h]! * model.size + column]!;
     if (weight > bestWeight) {
       bestWeight = weight;
-      best = title;
+      best = history.titles[h]!;
     }
   }
   return best;

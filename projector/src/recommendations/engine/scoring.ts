@@ -96,7 +96,7 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   const chosen = diversify(catalog, parts, limit, diversity);
   return chosen.map((part) => {
     const title = catalog.at(part.title);
-    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part) };
+    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part, collaborative) };
   });
 }
 
@@ -110,7 +110,7 @@ const PER_LIST = 200;
  * A title in none of these cannot outscore them (its score is at most a genre affinity and a
  * small prior), and a 10,000-title catalog shrinks to a few hundred titles per re-score.
  */
-function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: { scores: Float32Array } | undefined): Int32Array {
+function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: Collaborative | undefined): Int32Array {
   const { catalog, model, ranked } = context;
   const marked = new Uint8Array(catalog.size);
   const out: number[] = [];
@@ -141,23 +141,38 @@ function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number
 }
 
 /** The user's history through the item model: Σ weight(h) · B[h, ·], and its largest value. */
-function collaborativeScores(model: ItemModel | undefined, taste: Taste): { scores: Float32Array; max: number } | undefined {
+export type Collaborative = {
+  scores: Float32Array;
+  max: number;
+  /** The user's history the model covers: model rows, their weights and catalog indices (for reasons). */
+  rows: Int32Array;
+  weights: Float64Array;
+  titles: Int32Array;
+};
+
+function collaborativeScores(model: ItemModel | undefined, taste: Taste): Collaborative | undefined {
   if (model === undefined) return undefined;
   const n = model.size;
-  const scores = new Float32Array(n);
-  let used = 0;
+  const rows: number[] = [];
+  const weights: number[] = [];
+  const titles: number[] = [];
   for (const [title, interaction] of taste.interactions) {
     const row = model.rowOf[title] ?? -1;
     if (row < 0) continue;
-    used++;
-    const weight = interactionWeight(interaction);
-    const offset = row * n;
+    rows.push(row);
+    weights.push(interactionWeight(interaction));
+    titles.push(title);
+  }
+  if (rows.length === 0) return undefined;
+  const scores = new Float32Array(n);
+  for (let h = 0; h < rows.length; h++) {
+    const weight = weights[h]!;
+    const offset = rows[h]! * n;
     for (let j = 0; j < n; j++) scores[j]! += weight * model.weights[offset + j]!;
   }
-  if (used === 0) return undefined;
   let max = 0;
   for (let j = 0; j < n; j++) if (scores[j]! > max) max = scores[j]!;
-  return max > 0 ? { scores, max } : undefined;
+  return max > 0 ? { scores, max, rows: Int32Array.from(rows), weights: Float64Array.from(weights), titles: Int32Array.from(titles) } : undefined;
 }
 
 /** Genre id → affinity 0..1: the user's (weighted) history in that genre, against their strongest genre. */
@@ -187,8 +202,13 @@ export function similarTo(context: ScoringContext, index: number, limit: number)
       if (score > 0 && top.admits(score)) top.add(model.titles[j]!, score, undefined);
     }
   } else {
+    // By genres and people, among the best-known titles of its genres and its people's titles
+    // (scoring the whole catalog for each of thousands of titles would make every sweep slow).
     const popularity = context.options.popularityWeight || 1;
-    for (let i = 0; i < catalog.size; i++) {
+    const candidates = new Set<number>();
+    for (const genreId of source.genreIds) for (const i of context.ranked.byGenre(genreId).slice(0, PER_LIST)) candidates.add(i);
+    for (const personId of source.people) for (const i of catalog.titlesWith(personId)) candidates.add(i);
+    for (const i of candidates) {
       const other = catalog.at(i);
       if (i === index || !other.imported || other.mediaType !== source.mediaType) continue;
       const genres = jaccard(source.genreMask, other.genreMask);

@@ -10,6 +10,8 @@ export const KEPT = 50;
 export const KEPT_PER_TYPE = 20;
 /** Similar titles kept per title. */
 export const SIMILAR_KEPT = 20;
+/** Below this many interactions a model counts as young whatever it was fitted on. */
+const YOUNG_MODEL = 500;
 /** The user id of the list for people with no history at all. */
 export const EVERYONE = '*';
 
@@ -176,6 +178,10 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 
   #fitDue(): boolean {
     if (this.engine.model === undefined) return this.engine.needsFit(0);
+    // A model fitted on less than half of today's interactions (a young system, a seed or an
+    // import under way) is refitted at once: fits then come at 1×, 2×, 4×… the data, not
+    // `refitMs` apart with the first one fitted on almost nothing.
+    if (this.engine.interactions >= 2 * Math.max(YOUNG_MODEL, this.engine.interactionsAtFit)) return true;
     return performance.now() - this.#lastFitAt >= this.settings.refitMs && this.engine.needsFit(this.settings.refitShare);
   }
 

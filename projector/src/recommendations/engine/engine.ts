@@ -77,6 +77,8 @@ export class RecommendationEngine {
   /** Interactions begun or ended since the model was fitted. */
   #changesSinceFit = 0;
   #priorCache: (Prior & { at: number }) | undefined;
+  #interactions = 0;
+  #interactionsAtFit = 0;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -187,13 +189,20 @@ export class RecommendationEngine {
     return title === undefined ? [] : similarTo(this.#scoringContext(), title.index, limit);
   }
 
+  /** Interactions (person × title) now, and when the model in use was snapshotted. */
+  get interactions(): number {
+    return this.#interactions;
+  }
+
+  get interactionsAtFit(): number {
+    return this.#interactionsAtFit;
+  }
+
   /** Whether enough has changed since the last fit (or there is none) to fit again. */
   needsFit(minChangeShare: number): boolean {
     if (this.#changesSinceFit === 0) return false;
     if (this.#model === undefined) return true;
-    let interactions = 0;
-    for (const count of this.#counts) interactions += count;
-    return this.#changesSinceFit >= Math.max(1, minChangeShare * interactions);
+    return this.#changesSinceFit >= Math.max(1, minChangeShare * this.#interactions);
   }
 
   /**
@@ -221,6 +230,7 @@ export class RecommendationEngine {
       offsets.push(rows.length);
     }
     this.#changesSinceFit = 0;
+    this.#interactionsAtFit = this.#interactions;
     return { input: { size: titles.length, offsets: Int32Array.from(offsets), titles: Int32Array.from(rows), times: Float64Array.from(times) }, titles };
   }
 
@@ -313,6 +323,7 @@ export class RecommendationEngine {
     const delta = this.#tasteOf(userId).touch(title, at, change);
     if (delta !== 0) {
       this.#counts[title]! += delta;
+      this.#interactions += delta;
       this.#changesSinceFit += 1;
     }
     if (delta > 0) {
@@ -344,6 +355,7 @@ export class RecommendationEngine {
     if (taste === undefined) return userId;
     for (const [title] of taste.interactions) {
       this.#counts[title]! -= 1;
+      this.#interactions -= 1;
       this.#changesSinceFit += 1;
     }
     this.#tastes.delete(userId);

@@ -173,7 +173,7 @@ export class ProjectionRunner {
       while (!signal.aborted) {
         const batch =
           this.mode === 'building'
-            ? await reader.next(IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs, settings.rebuildBatchMs)
+            ? await reader.next(upkeepOwed ? 1 : IDLE_MS, signal, this.#catchUpSize, settings.rebuildBatchMs, settings.rebuildBatchMs)
             : await reader.next(upkeepOwed ? 1 : IDLE_MS, signal);
         if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, ahead) > 0) {
           const workingSet = this.mode === 'building' || projection.resident ? this.#workingSet : undefined;
@@ -191,9 +191,12 @@ export class ProjectionRunner {
           ahead = batch.checkpoint;
         }
         upkeepOwed = false;
-        if (!batch.full && this.#workingSet?.upkeep !== undefined) {
-          // Caught up: the working set's background work (a resident projection's re-scoring),
-          // a step at a time so that new events never wait long behind it.
+        // A build is caught up only when the store had nothing more at all (a short batch may
+        // just have hit the time limit).
+        const caughtUp = this.mode === 'serving' ? !batch.full : batch.events.length === 0;
+        if (caughtUp && this.#workingSet?.upkeep !== undefined) {
+          // The working set's background work (a resident projection's re-scoring), a step at
+          // a time so that new events never wait long behind it.
           const upkept = this.#workingSet.upkeep();
           upkeepOwed = upkept !== undefined;
           if (upkept !== undefined) {

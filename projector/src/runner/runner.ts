@@ -191,9 +191,11 @@ export class ProjectionRunner {
           ahead = batch.checkpoint;
         }
         upkeepOwed = false;
-        // A build is caught up only when the store had nothing more at all (a short batch may
-        // just have hit the time limit).
-        const caughtUp = this.mode === 'serving' ? !batch.full : batch.events.length === 0;
+        // A build is caught up only once it reached the store's head: a short or even empty
+        // catch-up batch may just have hit its time limit while Postgres was busy.
+        const upkeeps = this.#workingSet?.upkeep !== undefined;
+        const caughtUp =
+          upkeeps && (this.mode === 'serving' ? !batch.full : batch.events.length === 0 && store.comparePositions(batch.checkpoint, await store.headPosition()) >= 0);
         if (caughtUp && this.#workingSet?.upkeep !== undefined) {
           // The working set's background work (a resident projection's re-scoring), a step at
           // a time so that new events never wait long behind it.

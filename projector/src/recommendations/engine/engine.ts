@@ -66,6 +66,7 @@ export class RecommendationEngine {
   readonly catalog = new Catalog();
   readonly #tastes = new Map<string, Taste>();
   readonly #lists = new Map<string, { owner: string; titles: Set<number> }>();
+  readonly #listsOf = new Map<string, Set<string>>();
   /** Per catalog index: people who interacted with it. */
   #counts: number[] = [];
   /** Per catalog index: interactions decayed to `#trendingAt[i]`. */
@@ -141,9 +142,12 @@ export class RecommendationEngine {
         taste.entries.delete(event.data.entryId);
         return this.#touch(event.data.userId, this.catalog.at(title).titleId, at, (i) => (i.watches -= 1));
       }
-      case 'ListCreated':
-        this.#lists.set(event.data.listId, { owner: event.data.ownerId, titles: new Set() });
+      case 'ListCreated': {
+        const { listId, ownerId } = event.data;
+        this.#lists.set(listId, { owner: ownerId, titles: new Set() });
+        this.#listsOf.set(ownerId, (this.#listsOf.get(ownerId) ?? new Set()).add(listId));
         return undefined;
+      }
       case 'ListItemAdded':
         return this.#listItem(event.data.listId, event.data.titleId, at, true);
       case 'ListItemRemoved':
@@ -153,6 +157,7 @@ export class RecommendationEngine {
         if (list === undefined) return undefined;
         for (const title of [...list.titles]) this.#listItem(event.data.listId, this.catalog.at(title).titleId, at, false);
         this.#lists.delete(event.data.listId);
+        this.#listsOf.get(list.owner)?.delete(event.data.listId);
         return list.owner;
       }
       case 'GenreLiked':
@@ -350,7 +355,9 @@ export class RecommendationEngine {
     return userId;
   }
 
-  #erase(userId: string): string | undefined {
+  #erase(userId: string): string {
+    for (const listId of this.#listsOf.get(userId) ?? []) this.#lists.delete(listId);
+    this.#listsOf.delete(userId);
     const taste = this.#tastes.get(userId);
     if (taste === undefined) return userId;
     for (const [title] of taste.interactions) {
@@ -359,7 +366,6 @@ export class RecommendationEngine {
       this.#changesSinceFit += 1;
     }
     this.#tastes.delete(userId);
-    for (const [listId, list] of this.#lists) if (list.owner === userId) this.#lists.delete(listId);
     return userId;
   }
 }

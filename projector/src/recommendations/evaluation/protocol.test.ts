@@ -17,6 +17,7 @@ import { stratifiedSplit } from './split.ts';
 // shared/ lies beside the repository (/work/shared here, beside the clone in CI).
 const REAL_DATA = fileURLToPath(new URL('../../../../../shared/datasets/ml-latest-small', import.meta.url));
 const present = existsSync(`${REAL_DATA}/ratings.csv`);
+if (!present) console.warn(`MovieLens protocol test skipped: no ml-latest-small at ${REAL_DATA} (the datasets folder beside the repository)`);
 
 describe('protocol on ml-latest-small', () => {
   it.skipIf(!present)('reproduces the numpy split and popularity figures', async () => {

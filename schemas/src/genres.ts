@@ -44,3 +44,16 @@ export const GENRE_IDS = TMDB_GENRES.map((genre) => genre.id);
 
 export const GenreId = Type.Enum(GENRE_IDS, { description: 'TMDb genre id (movie or tv list)' });
 export type GenreId = Static<typeof GenreId>;
+
+/**
+ * MovieLens genre names → TMDb movie genre ids: TMDb's movie genres by name, plus the names
+ * MovieLens spells its own way (ml-100k writes "Children's"). IMAX and "(no genres listed)"
+ * have none.
+ */
+export const MOVIELENS_GENRES: Readonly<Record<string, GenreId>> = {
+  ...Object.fromEntries(TMDB_GENRES.filter((g) => (g.mediaTypes as readonly string[]).includes('movie')).map((g) => [g.name, g.id])),
+  'Sci-Fi': 878,
+  Children: 10751,
+  "Children's": 10751,
+  Musical: 10402,
+};

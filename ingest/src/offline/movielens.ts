@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { EventStore } from '@reeltime/eventstore';
-import { TMDB_GENRES, type GenreId, type TitleImportedData } from '@reeltime/schemas';
+import { MOVIELENS_GENRES, type TitleImportedData } from '@reeltime/schemas';
 import { parse } from 'csv-parse';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
@@ -14,12 +14,6 @@ import { recordTitle } from '../catalog/record-title.ts';
  * a later TMDb sync fills in the rest.
  */
 
-/** MovieLens names that are TMDb's under another name; the rest match TMDb's movie genres by name. */
-const GENRE_ALIASES: Record<string, GenreId> = { 'Sci-Fi': 878, Children: 10751, Musical: 10402 };
-export const MOVIELENS_GENRES: Record<string, GenreId> = {
-  ...Object.fromEntries(TMDB_GENRES.filter((g) => (g.mediaTypes as readonly string[]).includes('movie')).map((g) => [g.name, g.id])),
-  ...GENRE_ALIASES,
-};
 
 // MovieLens files titles library-style ("Matrix, The"); these are moved back to the front.
 const ARTICLES = ['The', 'A', 'An', 'Les', 'La', 'Le', "L'", 'Il', 'Der', 'Die', 'Das', 'El', 'Los', 'Las', 'Lo', 'Det', 'Den', 'De', 'Het', 'Os', 'As', 'O'];

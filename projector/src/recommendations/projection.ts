@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { EventType } from '@reeltime/schemas';
+import { PREFERENCE_EVENTS } from '../activity/preferences.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident, insertRows, type Queryable, type TableSpec } from '../model/sql.ts';
 import { RecommendationChanges, RecommendationWorkingSet } from './working-set.ts';
@@ -27,16 +28,7 @@ const EVENT_TYPES: readonly EventType[] = [
   'ListItemAdded',
   'ListItemRemoved',
   'ListDeleted',
-  'GenreLiked',
-  'GenreUnliked',
-  'GenreDisliked',
-  'GenreUndisliked',
-  'PersonLiked',
-  'PersonUnliked',
-  'LanguagePreferred',
-  'LanguageUnpreferred',
-  'MediaTypePreferred',
-  'MediaTypeUnpreferred',
+  ...PREFERENCE_EVENTS,
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { encodePosition, type RecordedEvent } from '@reeltime/eventstore';
-import { eventRegistry, ratingStream, titleStream, userStream, type GenreId, type ReelEvent, type TitleImportedData } from '@reeltime/schemas';
+import { eventRegistry, ratingStream, titleStream, userStream, MOVIELENS_GENRES, type GenreId, type ReelEvent, type TitleImportedData } from '@reeltime/schemas';
 import type { Movie, MovieLensDataset } from './movielens.ts';
 import { URL_NAMESPACE, uuidV5 } from './uuid-v5.ts';
 
@@ -23,29 +23,8 @@ const EVENT_ID_PREFIX = `${MOVIELENS_NAMESPACE.slice(0, 14)}8${MOVIELENS_NAMESPA
 /** The trace id every replayed event carries, as a sync run's id would. */
 export const REPLAY_CORRELATION_ID = 'movielens-evaluation';
 
-/** MovieLens genre names → TMDb movie genre ids. IMAX, `unknown` and `(no genres listed)` have none. */
-export const MOVIELENS_GENRE_IDS: Readonly<Record<string, GenreId>> = {
-  Action: 28,
-  Adventure: 12,
-  Animation: 16,
-  Children: 10751,
-  "Children's": 10751,
-  Comedy: 35,
-  Crime: 80,
-  Documentary: 99,
-  Drama: 18,
-  Fantasy: 14,
-  // TMDb has no film-noir genre; noir is crime fiction.
-  'Film-Noir': 80,
-  Horror: 27,
-  Musical: 10402,
-  Mystery: 9648,
-  Romance: 10749,
-  'Sci-Fi': 878,
-  Thriller: 53,
-  War: 10752,
-  Western: 37,
-};
+/** MovieLens genre names → TMDb movie genre ids; the evaluation also files film noir under Crime (TMDb has no noir). */
+export const MOVIELENS_GENRE_IDS: Readonly<Record<string, GenreId>> = { ...MOVIELENS_GENRES, 'Film-Noir': 80 };
 
 export const movieLensTitleId = (movieId: number) => `movie:${movieId}`;
 const userIds = new Map<number, string>();

@@ -5,7 +5,13 @@
  * the end) several times. Prints JSON, then one summary line.
  *
  *   npm run projector --workspace bench -- [--runs 3] [--events 1000000] [--batch 1000]
- *     [--rebuild-batch N] [--working-set-rows N] [--no-bulk-load]
+ *     [--rebuild-batch N] [--working-set-rows N] [--no-bulk-load] [--only <projection>]
+ *     [--mix realistic|ratings --titles N --users N]
+ *
+ * `--mix ratings` fills the store with the recommendations benchmark's synthetic catalog and
+ * ratings instead (`--titles` movies, `--users` users, `--events` ratings; see
+ * ../recommendations/synthetic.ts), and `--only recommendations` rebuilds that projection alone:
+ * issue 12's "rebuild from 1,000,000 ratings" figure, rows written to PostgreSQL included.
  *
  * BENCH_STORE=<schema> fills that store schema once and reuses it on later runs (kept at exit),
  * so repeated measurements skip the fill.
@@ -14,7 +20,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
-import { prepareEvents } from '@reeltime/eventstore';
+import { prepareEvents, type NewEvent } from '@reeltime/eventstore';
+import { ratingStream, titleStream } from '@reeltime/schemas';
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { createReadModelPool } from '../../projector/src/core/db.ts';
 import { ProjectorMetrics } from '../../projector/src/observability/metrics.ts';
@@ -23,7 +30,8 @@ import { rebuild } from '../../projector/src/replay/rebuild.ts';
 import { LivePublisher } from '../../projector/src/runner/live.ts';
 import { projectorSettings } from '../../projector/src/settings.ts';
 import { median } from '../stats.ts';
-import { generateEvents } from './generate.ts';
+import { syntheticRatings } from '../recommendations/synthetic.ts';
+import { generateEvents, type Generated } from './generate.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,9 +43,16 @@ const { values: args } = parseArgs({
     'working-set-rows': { type: 'string' },
     // Batch by batch instead of a fresh build's bulk load (PROJECTOR_BULK_LOAD=0), for comparison.
     'no-bulk-load': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    mix: { type: 'string', default: 'realistic' },
+    titles: { type: 'string', default: '10000' },
+    users: { type: 'string', default: '100000' },
   },
 });
 const RUNS = Number(args.runs);
+const REBUILT = args.only === undefined ? projections : projections.filter((projection) => projection.name === args.only);
+if (REBUILT.length === 0) throw new Error(`no projection named ${args.only}`);
+if (args.mix !== 'realistic' && args.mix !== 'ratings') throw new Error('--mix is realistic or ratings');
 const EVENTS = Number(args.events);
 const BATCH = Number(args.batch);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -111,7 +126,7 @@ async function fill(store: PostgresEventStore): Promise<number> {
     }
     rows = [];
   };
-  for (const { stream, event } of generateEvents({ events: EVENTS })) {
+  for (const { stream, event } of args.mix === 'ratings' ? syntheticStore() : generateEvents({ events: EVENTS })) {
     const [prepared] = prepareEvents([event]);
     const version = (versions.get(stream) ?? 0) + 1;
     versions.set(stream, version);
@@ -126,6 +141,16 @@ async function fill(store: PostgresEventStore): Promise<number> {
   );
   await store.pool.query(`VACUUM ANALYZE ${STORE_SCHEMA}.events`);
   return count;
+}
+
+/** The synthetic catalog and `--events` ratings, as store appends. */
+function* syntheticStore(): Generator<Generated> {
+  const synthetic = syntheticRatings({ titles: Number(args.titles), users: Number(args.users), ratings: EVENTS });
+  for (const { type, data, at } of synthetic.events) {
+    const metadata = { occurredAt: new Date(at).toISOString(), correlationId: 'bench' };
+    if (type === 'TitleImported') yield { stream: titleStream(data.titleId), event: { type, data, metadata: { ...metadata, userId: null } } as NewEvent };
+    else yield { stream: ratingStream(data.userId, data.titleId), event: { type, data, metadata: { ...metadata, userId: data.userId } } as NewEvent };
+  }
 }
 
 type Phases = Record<string, number>;
@@ -158,7 +183,7 @@ for (let run = 0; run < RUNS; run++) {
   const pool = createReadModelPool(DATABASE_URL, 4);
   const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);
   const started = performance.now();
-  const results = await rebuild({ projections, pool, store, settings, live, metrics: new ProjectorMetrics(false), log });
+  const results = await rebuild({ projections: REBUILT, pool, store, settings, live, metrics: new ProjectorMetrics(false), log });
   const seconds = (performance.now() - started) / 1000;
   if (!results.every((r) => r.outcome === 'swapped')) throw new Error(`rebuild did not finish: ${JSON.stringify(results)}`);
   runs.push({ seconds, eventsPerSecond: total / seconds, projections: results.map(({ projection, events, seconds: s, phases }) => ({ projection, events, seconds: s, phasesMs: rounded(phases) })) });
@@ -167,10 +192,8 @@ for (let run = 0; run < RUNS; run++) {
   process.stderr.write(`  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   await live.close();
   await pool.end();
-  for (const suffix of ['core', 'read', 'catalog', 'activity']) {
-    const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${BASE}_r${run}_${suffix}`]);
-    for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
-  }
+  const { rows: schemas } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${BASE}_r${run}_`]);
+  for (const { nspname } of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
 }
 if (sqlTimes.size > 0) {
   for (const [key, { n, ms }] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {

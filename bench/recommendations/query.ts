@@ -38,6 +38,7 @@ import { encodePosition, type NewEvent } from '@reeltime/eventstore';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { projections } from '../../projector/src/projections.ts';
 import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
+import { createRecommendationViews, putRecommendationRows, type RecommendationFixture } from '../../query-api/src/testing/recommendation-fixtures.ts';
 import { median } from '../stats.ts';
 
 const { values: args } = parseArgs({
@@ -179,16 +180,16 @@ const REASONS: RecommendationReason[][] = [
 ];
 
 function rankedRows(userId: string, exclude: ReadonlySet<string>) {
-  const rows: { user_id: string; rank: number; title_id: string; media_type: string; score: number; reasons: RecommendationReason[] }[] = [];
+  const rows: RecommendationFixture[] = [];
   const taken = new Set<string>();
   /** Random titles neither rated nor taken, until there are `count` rows (of `mediaType`, if given). */
   const fill = (count: number, mediaType?: Title['mediaType']) => {
-    let have = rows.filter((row) => mediaType === undefined || row.media_type === mediaType).length;
+    let have = rows.filter((row) => mediaType === undefined || row.mediaType === mediaType).length;
     for (let attempts = 0; have < count && attempts < 100 * count; attempts++) {
       const title = pick(titles);
       if (taken.has(title.titleId) || exclude.has(title.titleId) || (mediaType !== undefined && title.mediaType !== mediaType)) continue;
       taken.add(title.titleId);
-      rows.push({ user_id: userId, rank: rows.length + 1, title_id: title.titleId, media_type: title.mediaType, score: round(1 - rows.length / 200, 4), reasons: pick(REASONS) });
+      rows.push({ userId, rank: rows.length + 1, titleId: title.titleId, mediaType: title.mediaType, score: round(1 - rows.length / 200, 4), reasons: pick(REASONS) });
       have++;
     }
   };
@@ -204,13 +205,9 @@ async function installFixtures(admin: pg.Client): Promise<void> {
   await admin.query(`SET search_path TO ${fixture}`);
   await admin.query(await readFile(root('projector/src/recommendations/migrations/001_recommendations.sql'), 'utf8'));
   await admin.query('RESET search_path');
-  const insert = async (rows: ReturnType<typeof rankedRows>) =>
-    admin.query(
-      `INSERT INTO ${fixture}.recommendations SELECT * FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)`,
-      [JSON.stringify(rows)],
-    );
+  const insert = (rows: RecommendationFixture[]) => putRecommendationRows(admin, fixture, rows);
   await insert(rankedRows('*', new Set()));
-  let batch: ReturnType<typeof rankedRows> = [];
+  let batch: RecommendationFixture[] = [];
   for (const [userId, ratings] of ratingsOf) {
     batch.push(...rankedRows(userId, new Set(ratings.map((t) => t.titleId))));
     if (batch.length > 20_000) {
@@ -230,8 +227,7 @@ async function installFixtures(admin: pg.Client): Promise<void> {
   }
   await admin.query(`ANALYZE ${fixture}.recommendations`);
   await admin.query(`ANALYZE ${fixture}.similar_titles`);
-  await admin.query(`CREATE VIEW ${READ}.recommendations AS SELECT * FROM ${fixture}.recommendations`);
-  await admin.query(`CREATE VIEW ${READ}.similar_titles AS SELECT * FROM ${fixture}.similar_titles`);
+  await createRecommendationViews(admin, READ, fixture);
 }
 
 // ---- measuring ----

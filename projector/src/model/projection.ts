@@ -26,8 +26,10 @@ export type WorkingSet<State> = {
   /**
    * Background work between batches, called when no batch is waiting: the changes to write
    * (in a transaction of their own that leaves the checkpoint where it is), or undefined.
+   * A building generation passes `stepMs`, its catch-up batch time: no reader waits behind a
+   * build, so longer steps (fewer transactions) are cheaper; a serving one passes nothing.
    */
-  upkeep?(): { state: State; notices: Notice[] } | undefined;
+  upkeep?(stepMs?: number): { state: State; notices: Notice[] } | undefined;
   /** True while upkeep still owes work that a build must finish before it may swap. */
   pending?(): boolean;
 };

@@ -3,16 +3,11 @@ import type { EventType } from '@reeltime/schemas';
 import { PREFERENCE_EVENTS } from '../activity/preferences.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident, insertRows, type Queryable, type TableSpec } from '../model/sql.ts';
+import type { Recommended } from './engine/engine.ts';
 import { RecommendationChanges, RecommendationWorkingSet } from './working-set.ts';
 
-type RecommendationRow = { user_id: string; rank: number; title_id: string; media_type: string; score: number; reasons: unknown };
 type SimilarRow = { title_id: string; rank: number; similar_id: string; score: number };
 
-const RECOMMENDATIONS: TableSpec<RecommendationRow> = {
-  table: 'recommendations',
-  columns: ['user_id', 'rank', 'title_id', 'media_type', 'score', 'reasons'],
-  key: ['user_id', 'rank'],
-};
 const SIMILAR: TableSpec<SimilarRow> = { table: 'similar_titles', columns: ['title_id', 'rank', 'similar_id', 'score'], key: ['title_id', 'rank'] };
 
 const EVENT_TYPES: readonly EventType[] = [
@@ -38,11 +33,16 @@ const EVENT_TYPES: readonly EventType[] = [
  */
 export const recommendationsProjection: Projection<RecommendationChanges> & { resident: true } = {
   name: 'recommendations',
-  version: 1,
+  // 2: one row per user holding their ranked list (was one row per title).
+  version: 2,
   eventTypes: EVENT_TYPES,
   migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
   views: {
-    recommendations: 'SELECT * FROM {schema}.recommendations',
+    // Ranked rows, as readers query them; a lookup by user_id reads one row and unnests it.
+    recommendations: `SELECT r.user_id, e.rank::integer AS rank, e.item->>'titleId' AS title_id, e.item->>'mediaType' AS media_type,
+                             (e.item->>'score')::double precision AS score, e.item->'reasons' AS reasons
+                        FROM {schema}.recommendations r
+                       CROSS JOIN LATERAL jsonb_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`,
     similar_titles: 'SELECT * FROM {schema}.similar_titles',
   },
   resident: true,
@@ -56,14 +56,21 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
 };
 
 async function writeChanges(db: Queryable, schema: string, changes: RecommendationChanges): Promise<void> {
-  const users = [...changes.users.keys()];
-  if (users.length > 0) {
-    await db.query(`DELETE FROM ${ident(schema)}.recommendations WHERE user_id = ANY($1::text[])`, [users]);
-    const rows: RecommendationRow[] = [];
-    for (const [userId, items] of changes.users) {
-      items?.forEach((item, i) => rows.push({ user_id: userId, rank: i + 1, title_id: item.titleId, media_type: item.mediaType, score: item.score, reasons: item.reasons }));
-    }
-    await insertRows(db, schema, RECOMMENDATIONS, rows);
+  const erased: string[] = [];
+  const lists: Record<string, Recommended[]> = {};
+  for (const [userId, items] of changes.users) {
+    if (items === null) erased.push(userId);
+    else lists[userId] = items;
+  }
+  if (erased.length > 0) await db.query(`DELETE FROM ${ident(schema)}.recommendations WHERE user_id = ANY($1::text[])`, [erased]);
+  if (erased.length < changes.users.size) {
+    // One JSON object {userId: items} for the whole batch: one parameter, parsed once by PostgreSQL.
+    await db.query(
+      `INSERT INTO ${ident(schema)}.recommendations (user_id, items)
+       SELECT key, value FROM jsonb_each($1::jsonb)
+       ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
+      [JSON.stringify(lists)],
+    );
   }
   const titles = [...changes.similar.keys()];
   if (titles.length > 0) {

@@ -132,7 +132,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
    * one, or re-score the next users and titles within the time budget. Answers the changes
    * to write, or undefined when there is nothing to write now.
    */
-  upkeep(): { state: RecommendationChanges; notices: Notice[] } | undefined {
+  upkeep(stepMs?: number): { state: RecommendationChanges; notices: Notice[] } | undefined {
     if (this.#fitFailed !== undefined) {
       const error = this.#fitFailed;
       this.#fitFailed = undefined;
@@ -154,7 +154,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
       return undefined;
     }
     const changes = new RecommendationChanges(this);
-    const deadline = performance.now() + this.settings.upkeepBudgetMs;
+    const deadline = performance.now() + Math.max(this.settings.upkeepBudgetMs, stepMs ?? 0);
     const position = this.#position;
     for (const userId of this.#dueUsers) {
       if (performance.now() > deadline) break;

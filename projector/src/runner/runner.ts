@@ -199,11 +199,14 @@ export class ProjectionRunner {
         if (caughtUp && this.#workingSet?.upkeep !== undefined) {
           // The working set's background work (a resident projection's re-scoring), a step at
           // a time so that new events never wait long behind it.
-          const upkept = this.#workingSet.upkeep();
+          const upkept = this.#workingSet.upkeep(this.mode === 'building' ? settings.rebuildBatchMs : undefined);
           upkeepOwed = upkept !== undefined;
           if (upkept !== undefined) {
+            // Written while the next step computes, as batches are.
             if (!(await settle())) return 'retired';
-            if (!(await this.#commit(client, { events: [], checkpoint: this.checkpoint, full: false }, upkept))) return 'retired';
+            const writing = this.#commit(client, { events: [], checkpoint: this.checkpoint, full: false }, upkept);
+            writing.catch(() => {}); // awaited by settle()
+            inflight = writing;
           }
         }
         const owesWork = this.#workingSet?.pending?.() ?? false;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { projections } from '@reeltime/projector/src/projections.ts';
+import { recommendationsProjection } from '@reeltime/projector/src/recommendations/projection.ts';
 import type { RecommendationReason } from '@reeltime/schemas';
 import { startStack } from './stack.ts';
 
@@ -34,19 +35,12 @@ export async function startStackWithRecommendationFixtures(prefix: string) {
     client.release();
   }
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${read}`);
-  await db.query(`CREATE VIEW ${read}.recommendations AS SELECT * FROM ${fixture}.recommendations`);
-  await db.query(`CREATE VIEW ${read}.similar_titles AS SELECT * FROM ${fixture}.similar_titles`);
+  await createRecommendationViews(db, read, fixture);
 
   return Object.assign(stack, {
     /** Replaces every fixture row of the users named in `rows`. */
     async putRecommendations(rows: readonly RecommendationFixture[]): Promise<void> {
-      await db.query(`DELETE FROM ${fixture}.recommendations WHERE user_id = ANY($1::text[])`, [[...new Set(rows.map((row) => row.userId))]]);
-      await db.query(
-        `INSERT INTO ${fixture}.recommendations (user_id, rank, title_id, media_type, score, reasons)
-         SELECT user_id, rank, title_id, media_type, score, reasons
-           FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)`,
-        [JSON.stringify(rows.map((row) => ({ user_id: row.userId, rank: row.rank, title_id: row.titleId, media_type: row.mediaType, score: row.score, reasons: row.reasons })))],
-      );
+      await putRecommendationRows(db, fixture, rows);
     },
     async putSimilar(rows: readonly SimilarFixture[]): Promise<void> {
       await db.query(
@@ -58,3 +52,24 @@ export async function startStackWithRecommendationFixtures(prefix: string) {
   });
 }
 export type FixtureStack = Awaited<ReturnType<typeof startStackWithRecommendationFixtures>>;
+
+type Sql = { query(text: string, values?: unknown[]): Promise<unknown> };
+
+/** `read.recommendations` and `read.similar_titles` over a fixture schema: the projection's own view definitions. */
+export async function createRecommendationViews(db: Sql, read: string, fixture: string): Promise<void> {
+  for (const [name, query] of Object.entries(recommendationsProjection.views)) {
+    await db.query(`CREATE VIEW ${read}.${name} AS ${query.replaceAll('{schema}', fixture)}`);
+  }
+}
+
+/** Replaces the lists of the users named in `rows`, stored as the projection stores them: one ranked list per user. */
+export async function putRecommendationRows(db: Sql, fixture: string, rows: readonly RecommendationFixture[]): Promise<void> {
+  await db.query(
+    `INSERT INTO ${fixture}.recommendations (user_id, items)
+     SELECT user_id, jsonb_agg(jsonb_build_object('titleId', title_id, 'mediaType', media_type, 'score', score, 'reasons', reasons) ORDER BY rank)
+       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)
+      GROUP BY user_id
+     ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
+    [JSON.stringify(rows.map((row) => ({ user_id: row.userId, rank: row.rank, title_id: row.titleId, media_type: row.mediaType, score: row.score, reasons: row.reasons })))],
+  );
+}

@@ -2,7 +2,7 @@ import { jaccard, type Catalog } from './catalog.ts';
 import type { Contributions } from './reasons.ts';
 
 /** Picks re-ranked for diversity: a screenful. */
-const DIVERSIFIED = 20;
+export const DIVERSIFIED = 20;
 
 /**
  * Maximal marginal relevance (Carbonell & Goldstein 1998): picks `limit` of the candidates

@@ -3,7 +3,7 @@ import { jaccard, type Catalog } from './catalog.ts';
 import type { ItemModel } from './engine.ts';
 import { interactionWeight, type Taste } from './tastes.ts';
 import { reasonsFor, type Contributions } from './reasons.ts';
-import { diversify } from './diversity.ts';
+import { DIVERSIFIED, diversify } from './diversity.ts';
 
 export type ScoringOptions = {
   /** Weight of genre affinity (the user's genres, stated and from history) against the collaborative score (1). */
@@ -39,7 +39,7 @@ export type ScoringContext = {
   options: ScoringOptions;
 };
 
-/** Candidates re-ranked for diversity, per title kept. */
+/** Candidates re-ranked for diversity, per title re-ranked (see `diversify`). */
 const POOL_FACTOR = 3;
 
 /**
@@ -60,15 +60,20 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   // Titles share few genre combinations: each combination's affinity is computed once.
   const genreByMask = new Map<number, number>();
 
-  const pool = new TopScores<Contributions>(Math.max(limit, 1) * POOL_FACTOR);
+  // MMR re-ranks at most the first DIVERSIFIED picks, each from POOL_FACTOR times as many
+  // candidates; below those the order is by score, so a long list needs no wider pool.
+  const pool = new TopScores<Contributions>(Math.max(limit, 1) + (POOL_FACTOR - 1) * Math.min(Math.max(limit, 1), DIVERSIFIED));
   const parts: Contributions[] = [];
   // The loop below is the hot path of every re-score: it reads flat arrays first and touches
   // a title's object only for titles still in the running.
-  const seen = new Uint8Array(catalog.size);
-  for (const title of taste.interactions.keys()) seen[title] = 1;
+  // Marked titles are never candidates: the user's own (rated, watched, listed) to begin with.
+  const marked = scratch.marks(catalog.size);
+  for (const title of taste.interactions.keys()) marked[title] = 1;
+  const candidates = candidatesFor(context, taste, genres, collaborative, marked);
+  for (const title of taste.interactions.keys()) marked[title] = 0;
   const { genreMasks, imported } = catalog.flags();
-  for (const i of candidatesFor(context, taste, genres, collaborative)) {
-    if (imported[i] === 0 || seen[i] === 1 || (genreMasks[i]! & dislikedMask) !== 0) continue;
+  for (const i of candidates) {
+    if (imported[i] === 0 || (genreMasks[i]! & dislikedMask) !== 0) continue;
     const title = catalog.at(i);
     if (prefersTypes && !taste.mediaTypes.has(title.mediaType)) continue;
     const row = model === undefined ? -1 : model.rowOf[i]!;
@@ -111,10 +116,10 @@ const COLLABORATIVE_CANDIDATES = 300;
  * titles of their stated genres, their liked people and the two genres of their history.
  * A title in none of these would rarely make the top (ml-latest-small's nDCG@10 moves by
  * 0.0001), and a 10,000-title catalog shrinks to a few hundred titles per re-score.
+ * Titles already `marked` are skipped (and stay marked); the ones taken are unmarked again.
  */
-function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: Collaborative | undefined): Int32Array {
+function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: Collaborative | undefined, marked: Uint8Array): number[] {
   const { catalog, model, ranked } = context;
-  const marked = new Uint8Array(catalog.size);
   const out: number[] = [];
   const take = (titles: Iterable<number>, limit: number) => {
     let taken = 0;
@@ -141,7 +146,8 @@ function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number
   const historyGenres = [...genres].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([id]) => id);
   for (const genreId of new Set([...taste.likedGenres, ...historyGenres])) take(ranked.byGenre(genreId), PER_LIST);
   for (const personId of taste.likedPeople) take(catalog.titlesWith(personId), PER_LIST);
-  return Int32Array.from(out);
+  for (const title of out) marked[title] = 0;
+  return out;
 }
 
 /** The user's history through the item model: Σ weight(h) · B[h, ·], and its largest value. */
@@ -168,7 +174,7 @@ function collaborativeScores(model: ItemModel | undefined, taste: Taste): Collab
     titles.push(title);
   }
   if (rows.length === 0) return undefined;
-  const scores = new Float32Array(n);
+  const scores = scratch.scores(n);
   for (let h = 0; h < rows.length; h++) {
     const weight = weights[h]!;
     const offset = rows[h]! * n;
@@ -227,6 +233,26 @@ export function similarTo(context: ScoringContext, index: number, limit: number)
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * Buffers reused by every re-score (one runs at a time, start to finish, on this thread):
+ * a sweep re-scores 100,000 users, and three fresh typed arrays each would mostly feed the
+ * garbage collector. `marks` come back all zero (each user clears what they set);
+ * `scores` are zeroed here.
+ */
+const scratch = {
+  markBuffer: new Uint8Array(0),
+  scoreBuffer: new Float32Array(0),
+  marks(size: number): Uint8Array {
+    if (this.markBuffer.length < size) this.markBuffer = new Uint8Array(size);
+    return this.markBuffer;
+  },
+  scores(size: number): Float32Array {
+    if (this.scoreBuffer.length !== size) this.scoreBuffer = new Float32Array(size);
+    else this.scoreBuffer.fill(0);
+    return this.scoreBuffer;
+  },
+};
 
 /**
  * The best `capacity` scores seen: a binary min-heap, so a scan of the whole catalog costs

@@ -2,7 +2,7 @@ import type { MediaType, RecommendationReason } from '@reeltime/schemas';
 import { jaccard, type Catalog } from './catalog.ts';
 import type { ItemModel } from './engine.ts';
 import { interactionWeight, type Taste } from './tastes.ts';
-import { reasonsFor, type Contributions } from './reasons.ts';
+import { reasonsFor, type Contributions, type ReasonCache } from './reasons.ts';
 import { DIVERSIFIED, diversify } from './diversity.ts';
 
 export type ScoringOptions = {
@@ -99,9 +99,10 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   }
   for (const entry of pool.sorted()) parts.push(entry.parts);
   const chosen = diversify(catalog, parts, limit, diversity);
+  const genreReasons: ReasonCache = new Map();
   return chosen.map((part) => {
     const title = catalog.at(part.title);
-    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part, collaborative) };
+    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part, collaborative, genreReasons) };
   });
 }
 

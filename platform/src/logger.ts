@@ -29,15 +29,16 @@ const SECRET_FIELDS = [
   'credential',
 ];
 
+/** Each name at the top, one and two levels down (`headers.authorization`, `req.body.password`). */
 const REDACT_PATHS = SECRET_FIELDS.flatMap((name) => {
-  const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : `["${name}"]`;
-  const at = (prefix: string) => (key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`);
-  return [key.startsWith('[') ? key.slice(2, -2) : key, at('*'), at('*.*')];
+  const key = /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`;
+  return [key.replace(/^\./, ''), `*${key}`, `*.*${key}`];
 });
 
 /** A query parameter whose name says it carries a credential. */
 const SECRET_PARAMETER = /([?&;](?:[^=&#\s]*?)(?:token|key|secret|password|passwd|auth|session|signature|credential)[^=&#\s]*=)[^&#\s"']*/gi;
-const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+// Long enough to be a credential, so "basic auth failed" stays readable.
+const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/?#\s]+@/gi;
 
 /** `text` with query-string credentials, `Bearer`/`Basic` tokens and URL passwords replaced. */

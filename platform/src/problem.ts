@@ -68,22 +68,11 @@ export function sendProblem(reply: FastifyReply, body: ProblemDetails, headers: 
   return reply.code(body.status).headers(headers).type('application/problem+json').send(JSON.stringify(body));
 }
 
-type ValidationItem = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
+type ValidationItem = { instancePath?: string; message?: string };
 
-/** TypeBox reports a missing property at its parent; name the property itself. */
+/** The validator (`validation.ts`) already made one issue per field; name the request part too. */
 function fieldErrors(part: string, items: ValidationItem[]): FieldError[] {
-  // TypeBox reports an unknown property twice (at the property, "schema is false", and at its
-  // parent); keep the named one with a useful message.
-  return items.flatMap((item): FieldError[] => {
-    if (item.keyword === 'boolean') return [];
-    const unknown = item.keyword === 'additionalProperties' ? (item.params?.additionalProperties as string[] | undefined) : undefined;
-    if (unknown?.length) {
-      return unknown.map((name) => ({ in: part, field: `${item.instancePath ?? ''}/${name}`, message: 'is not an accepted property' }));
-    }
-    const missing = item.keyword === 'required' ? (item.params?.requiredProperties as string[] | undefined) : undefined;
-    const base = item.instancePath ?? '';
-    return [{ in: part, field: missing?.length === 1 ? `${base}/${missing[0]}` : base, message: item.message ?? 'is invalid' }];
-  });
+  return items.map((item) => ({ in: part, field: item.instancePath ?? '', message: item.message ?? 'is invalid' }));
 }
 
 /** Domain/store errors a service maps to problems on top of the framework's own. */

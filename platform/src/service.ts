@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
@@ -10,6 +10,7 @@ import { authPlugin, tokenUserId, type AuthSettings } from './auth.ts';
 import { createMetrics, instrumentHttp } from './metrics.ts';
 import { ProblemDetails, problemBody, problemErrorHandler, sendProblem, type ErrorMapper } from './problem.ts';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './proxy.ts';
+import { validatorCompiler } from './validation.ts';
 
 registerAjvFormats();
 
@@ -60,7 +61,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpService;
 
   app.addSchema(ProblemDetails);

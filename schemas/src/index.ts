@@ -9,6 +9,8 @@ export * from './events/diary.ts';
 export * from './events/preferences.ts';
 export { eventRegistry, type EventData, type EventType, type ReelEvent } from './registry.ts';
 export type { ValidationIssue } from './issues.ts';
+export { compileValidator, type IssueValidator } from './validator.ts';
+export * from './text.ts';
 export * from './http/commands.ts';
 export * from './streams.ts';
 export * from './http/queries.ts';

@@ -1,4 +1,5 @@
 import type { TLocalizedValidationError } from 'typebox/error';
+import { TEXT_FORMAT, TEXT_FORMAT_MESSAGE } from './text.ts';
 
 export type ValidationIssue = { path: string; message: string };
 
@@ -47,6 +48,10 @@ export function toIssues(errors: readonly TLocalizedValidationError[]): Validati
         issues.push({ path: error.instancePath, message: wanted.length > 0 ? wanted.join(' or ') : error.message });
         break;
       }
+      case 'format':
+        // TypeBox says `must match format "text"`; name what is wrong with the text instead.
+        issues.push({ path: error.instancePath, message: error.params.format === TEXT_FORMAT ? TEXT_FORMAT_MESSAGE : error.message });
+        break;
       default:
         issues.push({ path: error.instancePath, message: error.message });
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@reeltime/eventstore';
 import { HttpProblem, type HttpService } from '@reeltime/platform';
-import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, TokenPair, userStream } from '@reeltime/schemas';
+import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, Registered, TokenPair, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
 import { SECURED, problems } from '../handling/docs.ts';
@@ -41,7 +41,13 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
     '/auth/register',
     {
       config: authLimit,
-      schema: { tags, summary: 'Create an account (and its watchlist)', body: RegisterBody, response: { 201: TokenPair, ...problems(400, 409, 413, 429) } },
+      schema: {
+        tags,
+        summary: 'Create an account (and its watchlist)',
+        description: '`position` (also `X-Position`) is that of the new watchlist: send it as `X-Min-Position` to read it.',
+        body: RegisterBody,
+        response: { 201: Registered, ...problems(400, 409, 413, 429) },
+      },
     },
     async (request, reply) => {
       const { password, displayName } = request.body;
@@ -51,8 +57,8 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       const metadata = { correlationId: request.id, causationId: request.id, occurredAt: new Date().toISOString() };
       const registration = await registerAccount(deps, { userId, watchlistId: randomUUID(), email, passwordHash, displayName, metadata });
       if (registration.kind === 'email_taken') throw new HttpProblem(409, 'email_taken', 'An account with this email already exists.');
-      reply.code(201);
-      return tokens(userId, displayName);
+      reply.code(201).header('x-position', registration.position);
+      return { ...(await tokens(userId, displayName)), position: registration.position };
     },
   );
 

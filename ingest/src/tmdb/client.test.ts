@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTmdbClient, type TmdbClient, type TmdbClientOptions } from './client.ts';
 import { CircuitOpenError, MalformedResponseError, TmdbHttpError, TmdbUnavailableError } from './errors.ts';
 import { startFakeTmdb, type FakeTmdb } from './fake-server.testing.ts';
@@ -73,7 +74,9 @@ describe('TMDb client', () => {
     await setUp();
     server.failNext('/3/movie/5', { kind: 'status', status: 429, retryAfter: '1' });
     const first = client.movieDetails(5);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Once the 429 is answered (200 ms leaves a busy machine time to read it; the pause is 1 s).
+    await vi.waitUntil(() => server.hits('/3/movie/5') === 1, { timeout: 4_000, interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const other = client.movieDetails(6); // starts while the pause is on
     await Promise.all([first, other]);
     const limited = server.requests.find((r) => r.path === '/3/movie/5')!;
@@ -125,10 +128,12 @@ describe('TMDb client', () => {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    await setUp({ concurrency: 3, timeoutMs: 100, retries: 0 });
+    await setUp({ concurrency: 3, timeoutMs: 1_000, retries: 0 });
     for (let id = 1; id <= 6; id++) server.failNext(`/3/movie/${id}`, { kind: 'stall' });
     const calls = Array.from({ length: 6 }, (_, n) => client.movieDetails(n + 1).catch(() => undefined));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Wait for the first three to arrive (a busy machine takes a while), then give a fourth time to show up.
+    await vi.waitUntil(() => server.requests.length >= 3, { timeout: 900, interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.requests).toHaveLength(3);
     await Promise.all(calls);
   });
@@ -150,9 +155,56 @@ describe('TMDb client', () => {
     server.failNext('/3/movie/2', { kind: 'stall' });
     const controller = new AbortController();
     const call = client.movieDetails(2, controller.signal);
-    setTimeout(() => controller.abort(new Error('run stopped')), 50);
+    // Abort once the request is at the server (a fixed delay is too short on a busy machine).
+    await vi.waitUntil(() => server.hits('/3/movie/2') === 1, { timeout: 4_000, interval: 5 });
+    controller.abort(new Error('run stopped'));
     await expect(call).rejects.toThrow('run stopped');
     expect(server.hits('/3/movie/2')).toBe(1);
+  });
+
+  it('many requests on one signal, retried and paused, never pile abort listeners on it', async () => {
+    await setUp({ requestsPerSecond: 0, concurrency: 8, backoff: { baseMs: 20, maxMs: 40 } });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const run = new AbortController();
+    // One run's signal, as a sync passes it: its own stop composed with the caller's.
+    const signal = AbortSignal.any([run.signal, new AbortController().signal]);
+    let most = 0;
+    const sample = setInterval(() => (most = Math.max(most, getEventListeners(signal, 'abort').length, getEventListeners(run.signal, 'abort').length)), 1);
+    try {
+      // 60 at once, each failing twice (backoff waits), and a 429 that pauses every request.
+      for (let id = 1; id <= 60; id++) server.failNext(`/3/movie/${id}`, { kind: 'status', status: 503 }, { kind: 'status', status: 502 });
+      server.failNext('/3/movie/30', { kind: 'status', status: 429, retryAfter: '1' });
+      const movies = await Promise.all(Array.from({ length: 60 }, (_, i) => client.movieDetails(i + 1, signal)));
+      expect(movies.map((m) => m.id)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      // Then request after request, as a long sync does.
+      for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 60 }, (_, i) => client.movieDetails(i + 1, signal)));
+    } finally {
+      clearInterval(sample);
+      process.off('warning', onWarning);
+    }
+    expect(server.hits('/3/movie/1')).toBe(8);
+    expect(most).toBeLessThanOrEqual(1);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+    // Let a warning emitted on the last tick arrive before judging.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
+  it('a run stopped while its requests back off ends every one of them at once', async () => {
+    await setUp({ requestsPerSecond: 0, backoff: { baseMs: 10_000, maxMs: 10_000 } });
+    for (let id = 1; id <= 20; id++) server.failAlways(`/3/movie/${id}`, { kind: 'status', status: 503 });
+    const run = new AbortController();
+    const calls = Array.from({ length: 20 }, (_, i) => client.movieDetails(i + 1, run.signal).catch((error: unknown) => error));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    run.abort(new Error('run stopped'));
+    const outcomes = await Promise.all(calls);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(outcomes.map((e) => (e as Error).message)).toEqual(Array(20).fill('run stopped'));
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 
   it('reads list pages and change feeds', async () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
 import pLimit from 'p-limit';
 import pThrottle from 'p-throttle';
@@ -8,6 +7,7 @@ import { Compile, type Validator } from 'typebox/compile';
 import { backoffDelay, parseRetryAfter, type BackoffOptions } from './backoff.ts';
 import { CircuitOpenError, MalformedResponseError, RetryableStatusError, TmdbHttpError, TmdbUnavailableError } from './errors.ts';
 import { TmdbChangesPage, TmdbMovieDetails, TmdbTitlePage, TmdbTvDetails } from './schemas.ts';
+import { wait } from './wait.ts';
 
 export type TmdbCredential = { kind: 'bearer'; token: string } | { kind: 'apiKey'; key: string };
 export type MediaType = 'movie' | 'tv';
@@ -136,8 +136,8 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
 
   async function withRetries(path: string, url: string, validator: Validator, signal: AbortSignal | undefined): Promise<unknown> {
     for (let retry = 0; ; retry++) {
-      const wait = pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait, undefined, { signal });
+      const paused = pausedUntil - Date.now();
+      if (paused > 0) await wait(paused, signal);
       try {
         return await concurrency(async () => {
           await gate();
@@ -151,7 +151,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
         if (retryAfter !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfter);
         const delay = retryAfter ?? backoffDelay(retry, backoff);
         log?.warn({ path, retry: retry + 1, delayMs: Math.round(delay), err: (error as Error).message }, 'TMDb request failed; retrying');
-        await sleep(delay, undefined, { signal });
+        await wait(delay, signal);
       }
     }
   }

@@ -57,6 +57,23 @@ describe('read-your-writes through the real stack', () => {
     }
   });
 
+  it('registration answers with a position: a read at it sees the new account\'s watchlist at once', async () => {
+    const email = `fresh-${Date.now()}@example.com`;
+    const registered = await stack.command('POST', '/auth/register', { body: { email, password: 'a long password', displayName: 'Fresh' } });
+    expect(registered.status).toBe(201);
+    expect(registered.body.position).toMatch(POSITION);
+    expect(registered.headers.get('x-position')).toBe(registered.body.position);
+    const lists = await api.get('/me/lists', { token: registered.body.accessToken, headers: { 'x-min-position': registered.body.position } });
+    expect(lists.status).toBe(200);
+    expect(lists.body.items.map((l: { name: string; kind: string }) => [l.name, l.kind])).toEqual([['Watchlist', 'watchlist']]);
+  });
+
+  it('an empty X-Min-Position is the same as none', async () => {
+    const answer = await api.get('/feed', { headers: { 'x-min-position': '' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-position')).toMatch(POSITION);
+  });
+
   it('refuses a malformed X-Min-Position with 400 naming the header', async () => {
     const answer = await api.get('/feed', { headers: { 'x-min-position': 'soon' } });
     expect(answer.status).toBe(400);

@@ -12,7 +12,8 @@ export type Consistency = (projections: readonly ProjectionName[]) => (request: 
 export function consistency(tracker: PositionTracker, waitMs: number): Consistency {
   return (projections) => async (request, reply) => {
     const min = request.headers['x-min-position'];
-    if (typeof min === 'string' && !(await tracker.waitFor(projections, min, waitMs))) {
+    // An empty header is the same as none (api.md).
+    if (typeof min === 'string' && min !== '' && !(await tracker.waitFor(projections, min, waitMs))) {
       reply.header('x-position', tracker.current(projections));
       throw new HttpProblem(503, 'consistency_timeout', `The read models did not reach position ${min} within ${waitMs} ms; retry shortly.`, {
         headers: { 'retry-after': '1' },

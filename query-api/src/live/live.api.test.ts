@@ -119,7 +119,18 @@ describe('GET /live through the real stack', () => {
     anonymous.send('not json');
     anonymous.send({ type: 'subscribe', channels: ['title:nope'] });
     anonymous.send({ type: 'launch' });
-    await anonymous.until((m) => m.filter((x) => x.type === 'error' && x.code === 'bad_request').length === 3);
+    anonymous.send({ type: 'subscribe', channels: Array.from({ length: 1500 }, (_, i) => `title:movie:${i + 1}`) });
+    const malformed = await anonymous.until((m) => {
+      const errors = m.filter((x) => x.type === 'error' && x.code === 'bad_request');
+      return errors.length === 4 && errors;
+    });
+    // Each names its real problem, not the first branch of the message union ("token is required").
+    expect(malformed.map((x) => x.message)).toEqual([
+      'Messages must be JSON.',
+      expect.stringMatching(/^Not a valid message: \/channels\/0 must match pattern/),
+      'Not a valid message: /type must be one of "auth", "subscribe", "unsubscribe".',
+      'Not a valid message: /channels must not have more than 100 items.',
+    ]);
     anonymous.send({ type: 'subscribe', channels: ['feed'] });
     await subscribed(anonymous);
     anonymous.send({ type: 'auth', token: 'forged' });

@@ -1,13 +1,13 @@
-import { LiveClientMessage, type LiveErrorCode, type LiveServerMessage, type SubscribeMessage } from '@reeltime/schemas';
+import { LiveClientMessage, compileValidator, type LiveErrorCode, type LiveServerMessage, type SubscribeMessage } from '@reeltime/schemas';
 import type { Logger } from 'pino';
-import { Compile } from 'typebox/compile';
 import type { PositionTracker } from '../consistency/positions.ts';
 import type { ReadDb } from '../db.ts';
 import { resolveChannel, type Channel } from './channels.ts';
 import type { LiveHub, LiveReceiver } from './hub.ts';
 import { OutgoingUpdate, type LiveUpdate } from './update.ts';
 
-const clientMessage = Compile(LiveClientMessage);
+/** Explains a bad message by the branch its `type` names (a long subscribe is "too many channels"). */
+const clientMessage = compileValidator(LiveClientMessage);
 
 /** The parts of a `ws` WebSocket a session uses. */
 export interface LiveSocket {
@@ -148,8 +148,8 @@ export class LiveSession implements LiveReceiver {
       return this.#error('bad_request', 'Messages must be JSON.');
     }
     if (!clientMessage.Check(message)) {
-      const first = [...clientMessage.Errors(message)][0];
-      return this.#error('bad_request', `Not a valid message${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}. Expected {"type":"auth"|"subscribe"|"unsubscribe",...}.`);
+      const issues = clientMessage.Issues(message).slice(0, 3);
+      return this.#error('bad_request', `Not a valid message: ${issues.map((issue) => `${issue.path || '/'} ${issue.message}`).join('; ')}.`);
     }
     switch (message.type) {
       case 'auth': {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from 'nats';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import WebSocket from 'ws';
 import { buildCommandApi } from '@reeltime/command-api/src/app.ts';
 import { migrateCommandTables } from '@reeltime/command-api/src/migrations.ts';
@@ -48,11 +48,12 @@ export type QueryApiInstance = {
  * process), the real command-api and one or more query-api instances, all on ephemeral ports
  * and one unique schema/subject prefix, dropped by `close()`.
  */
-export async function startStack(prefix = 'qa', options: { projections?: readonly Projection[] } = {}) {
+export async function startStack(prefix = 'qa', options: { projections?: readonly Projection[]; logger?: Logger } = {}) {
   const harness: Harness = await createHarness(prefix);
-  const log = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  // `logger`: one logger for every service of the stack (a test that reads what they log).
+  const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   // A test may leave a projection out to put fixture rows behind its views instead.
-  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, harness.log);
+  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, options.logger ?? harness.log);
 
   const commandPool = createReadPool(harness.url, 5);
   const commandSchema = `${harness.base}_cmd`;

@@ -1,13 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { ListId, TitleId, UserId } from '../ids.ts';
 import { StrictObject } from '../strict.ts';
+import { Text } from '../text.ts';
 
 // Stream `list-<listId>`.
 
-export const ListName = Type.String({ minLength: 1, maxLength: 100 });
+export const ListName = Text({ minLength: 1, maxLength: 100 });
 export type ListName = Static<typeof ListName>;
 
-export const ListDescription = Type.String({ maxLength: 1000 });
+export const ListDescription = Text({ maxLength: 1000 });
 export type ListDescription = Static<typeof ListDescription>;
 
 export const ListVisibility = Type.Enum(['private', 'public']);
@@ -17,7 +18,7 @@ export type ListVisibility = Static<typeof ListVisibility>;
 export const ListKind = Type.Enum(['custom', 'watchlist']);
 export type ListKind = Static<typeof ListKind>;
 
-export const ListItemNote = Type.String({ maxLength: 500 });
+export const ListItemNote = Text({ maxLength: 500 });
 export type ListItemNote = Static<typeof ListItemNote>;
 
 export const MAX_LIST_ITEMS = 5000;

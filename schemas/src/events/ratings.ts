@@ -1,13 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { TitleId, UserId } from '../ids.ts';
 import { StrictObject } from '../strict.ts';
+import { Text } from '../text.ts';
 
 // Stream `rating-<userId>-<titleId>`.
 
 export const RatingScore = Type.Integer({ minimum: 1, maximum: 10, description: '1..10, i.e. half stars on a 5-star scale' });
 export type RatingScore = Static<typeof RatingScore>;
 
-export const Review = Type.String({ maxLength: 5000 });
+export const Review = Text({ maxLength: 5000 });
 export type Review = Static<typeof Review>;
 
 /** TitleRated version 2 (current). */

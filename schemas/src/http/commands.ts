@@ -5,6 +5,7 @@ import { DisplayName } from '../events/users.ts';
 import { ListDescription, ListItemNote, ListName, ListVisibility, MAX_LIST_ITEMS } from '../events/lists.ts';
 import { RatingScore, Review } from '../events/ratings.ts';
 import { StrictObject } from '../strict.ts';
+import { Text } from '../text.ts';
 
 // Bodies and answers of command-api (api.md). Fields reuse the event schemas, so what the API
 // accepts is what the events can store.
@@ -14,12 +15,12 @@ export const Position = Type.String({ description: 'Opaque global position (read
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 /** Upper bound keeps the KDF's input (and the work an attacker can cause) small. */
-export const Password = Type.String({ minLength: 8, maxLength: 256 });
+export const Password = Text({ minLength: 8, maxLength: 256 });
 
 export const RegisterBody = StrictObject({ email: Email, password: Password, displayName: DisplayName });
 export type RegisterBody = Static<typeof RegisterBody>;
 
-export const LoginBody = StrictObject({ email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) });
+export const LoginBody = StrictObject({ email: Email, password: Text({ minLength: 1, maxLength: 256 }) });
 export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshToken = Type.String({ minLength: 20, maxLength: 200 });
@@ -37,6 +38,10 @@ export const TokenPair = Type.Object({
   expiresIn: Type.Integer({ description: 'Access token lifetime in seconds' }),
 });
 export type TokenPair = Static<typeof TokenPair>;
+
+/** `POST /auth/register`: the tokens, and the position of the new account's watchlist (read your write with it). */
+export const Registered = Type.Object({ ...TokenPair.properties, position: Position });
+export type Registered = Static<typeof Registered>;
 
 /** At least one visible character: a name of spaces is refused here, with the field named. */
 const GivenListName = Type.String({ ...ListName, pattern: '\\S' });

@@ -3,6 +3,7 @@ import { GenreId } from '../genres.ts';
 import { DiaryEntryId, IsoDate, IsoDateTime, LanguageCode, ListId, MediaType, PersonId, TitleId, UserId } from '../ids.ts';
 import { ListKind, ListVisibility } from '../events/lists.ts';
 import { StrictObject } from '../strict.ts';
+import { Text } from '../text.ts';
 import { Position } from './commands.ts';
 
 // Answers and parameters of query-api (api.md). Nullable fields are `T | null` rather than
@@ -26,7 +27,8 @@ export const pageLimit = (defaultLimit: number, maximum: number) =>
 
 /** Read-your-writes: wait until the read models have processed this position (api.md). */
 export const ConsistencyHeaders = Type.Object({
-  'x-min-position': Type.Optional(PositionToken),
+  // An empty header is the same as none: proxies and HTTP clients send one for an unset value.
+  'x-min-position': Type.Optional(Type.Union([PositionToken, Type.Literal('')], { description: 'Wait for this position (empty: do not wait)' })),
 });
 
 export const TitleSort = Type.Enum(['popular', 'top_rated', 'newest', 'trending', 'relevance'], {
@@ -35,7 +37,7 @@ export const TitleSort = Type.Enum(['popular', 'top_rated', 'newest', 'trending'
 export type TitleSort = Static<typeof TitleSort>;
 
 export const TitleSearchQuery = StrictObject({
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Typo-tolerant text search' })),
+  q: Type.Optional(Text({ minLength: 1, maxLength: 200, description: 'Typo-tolerant text search' })),
   genre: Type.Optional(GenreId),
   type: Type.Optional(MediaType),
   year: Type.Optional(Type.Integer({ minimum: 1870, maximum: 2200, description: 'Released in this year' })),

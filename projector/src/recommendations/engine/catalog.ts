@@ -17,9 +17,13 @@ export type TitleFeatures = {
   cast: readonly number[];
   /** Directors and the top-billed cast. */
   people: readonly number[];
+  /** TMDb keyword ids, the first KEYWORDS_KEPT (TMDb lists the defining ones first). */
+  keywords: readonly number[];
   /** TMDb's popularity: a prior for titles nobody here has touched yet. */
   tmdbPopularity: number;
 };
+
+const KEYWORDS_KEPT = 20;
 
 /** Cast members past this billing order say little about a title's appeal. */
 const TOP_BILLED = 5;
@@ -80,6 +84,7 @@ export class Catalog {
       directors: [],
       cast: [],
       people: [],
+      keywords: [],
       tmdbPopularity: 0,
     };
     this.#byId.set(titleId, features);
@@ -110,6 +115,7 @@ export class Catalog {
       features.genreMask = changes.genreIds.reduce((mask, id) => mask | this.genreBit(id), 0);
     }
     if (changes.popularity !== undefined) features.tmdbPopularity = changes.popularity;
+    if (changes.keywords !== undefined) features.keywords = changes.keywords.slice(0, KEYWORDS_KEPT).map((keyword) => keyword.id);
     if (changes.directors !== undefined) features.directors = this.#named(changes.directors);
     if (changes.cast !== undefined) features.cast = this.#named(changes.cast.filter((member) => member.order < TOP_BILLED));
     features.people = [...new Set([...features.directors, ...features.cast])];

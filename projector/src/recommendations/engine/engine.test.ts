@@ -112,6 +112,24 @@ describe('recommendation engine', () => {
     expect(engine.similar('movie:7', 3).map((item) => item.titleId)).toEqual(expect.arrayContaining(['movie:1', 'movie:2', 'movie:3']));
   });
 
+  it('ranks titles that share keywords with what the user liked above those that do not', () => {
+    const heist = { id: 10051, name: 'heist' };
+    const withKeywords = (id: number, name: string, keywords: { id: number; name: string }[]) =>
+      ['TitleImported', titleImported(id, name, { genreIds: [COMEDY], keywords, cast: [], directors: [] })] as Given;
+    const engine = given(
+      withKeywords(21, "Ocean's Eleven", [heist]),
+      // Imported first, so that it would come first on a tie.
+      withKeywords(22, 'Groundhog Day', [{ id: 8, name: 'time loop' }]),
+      withKeywords(23, 'The Italian Job', [heist, { id: 7, name: 'car chase' }]),
+      rated(user(7), 21, 9),
+    );
+    engine.fit();
+    const [first, second] = engine.recommend(user(7), { limit: 2, diversity: 0 });
+    expect(first!.titleId).toBe('movie:23');
+    expect(second!.titleId).toBe('movie:22');
+    expect(first!.score).toBeGreaterThan(second!.score);
+  });
+
   it('diversifies the top across genres when asked (MMR), keeping the best first', () => {
     const many: Given[] = [...catalog, movie(7, 'Stalker', [SCIENCE_FICTION]), movie(8, 'Moon', [SCIENCE_FICTION])];
     const engine = given(...many, ['GenreLiked', { userId: user(8), genreId: SCIENCE_FICTION }]);

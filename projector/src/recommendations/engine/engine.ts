@@ -31,6 +31,9 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   // Said outright, a liked genre outweighs the popularity prior of someone with no history.
   statedGenreWeight: 0.3,
   peopleWeight: 0.15,
+  // Not tuned offline: MovieLens has no keywords. Below genres, as one title's keywords are
+  // noisier than its genres.
+  keywordWeight: 0.05,
   languageWeight: 0.1,
   popularityWeight: 0.2,
   trendingWeight: 0.2,

@@ -12,6 +12,8 @@ export type ScoringOptions = {
   statedGenreWeight: number;
   /** Weight of a liked person in the cast or directing. */
   peopleWeight: number;
+  /** Weight of keyword affinity: the title's TMDb keywords against those of the user's history. */
+  keywordWeight: number;
   /** Weight of a preferred original language. */
   languageWeight: number;
   /** Weight of all-time popularity here, for people with little history. */
@@ -44,7 +46,7 @@ const POOL_FACTOR = 3;
 
 /**
  * A user's top titles: a blend of the collaborative score (their history through the item
- * model), genre, people and language affinity, and a popularity/trending prior that fades
+ * model), genre, people, keyword and language affinity, and a popularity/trending prior that fades
  * as their history grows; minus everything they rated, watched or listed, titles of a genre
  * they dislike and media types they did not choose; then re-ranked for diversity (MMR).
  */
@@ -52,6 +54,7 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   const { catalog, model, options } = context;
   const collaborative = collaborativeScores(model, taste);
   const genres = genreProfile(catalog, taste);
+  const keywords = keywordProfile(catalog, taste);
   const dislikedMask = [...taste.dislikedGenres].reduce((mask, id) => mask | catalog.genreBit(id), 0);
   const fade = 1 / (1 + taste.interactions.size / options.historyScale);
   const likesPeople = taste.likedPeople.size > 0;
@@ -92,9 +95,10 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
     }
     const person = likesPeople && title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
     const language = prefersLanguages && taste.languages.has(title.language) ? options.languageWeight : 0;
+    const keyword = keywords.size > 0 ? options.keywordWeight * keywordAffinity(keywords, title.keywords) : 0;
     const popular = fade * context.popular[i]!;
     const trend = fade * context.trend[i]!;
-    const score = cf + genre + person + language + popular + trend;
+    const score = cf + genre + person + language + keyword + popular + trend;
     if (pool.admits(score)) pool.add(i, score, { title: i, score, cf, genre, person, popular, trend });
   }
   for (const entry of pool.sorted()) parts.push(entry.parts);
@@ -198,6 +202,29 @@ function genreProfile(catalog: Catalog, taste: Taste): Map<number, number> {
   for (const [id, value] of profile) profile.set(id, value / max);
   return profile;
 }
+
+/** Keyword id → affinity 0..1, like `genreProfile`; empty when the history has no keywords (MovieLens, say). */
+function keywordProfile(catalog: Catalog, taste: Taste): Map<number, number> {
+  const profile = new Map<number, number>();
+  for (const [title, interaction] of taste.interactions) {
+    const keywords = catalog.at(title).keywords;
+    if (keywords.length === 0) continue;
+    const weight = interactionWeight(interaction);
+    for (const id of keywords) profile.set(id, (profile.get(id) ?? 0) + weight);
+  }
+  let max = 0;
+  for (const value of profile.values()) max = Math.max(max, value);
+  for (const [id, value] of profile) profile.set(id, value / max);
+  return profile;
+}
+
+/** How much of a title's keywords the user's history shares, 0..1: three strong matches are the most it counts. */
+function keywordAffinity(profile: Map<number, number>, keywords: readonly number[]): number {
+  let sum = 0;
+  for (const id of keywords) sum += profile.get(id) ?? 0;
+  return Math.min(1, sum / KEYWORD_MATCHES);
+}
+const KEYWORD_MATCHES = 3;
 
 /** The titles most like one title: from the item model when it covers it, else by genres and people. */
 export function similarTo(context: ScoringContext, index: number, limit: number): SimilarTitle[] {

@@ -38,7 +38,9 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
   eventTypes: EVENT_TYPES,
   migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
   views: {
-    // Ranked rows, as readers query them; a lookup by user_id reads one row and unnests it.
+    // Each user's list as stored (the query API pages through it).
+    recommendation_lists: 'SELECT user_id, items FROM {schema}.recommendations',
+    // Ranked rows, for reading by hand and in tests; a lookup by user_id reads one row and unnests it.
     recommendations: `SELECT r.user_id, e.rank::integer AS rank, e.item->>'titleId' AS title_id, e.item->>'mediaType' AS media_type,
                              (e.item->>'score')::double precision AS score, e.item->'reasons' AS reasons
                         FROM {schema}.recommendations r

@@ -4,31 +4,41 @@ import { decodeCursor, page, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 /**
- * A lookup in the recommendations projection's output (`read.recommendations`, ranked per user
- * by the projector). Someone without rows of their own (no history yet, or not scored yet) gets
- * the cold-start list kept under user id '*'. Deciding that inside the statement (an InitPlan
- * probing the primary key) keeps it to one round trip.
+ * A lookup in the recommendations projection's output: one row per user holding their ranked
+ * list (`read.recommendation_lists`, JSON items `{titleId, mediaType, score, reasons}`).
+ * Someone without a list of their own (no history yet, or not scored yet) gets the cold-start
+ * list kept under user id '*': the UNION ALL under LIMIT 1 reads the second branch only when
+ * the first found nothing. The list is unnested once, filtered and cut to the page before the
+ * catalog joins, so a request reads one list and the page's titles, in one round trip.
  *
  * Two fixed statement texts (with and without the type filter) rather than one with
- * `($2 IS NULL OR media_type = $2)`: each stays a named prepared statement whose plan walks its
- * own index, (user_id, rank) or (user_id, media_type, rank), in rank order and stops at LIMIT.
- * The first page asks for ranks after 0, so paging needs no third text either.
+ * `($2 IS NULL OR ...)`: each stays a named prepared statement with a plan of its own. The
+ * first page asks for ranks after 0, so paging needs no third text either.
  */
 const sql = (typed: boolean) => `
-  SELECT r.title_id, r.score, r.reasons, ${SUMMARY_COLUMNS}, r.rank::text AS k0
-    FROM read.recommendations r
-    LEFT JOIN read.titles t ON t.title_id = r.title_id
-    LEFT JOIN read.title_stats s ON s.title_id = r.title_id
-   WHERE r.user_id = (SELECT CASE WHEN EXISTS (SELECT 1 FROM read.recommendations WHERE user_id = $1::text) THEN $1::text ELSE '*' END)
-     ${typed ? 'AND r.media_type = $4::text' : ''}
-     AND r.rank > $2::integer
-   ORDER BY r.rank
-   LIMIT $3`;
+  WITH list AS (
+    (SELECT items FROM read.recommendation_lists WHERE user_id = $1::text
+     UNION ALL
+     SELECT items FROM read.recommendation_lists WHERE user_id = '*')
+    LIMIT 1
+  ), picked AS (
+    SELECT e.item, e.rank
+      FROM list CROSS JOIN LATERAL jsonb_array_elements(list.items) WITH ORDINALITY AS e(item, rank)
+     WHERE e.rank > $2::integer ${typed ? "AND e.item->>'mediaType' = $4::text" : ''}
+     ORDER BY e.rank
+     LIMIT $3
+  )
+  SELECT p.item->>'titleId' AS title_id, (p.item->>'score')::double precision AS score, p.item->'reasons' AS reasons,
+         ${SUMMARY_COLUMNS}, p.rank::text AS k0
+    FROM picked p
+    LEFT JOIN read.titles t ON t.title_id = p.item->>'titleId'
+    LEFT JOIN read.title_stats s ON s.title_id = p.item->>'titleId'
+   ORDER BY p.rank`;
 const ALL_TYPES_SQL = sql(false);
 const ONE_TYPE_SQL = sql(true);
 
 /** Ranks are unique per list, so the rank alone is the keyset. */
-const RANK_ORDER: SortKey[] = [{ expr: 'r.rank', dir: 'asc', type: 'int' }];
+const RANK_ORDER: SortKey[] = [{ expr: 'p.rank', dir: 'asc', type: 'int' }];
 
 type Row = SummaryRow & { title_id: string; score: number; reasons: RecommendationReason[]; k0: string };
 

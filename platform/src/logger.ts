@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 
-/** pino JSON to stdout; `LOG_LEVEL` (default info) so benches and tests can quiet it. */
-export function createLogger(name: string, env: NodeJS.ProcessEnv = process.env): Logger {
-  return pino({ name, level: env.LOG_LEVEL ?? 'info' });
+/** pino JSON to stdout at the process's `LOG_LEVEL` (read with its other settings: `logEnv`). */
+export function createLogger(name: string, level: string): Logger {
+  return pino({ name, level });
 }

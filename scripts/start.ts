@@ -113,7 +113,7 @@ for (const name of present) {
     } else if (!stopping) {
       log.error({ service: name, code, signal }, 'service stopped; stopping the others');
       stop(code ?? 1);
-    } else if (children.size === 0) process.exit(0);
+    } else if (children.size === 0) process.exit(); // with the code stop() was given
   });
 }
 log.info({ services: present }, 'started');

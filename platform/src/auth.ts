@@ -14,7 +14,7 @@ export type AuthSettings = {
 
 /** Both APIs read the same variables so a token issued by command-api is accepted by query-api. */
 export const AuthEnv = defineEnv({
-  JWT_SECRET: Type.String({ description: 'HS256 key for access tokens, at least 32 characters (npm start generates one for local runs)', minLength: 32, secret: true }),
+  JWT_SECRET: Type.String({ description: 'HS256 key for access tokens, at least 32 characters; npm start generates one for local runs', minLength: 32, secret: true }),
   JWT_AUDIENCE: Type.String({ description: 'audience claim access tokens are pinned to', default: 'reeltime' }),
   JWT_ISSUER: Type.String({ description: 'issuer claim access tokens are pinned to', default: 'reeltime' }),
 });

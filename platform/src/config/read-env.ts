@@ -14,7 +14,7 @@ export type SecretKind = true | 'url';
 /** One thing wrong with one variable. */
 export type EnvIssue = { variable: string; problem: string };
 
-// Checks see the values as far as they could be read: a variable that failed its schema may still hold its raw string.
+// Checks see the values with defaults applied and numbers coerced or, when the schema refused a variable, the strings as given.
 type EnvCheck = (config: Record<string, unknown>) => EnvIssue[];
 
 export type EnvSpec<P extends TProperties> = {
@@ -118,12 +118,12 @@ function collect(spec: EnvSpec<TProperties>, env: NodeJS.ProcessEnv): Record<str
  */
 export function readEnv<P extends TProperties>(service: string, spec: EnvSpec<P>, env: NodeJS.ProcessEnv = process.env): EnvConfig<P> {
   const raw = collect(spec, env);
-  const config: Record<string, unknown> = { ...raw };
   const issues: EnvIssue[] = [];
+  let config: Record<string, unknown> | undefined;
   try {
-    envSchema({
+    config = envSchema({
       schema: Type.Object(spec.variables),
-      data: config,
+      data: raw,
       env: false,
       ajv: { customOptions: (ajv) => ajv.addKeyword({ keyword: 'secret' }) },
     });
@@ -135,14 +135,15 @@ export function readEnv<P extends TProperties>(service: string, spec: EnvSpec<P>
       issues.push({ variable, problem: problemOf(failure) });
     }
   }
-  for (const check of spec.checks) issues.push(...check(config));
+  // When the schema refused something, the checks still run, on the strings as given.
+  for (const check of spec.checks) issues.push(...check(config ?? raw));
   if (issues.length > 0) {
     const lines = issues.map(({ variable, problem }) => {
       const schema = spec.variables[variable] as VariableSchema | undefined;
       const shown = raw[variable] === undefined ? undefined : showValue(raw[variable], schema?.secret);
       const value = shown === undefined ? '' : shown.startsWith('(') ? ` ${shown}` : `=${shown}`;
-      const expected = [schema?.description, schema?.default === undefined ? undefined : `default ${String(schema.default)}`].filter(Boolean).join('; ');
-      return `${variable}${value}: ${problem}${expected ? ` (${expected})` : ''}`;
+      const fallback = schema?.default === undefined ? '' : ` (default ${String(schema.default)})`;
+      return `${variable}${value}: ${problem}${schema?.description ? ` — ${schema.description}${fallback}` : ''}`;
     });
     throw new ConfigError(service, issues, lines);
   }

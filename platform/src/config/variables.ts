@@ -45,7 +45,7 @@ export function eventStoreEnv(poolSize = 16) {
       checks: [
         (config) =>
           config.EVENT_STORE === 'esdb' && config.EVENTSTORE_URL === undefined
-            ? [{ variable: 'EVENTSTORE_URL', problem: 'is required with EVENT_STORE=esdb (e.g. esdb://localhost:2113?tls=false)' }]
+            ? [{ variable: 'EVENTSTORE_URL', problem: 'is required with EVENT_STORE=esdb' }]
             : [],
       ],
     },

@@ -52,9 +52,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
 
 export const TrustProxyEnv = defineEnv(
   {
-    TRUST_PROXY: Type.Optional(
-      Type.String({ description: 'peers whose X-Forwarded-For is believed: false, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal; unset: loopback' }),
-    ),
+    TRUST_PROXY: Type.String({
+      description: 'peers whose X-Forwarded-For is believed: false, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+      default: 'loopback',
+    }),
   },
   {
     checks: [

@@ -39,6 +39,7 @@ describe('readEnv', () => {
       EVENT_STORE: 'postgres',
       EVENTSTORE_SCHEMA: 'eventstore',
       EVENTSTORE_POOL_SIZE: 16,
+      TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'info',
       HOST: '0.0.0.0',
       TEST_PORT: 4100,

@@ -70,7 +70,7 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
     ];
     const [projector, replay] = await Promise.all([run('projector/src/main.ts', env), run('projector/src/replay-cli.ts', env)]);
     expectRefused(projector, 'projector', lines);
-    expectRefused(replay, 'replay', lines);
+    expectRefused(replay, 'npm run replay', lines);
   });
 
   it('ingest and npm run ingest: an empty INGEST_INTERVAL is unset, a bad one is named, the TMDb key is hidden', async () => {

@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import { createLogger } from './log.ts';
 import { importMovieLens } from './offline/movielens.ts';
 import { openServices } from './services.ts';
-import { IngestCliEnv, ingestSettings } from './settings.ts';
+import { ingestSettings } from './settings.ts';
 import { settingsOrExit } from '@reeltime/platform/config';
 import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './community/credentials.ts';
 import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
@@ -37,7 +37,7 @@ const count = (name: string, value: string | undefined, minimum: number): number
   return number;
 };
 
-const settings = settingsOrExit(() => ingestSettings(process.env, IngestCliEnv));
+const settings = settingsOrExit(() => ingestSettings(process.env, { cli: true }));
 const log = createLogger(settings.logLevel, process.stderr);
 const pages = count('pages', args.pages, 0) ?? settings.pages;
 settings.requestsPerSecond = count('rate', args.rate, 0) ?? settings.requestsPerSecond;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IngestCliEnv, ingestSettings, parseDuration, TMDB_DEFAULT_BASE_URL } from './settings.ts';
+import { ingestSettings, parseDuration, TMDB_DEFAULT_BASE_URL } from './settings.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -59,8 +59,8 @@ describe('ingestSettings', () => {
 
   it('logs warnings only in the CLI unless LOG_LEVEL says otherwise', () => {
     expect(ingestSettings({}).logLevel).toBe('info');
-    expect(ingestSettings({}, IngestCliEnv).logLevel).toBe('warn');
-    expect(ingestSettings({ LOG_LEVEL: 'debug' }, IngestCliEnv).logLevel).toBe('debug');
+    expect(ingestSettings({}, { cli: true }).logLevel).toBe('warn');
+    expect(ingestSettings({ LOG_LEVEL: 'debug' }, { cli: true }).logLevel).toBe('debug');
   });
 
   it('refuses settings that make no sense', () => {

@@ -75,8 +75,8 @@ export const IngestEnv = mergeEnv(
 /** `npm run ingest`: the same, but only warnings are logged unless LOG_LEVEL says otherwise (the progress bar owns the terminal). */
 export const IngestCliEnv = mergeEnv(IngestEnv, logEnv('warn'));
 
-export function ingestSettings(env: NodeJS.ProcessEnv = process.env, spec: typeof IngestEnv = IngestEnv): IngestSettings {
-  const config = readEnv(spec === IngestCliEnv ? 'npm run ingest' : 'ingest', spec, env);
+export function ingestSettings(env: NodeJS.ProcessEnv = process.env, { cli = false } = {}): IngestSettings {
+  const config = cli ? readEnv('npm run ingest', IngestCliEnv, env) : readEnv('ingest', IngestEnv, env);
   const token = config.TMDB_READ_ACCESS_TOKEN;
   const apiKey = config.TMDB_API_KEY;
   const credential: TmdbCredential | null = token ? { kind: 'bearer', token } : apiKey ? { kind: 'apiKey', key: apiKey } : null;

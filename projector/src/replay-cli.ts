@@ -12,7 +12,7 @@ import { ProjectorMetrics } from './observability/metrics.ts';
 import { projections } from './projections.ts';
 import { rebuild } from './replay/rebuild.ts';
 import { LivePublisher } from './runner/live.ts';
-import { projectorSettings, ReplayEnv } from './settings.ts';
+import { projectorSettings } from './settings.ts';
 import { settingsOrExit } from '@reeltime/platform/config';
 
 const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } });
@@ -23,7 +23,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const settings = settingsOrExit(() => projectorSettings(process.env, ReplayEnv));
+const settings = settingsOrExit(() => projectorSettings(process.env, { replay: true }));
 const log = pino({ name: 'projector-replay', level: settings.logLevel }, pino.destination(2));
 const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error'));
 const pool = createReadModelPool(settings.databaseUrl);

@@ -72,8 +72,8 @@ export const ProjectorEnv = mergeEnv(
 /** `npm run replay`: the same, but only warnings are logged unless LOG_LEVEL says otherwise (the progress bars own the terminal). */
 export const ReplayEnv = mergeEnv(ProjectorEnv, logEnv('warn'));
 
-export function projectorSettings(env: NodeJS.ProcessEnv = process.env, spec: typeof ProjectorEnv = ProjectorEnv): ProjectorSettings {
-  const config = readEnv(spec === ReplayEnv ? 'replay' : 'projector', spec, env);
+export function projectorSettings(env: NodeJS.ProcessEnv = process.env, { replay = false } = {}): ProjectorSettings {
+  const config = replay ? readEnv('npm run replay', ReplayEnv, env) : readEnv('projector', ProjectorEnv, env);
   const store = eventStoreSettingsFrom(config);
   return {
     databaseUrl: store.databaseUrl,

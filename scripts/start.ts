@@ -7,11 +7,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
-import pino from 'pino';
-import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
+import { openEventStore } from '@reeltime/eventstore';
+import { createLogger } from '@reeltime/platform';
+import { eventStoreSettingsFrom, readEnv, settingsOrExit } from '@reeltime/platform/config';
 import { DEMO_ACCOUNT } from '../ingest/src/community/credentials.ts';
+import { StartEnv } from './start-env.ts';
 
-const log = pino({ name: 'reeltime-start' });
+const config = settingsOrExit(() => readEnv('npm start', StartEnv));
+const log = createLogger('reeltime-start', config.LOG_LEVEL);
 
 /** In start order. A folder that does not exist yet is simply not started. */
 const SERVICES = ['ingest', 'projector', 'command-api', 'query-api', 'web'];
@@ -41,7 +44,7 @@ async function ensureDatabase(url: string): Promise<void> {
  * made once and kept (mode 0600, git-ignored) so sessions survive a restart.
  */
 function ensureJwtSecret(): void {
-  if (process.env.JWT_SECRET) return;
+  if (config.JWT_SECRET) return;
   const file = new URL('../.reeltime/jwt-secret', import.meta.url);
   try {
     if (!existsSync(file)) {
@@ -59,7 +62,7 @@ function ensureJwtSecret(): void {
 
 spawnSync('bash', ['scripts/ensure-services.sh'], { stdio: 'inherit' });
 ensureJwtSecret();
-const settings = eventStoreSettings();
+const settings = eventStoreSettingsFrom(config);
 await ensureDatabase(settings.databaseUrl);
 const store = await openEventStore(settings, (error) => log.warn({ err: error }, 'event store'));
 log.info({ eventStore: settings.kind, head: await store.headPosition() }, 'event store ready');
@@ -77,14 +80,14 @@ async function waitForApis(urls: string[], timeoutMs = 60_000): Promise<void> {
   }
 }
 
-const commandApiUrl = process.env.COMMAND_API_URL ?? `http://127.0.0.1:${process.env.COMMAND_API_PORT ?? 4001}`;
-const queryApiUrl = process.env.QUERY_API_URL ?? `http://127.0.0.1:${process.env.QUERY_API_PORT ?? 4002}`;
+const commandApiUrl = config.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`;
+const queryApiUrl = config.QUERY_API_URL ?? `http://127.0.0.1:${config.QUERY_API_PORT}`;
 process.env.COMMAND_API_URL = commandApiUrl;
 process.env.QUERY_API_URL = queryApiUrl;
-if (!process.env.TMDB_READ_ACCESS_TOKEN && !process.env.TMDB_API_KEY) {
+if (!config.TMDB_READ_ACCESS_TOKEN && !config.TMDB_API_KEY) {
   // The offline demo seeds a community and a demo account (ingest); the sign-in page offers it.
-  process.env.DEMO_EMAIL ??= DEMO_ACCOUNT.email;
-  process.env.DEMO_PASSWORD ??= DEMO_ACCOUNT.password;
+  process.env.DEMO_EMAIL = config.DEMO_EMAIL ?? DEMO_ACCOUNT.email;
+  process.env.DEMO_PASSWORD = config.DEMO_PASSWORD ?? DEMO_ACCOUNT.password;
 }
 
 const present = SERVICES.filter((name) => existsSync(new URL(`../${name}/package.json`, import.meta.url)));
@@ -110,7 +113,7 @@ for (const name of present) {
     } else if (!stopping) {
       log.error({ service: name, code, signal }, 'service stopped; stopping the others');
       stop(code ?? 1);
-    } else if (children.size === 0) process.exit(0);
+    } else if (children.size === 0) process.exit(); // with the code stop() was given
   });
 }
 log.info({ services: present }, 'started');

@@ -17,6 +17,7 @@ import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream } from '@reeltime/schemas';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ const RUNS = Number(args.runs);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const TITLES = Number(args.titles);
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const PORT = 4911;
 const BASE = `http://127.0.0.1:${PORT}`;
 const storeSchema = `bench_cmd_es_${process.pid}`;

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
 import type { NewEvent } from '@reeltime/eventstore';
 import { median, percentile } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,7 +27,7 @@ const SECONDS = Number(args.seconds);
 const CATCH_UP_EVENTS = Number(args.events);
 const ONLY = args.only;
 const wanted = (name: 'single' | 'batch' | 'catchup') => ONLY === undefined || ONLY === name;
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 
 const rated = (userId: string, tmdbId: number): NewEvent => ({
   type: 'TitleRated',

@@ -16,6 +16,7 @@ import { syncCatalog, type SyncResult } from '../../ingest/src/sync/sync-run.ts'
 import { createTmdbClient } from '../../ingest/src/tmdb/client.ts';
 import { startFakeTmdb } from '../../ingest/src/tmdb/fake-server.testing.ts';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,7 +29,7 @@ const RUNS = Number(args.runs);
 const TITLES = Number(args.titles);
 const CONCURRENCY = Number(args.concurrency);
 const TARGET = 500;
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const PAGE_SIZE = 20;
 
 const movies = Math.ceil(TITLES / 2);

@@ -25,6 +25,7 @@ import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ const QUERY_CONNECTIONS = Number(args['query-connections']);
 const PROJECTOR_BATCH_MS = args['projector-batch-ms'];
 const USERS = Number(args.users);
 const TITLES = Number(args.titles);
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const base = `bench_live_${process.pid}`;
 const ports = { command: 4921, query: 4922, projector: 4923 };
 const COMMAND = `http://127.0.0.1:${ports.command}`;

@@ -30,6 +30,7 @@ import { rebuild } from '../../projector/src/replay/rebuild.ts';
 import { LivePublisher } from '../../projector/src/runner/live.ts';
 import { projectorSettings } from '../../projector/src/settings.ts';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 import { syntheticRatings } from '../recommendations/synthetic.ts';
 import { generateEvents, type Generated } from './generate.ts';
 
@@ -55,7 +56,7 @@ if (REBUILT.length === 0) throw new Error(`no projection named ${args.only}`);
 if (args.mix !== 'realistic' && args.mix !== 'ratings') throw new Error('--mix is realistic or ratings');
 const EVENTS = Number(args.events);
 const BATCH = Number(args.batch);
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL, LOG_LEVEL } = benchEnv();
 const BASE = `bench_pj_${process.pid}`;
 const REUSED_STORE = process.env.BENCH_STORE;
 const STORE_SCHEMA = REUSED_STORE ?? `${BASE}_es`;
@@ -165,7 +166,7 @@ const total = existing[0]!.n > 0 ? existing[0]!.n : await fill(store);
 process.stderr.write(`${existing[0]!.n > 0 ? 'reused' : 'filled'} ${total} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
 const { rows: mix } = await store.pool.query<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM ${STORE_SCHEMA}.events GROUP BY type ORDER BY n DESC`);
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+const log = pino({ level: LOG_LEVEL }, pino.destination(2));
 const runs: Run[] = [];
 for (let run = 0; run < RUNS; run++) {
   const settings = projectorSettings({

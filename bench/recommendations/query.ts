@@ -40,6 +40,7 @@ import { projections } from '../../projector/src/projections.ts';
 import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
 import { createRecommendationViews, putRecommendationRows, type RecommendationFixture } from '../../query-api/src/testing/recommendation-fixtures.ts';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,7 +69,7 @@ if (args.source === 'projection' && !registered) throw new Error('--source proje
 if (args.source === 'fixture' && registered) throw new Error('--source fixture: the projector runs `recommendations` and owns its views');
 const SOURCE = registered ? 'projection' : 'fixture';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const base = `bench_recq_${process.pid}`;
 const ports = { query: 4932, projector: 4933 };
 const QUERY = `http://127.0.0.1:${ports.query}`;

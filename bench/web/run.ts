@@ -30,6 +30,7 @@ import { chromiumMissing, launchChromium } from '../../web/e2e/browser.ts';
 import { ensureWebBuild } from '../../web/scripts/build.ts';
 import { freePort, startWebServer } from '../../web/e2e/stack.ts';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,7 +51,7 @@ const RATE = Number(args.rate);
 const CONNECTIONS = Number(args.connections);
 const TITLE = args.title;
 const TARGET = { lcpMs: 1000, jsKbGzip: 100, pagesPerSecond: 200, p99Ms: 150 };
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 

@@ -1,19 +1,18 @@
-import { eventStoreSettings, openEventStore } from '@reeltime/eventstore';
-import { assertSchemaName } from '@reeltime/eventstore/postgres';
-import { authSettings, createLogger, onShutdown, trustProxySetting } from '@reeltime/platform';
+import { openEventStore } from '@reeltime/eventstore';
+import { createLogger, onShutdown } from '@reeltime/platform';
+import { settingsOrExit } from '@reeltime/platform/config';
 import pg from 'pg';
 import { buildCommandApi } from './app.ts';
 import { IdempotencyStore } from './handling/idempotency.ts';
 import { migrateCommandTables } from './migrations.ts';
+import { commandApiSettings } from './settings.ts';
 
-const log = createLogger('command-api');
-const env = process.env;
-const settings = eventStoreSettings(env);
-const schema = assertSchemaName(env.COMMAND_SCHEMA ?? 'command');
-const positiveInt = (value: string | undefined, fallback: number) => (value && /^\d+$/.test(value) ? Number(value) : fallback);
+const settings = settingsOrExit(() => commandApiSettings());
+const log = createLogger('command-api', settings.logLevel);
+const schema = settings.commandSchema;
 
-const store = await openEventStore(settings, (error) => log.warn({ err: error }, 'event store'));
-const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: positiveInt(env.COMMAND_POOL_SIZE, 10) });
+const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
+const pool = new pg.Pool({ connectionString: settings.store.databaseUrl, max: settings.poolSize });
 pool.on('error', (error) => log.warn({ err: error }, 'command database'));
 await migrateCommandTables(pool, schema);
 
@@ -21,13 +20,13 @@ const app = await buildCommandApi({
   store,
   pool,
   schema,
-  auth: authSettings(env),
+  auth: settings.auth,
   logger: log,
-  rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 600),
-  authAttemptsPerMinute: positiveInt(env.AUTH_ATTEMPTS_PER_MINUTE, 20),
-  trustProxy: trustProxySetting(env),
+  rateLimitPerMinute: settings.rateLimitPerMinute,
+  authAttemptsPerMinute: settings.authAttemptsPerMinute,
+  trustProxy: settings.trustProxy,
 });
-await app.listen({ host: env.HOST ?? '0.0.0.0', port: positiveInt(env.COMMAND_API_PORT ?? env.PORT, 4001) });
+await app.listen({ host: settings.host, port: settings.port });
 
 const idempotency = new IdempotencyStore(pool, schema);
 const purge = setInterval(() => {

@@ -14,6 +14,7 @@ import { createLogger } from './log.ts';
 import { importMovieLens } from './offline/movielens.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
+import { settingsOrExit } from '@reeltime/platform/config';
 import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './community/credentials.ts';
 import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 import type { SyncProgress } from './sync/sync-run.ts';
@@ -36,9 +37,8 @@ const count = (name: string, value: string | undefined, minimum: number): number
   return number;
 };
 
-const settings = ingestSettings();
-// The bar owns the terminal: only warnings and errors are logged unless LOG_LEVEL says otherwise.
-const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+const settings = settingsOrExit(() => ingestSettings(process.env, { cli: true }));
+const log = createLogger(settings.logLevel, process.stderr);
 const pages = count('pages', args.pages, 0) ?? settings.pages;
 settings.requestsPerSecond = count('rate', args.rate, 0) ?? settings.requestsPerSecond;
 settings.concurrency = count('concurrency', args.concurrency, 1) ?? settings.concurrency;

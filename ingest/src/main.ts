@@ -5,6 +5,7 @@
  * account) and exits 0, which the root `npm start` treats as a finished one-shot job.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { settingsOrExit } from '@reeltime/platform/config';
 import { createLogger } from './log.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
@@ -14,7 +15,7 @@ import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 /** After an interrupted run (TMDb unavailable), try again sooner than the full interval. */
 const RESUME_AFTER_MS = 15 * 60_000;
 
-const settings = ingestSettings();
+const settings = settingsOrExit(() => ingestSettings());
 const log = createLogger(settings.logLevel);
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,4 +1,4 @@
-import { eventStoreSettings, openEventStore, type EventStore } from '@reeltime/eventstore';
+import { openEventStore, type EventStore } from '@reeltime/eventstore';
 import type { Logger } from 'pino';
 import type { IngestSettings } from './settings.ts';
 import { openProgressStore, type ProgressStore } from './sync/progress-store.ts';
@@ -7,10 +7,9 @@ export type Services = { store: EventStore; progress: ProgressStore; close(): Pr
 
 /** The event store from the shared settings, and the sync progress tables (schema `ingest`) in the same database. */
 export async function openServices(settings: IngestSettings, log: Logger): Promise<Services> {
-  const storeSettings = eventStoreSettings();
-  const store = await openEventStore(storeSettings, (error) => log.warn({ err: error }, 'event store'));
+  const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
   try {
-    const progress = await openProgressStore({ connectionString: storeSettings.databaseUrl, schema: settings.schema });
+    const progress = await openProgressStore({ connectionString: settings.store.databaseUrl, schema: settings.schema });
     return {
       store,
       progress,

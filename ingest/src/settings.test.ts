@@ -48,8 +48,24 @@ describe('ingestSettings', () => {
     expect(() => ingestSettings({ COMMAND_SCHEMA: 'Bad-Name' })).toThrow(/schema/);
   });
 
+  it('takes a variable set but empty as unset (as docker compose passes an unset one)', () => {
+    expect(ingestSettings({ INGEST_INTERVAL: '', TMDB_RATE_LIMIT: ' ', INGEST_DEMO_COMMUNITY: '', TMDB_API_KEY: '' })).toMatchObject({
+      intervalMs: 6 * 3_600_000,
+      requestsPerSecond: 40,
+      demoCommunity: true,
+      credential: null,
+    });
+  });
+
+  it('logs warnings only in the CLI unless LOG_LEVEL says otherwise', () => {
+    expect(ingestSettings({}).logLevel).toBe('info');
+    expect(ingestSettings({}, { cli: true }).logLevel).toBe('warn');
+    expect(ingestSettings({ LOG_LEVEL: 'debug' }, { cli: true }).logLevel).toBe('debug');
+  });
+
   it('refuses settings that make no sense', () => {
     expect(() => ingestSettings({ TMDB_RATE_LIMIT: '-1' })).toThrow(/TMDB_RATE_LIMIT/);
-    expect(() => ingestSettings({ INGEST_INTERVAL: '10ms' })).toThrow(/INGEST_INTERVAL/);
+    expect(() => ingestSettings({ INGEST_INTERVAL: '10ms' })).toThrow(/INGEST_INTERVAL="10ms": must be at least 1s/);
+    expect(() => ingestSettings({ INGEST_INTERVAL: '6 hours' })).toThrow(/INGEST_INTERVAL="6 hours": is not in the expected form/);
   });
 });

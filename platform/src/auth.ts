@@ -1,6 +1,8 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import { defineEnv, type EnvConfig } from './config/read-env.ts';
 import { HttpProblem } from './problem.ts';
 
 export type AuthSettings = {
@@ -11,17 +13,14 @@ export type AuthSettings = {
 };
 
 /** Both APIs read the same variables so a token issued by command-api is accepted by query-api. */
-export function authSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings {
-  const secret = env.JWT_SECRET;
-  if (!secret || secret.length < 32) {
-    throw new Error('JWT_SECRET must be set to at least 32 characters (npm start generates one for local runs)');
-  }
-  return {
-    secret,
-    audience: env.JWT_AUDIENCE ?? 'reeltime',
-    issuer: env.JWT_ISSUER ?? 'reeltime',
-    accessTokenSeconds: 15 * 60,
-  };
+export const AuthEnv = defineEnv({
+  JWT_SECRET: Type.String({ description: 'HS256 key for access tokens, at least 32 characters; npm start generates one for local runs', minLength: 32, secret: true }),
+  JWT_AUDIENCE: Type.String({ description: 'audience claim access tokens are pinned to', default: 'reeltime' }),
+  JWT_ISSUER: Type.String({ description: 'issuer claim access tokens are pinned to', default: 'reeltime' }),
+});
+
+export function authSettingsFrom(config: EnvConfig<typeof AuthEnv.variables>): AuthSettings {
+  return { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, accessTokenSeconds: 15 * 60 };
 }
 
 type AccessTokenClaims = { sub: string; name?: string };

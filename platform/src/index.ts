@@ -5,3 +5,4 @@ export * from './proxy.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './lifecycle.ts';
+export * from './config/index.ts';

@@ -3,7 +3,7 @@ import { createLogger, redactSecrets } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
-  const log = createLogger('test', { LOG_LEVEL: 'trace' }, { write: (line: string) => void lines.push(line) });
+  const log = createLogger('test', 'trace', { write: (line: string) => void lines.push(line) });
   return { log, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 

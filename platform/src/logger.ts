@@ -89,7 +89,7 @@ export function loggerOptions(name: string, level: string): LoggerOptions {
   };
 }
 
-/** pino JSON to stdout (or `destination`); `LOG_LEVEL` (default info) so benches and tests can quiet it. */
-export function createLogger(name: string, env: NodeJS.ProcessEnv = process.env, destination?: DestinationStream): Logger {
-  return pino(loggerOptions(name, env.LOG_LEVEL ?? 'info'), destination);
+/** pino JSON to stdout (or `destination`) at the process's `LOG_LEVEL` (read with its other settings: `logEnv`). */
+export function createLogger(name: string, level: string, destination?: DestinationStream): Logger {
+  return pino(loggerOptions(name, level), destination);
 }

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { Type } from 'typebox';
+import { defineEnv } from './config/read-env.ts';
 
 /**
  * Which direct peers may tell a service the client's address through `X-Forwarded-For`: `false`
@@ -33,17 +35,38 @@ function validEntry(entry: string): boolean {
  * comma-separated list, e.g. `loopback,10.0.0.0/8`. `true` is refused: trusting every peer
  * would let any client pick the address its limits are counted under.
  */
-export function trustProxySetting(env: NodeJS.ProcessEnv = process.env): TrustProxy {
-  const raw = env.TRUST_PROXY?.trim();
-  if (raw === undefined || raw === '') return DEFAULT_TRUST_PROXY;
-  if (/^(false|none)$/i.test(raw)) return false;
-  if (/^true$/i.test(raw)) {
-    throw new Error('TRUST_PROXY=true would let any client choose its address; list the proxy addresses instead (e.g. loopback,10.0.0.0/8), or false');
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const text = raw?.trim();
+  if (text === undefined || text === '') return DEFAULT_TRUST_PROXY;
+  if (/^(false|none)$/i.test(text)) return false;
+  if (/^true$/i.test(text)) {
+    throw new Error('true would let any client choose its address; list the proxy addresses instead (e.g. loopback,10.0.0.0/8), or false');
   }
-  const entries = raw.split(',').map((entry) => entry.trim());
+  const entries = text.split(',').map((entry) => entry.trim());
   const bad = entries.filter((entry) => !validEntry(entry));
   if (bad.length > 0) {
-    throw new Error(`TRUST_PROXY: ${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not an IP address, a CIDR range, loopback, linklocal or uniquelocal (or use false)`);
+    throw new Error(`${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not an IP address, a CIDR range, loopback, linklocal or uniquelocal (or use false)`);
   }
   return entries;
 }
+
+export const TrustProxyEnv = defineEnv(
+  {
+    TRUST_PROXY: Type.String({
+      description: 'peers whose X-Forwarded-For is believed: false, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+      default: 'loopback',
+    }),
+  },
+  {
+    checks: [
+      (config) => {
+        try {
+          parseTrustProxy(config.TRUST_PROXY);
+          return [];
+        } catch (error) {
+          return [{ variable: 'TRUST_PROXY', problem: (error as Error).message }];
+        }
+      },
+    ],
+  },
+);

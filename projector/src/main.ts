@@ -1,10 +1,11 @@
-import pino from 'pino';
+import { createLogger } from '@reeltime/platform';
+import { settingsOrExit } from '@reeltime/platform/config';
 import { projections } from './projections.ts';
 import { startProjector } from './service.ts';
 import { projectorSettings } from './settings.ts';
 
-const log = pino({ name: 'projector' });
-const settings = projectorSettings();
+const settings = settingsOrExit(() => projectorSettings());
+const log = createLogger('projector', settings.logLevel);
 const service = await startProjector(settings, projections, log);
 
 let stopping = false;

@@ -13,6 +13,7 @@ import { projections } from './projections.ts';
 import { rebuild } from './replay/rebuild.ts';
 import { LivePublisher } from './runner/live.ts';
 import { projectorSettings } from './settings.ts';
+import { settingsOrExit } from '@reeltime/platform/config';
 
 const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } });
 const names = values.projection?.flatMap((value) => value.split(',')) ?? projections.map((p) => p.name);
@@ -22,8 +23,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const log = pino({ name: 'projector-replay', level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-const settings = projectorSettings();
+const settings = settingsOrExit(() => projectorSettings(process.env, { replay: true }));
+const log = pino({ name: 'projector-replay', level: settings.logLevel }, pino.destination(2));
 const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error'));
 const pool = createReadModelPool(settings.databaseUrl);
 const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);

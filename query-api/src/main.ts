@@ -1,11 +1,12 @@
-import { authSettings, createLogger, onShutdown } from '@reeltime/platform';
+import { createLogger, onShutdown } from '@reeltime/platform';
+import { settingsOrExit } from '@reeltime/platform/config';
 import { connect } from 'nats';
 import { buildQueryApi } from './app.ts';
 import { ReadDb, createReadPool } from './db.ts';
 import { queryApiSettings } from './settings.ts';
 
-const log = createLogger('query-api');
-const settings = queryApiSettings();
+const settings = settingsOrExit(() => queryApiSettings());
+const log = createLogger('query-api', settings.logLevel);
 const pool = createReadPool(settings.databaseUrl, settings.poolSize);
 pool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
 
@@ -17,14 +18,14 @@ const app = await buildQueryApi({
   db: new ReadDb(pool, settings.readSchema),
   nats,
   subjectPrefix: settings.subjectPrefix,
-  auth: authSettings(),
+  auth: settings.auth,
   logger: log,
   rateLimitPerMinute: settings.rateLimitPerMinute,
   trustProxy: settings.trustProxy,
   consistencyWaitMs: settings.consistencyWaitMs,
-  liveConnectsPerMinute: Number(process.env.LIVE_CONNECTS_PER_MINUTE ?? 120) || 120,
+  liveConnectsPerMinute: settings.liveConnectsPerMinute,
 });
-await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: settings.port });
+await app.listen({ host: settings.host, port: settings.port });
 
 onShutdown(log, async () => {
   await app.close();

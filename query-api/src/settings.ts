@@ -1,42 +1,58 @@
-import { trustProxySetting, type TrustProxy } from '@reeltime/platform';
+import { AuthEnv, authSettingsFrom, parseTrustProxy, TrustProxyEnv, type AuthSettings, type TrustProxy } from '@reeltime/platform';
+import { DatabaseEnv, defineEnv, httpEnv, logEnv, mergeEnv, NatsEnv, RateLimitEnv, readEnv, ReadModelEnv } from '@reeltime/platform/config';
+import { Type } from 'typebox';
+
+/** Every variable query-api reads. */
+export const QueryApiEnv = mergeEnv(
+  DatabaseEnv,
+  NatsEnv,
+  ReadModelEnv,
+  AuthEnv,
+  TrustProxyEnv,
+  RateLimitEnv,
+  logEnv(),
+  httpEnv('QUERY_API_PORT', 4002, "query-api's HTTP port"),
+  defineEnv({
+    CONSISTENCY_WAIT_MS: Type.Integer({ description: 'longest X-Min-Position wait before 503', minimum: 0, default: 5000 }),
+    QUERY_POOL_SIZE: Type.Integer({ description: 'connections in the read-model pool', minimum: 1, default: 10 }),
+    LIVE_CONNECTS_PER_MINUTE: Type.Integer({ description: 'WebSocket upgrades per minute per user (per address when anonymous)', minimum: 1, default: 120 }),
+  }),
+);
 
 export type QueryApiSettings = {
   databaseUrl: string;
   natsUrl: string;
+  host: string;
   port: number;
   /** Schema of the read views (default `read`); tests give every run its own. */
   readSchema: string;
   /** NATS subjects start with it (default `reeltime`), as the projector publishes them. */
   subjectPrefix: string;
   rateLimitPerMinute: number;
+  liveConnectsPerMinute: number;
   /** `TRUST_PROXY`: peers whose `X-Forwarded-For` names the client (default `loopback`, the web server). */
   trustProxy: TrustProxy;
   consistencyWaitMs: number;
   poolSize: number;
+  auth: AuthSettings;
+  logLevel: string;
 };
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
-
-const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
-
 export function queryApiSettings(env: NodeJS.ProcessEnv = process.env): QueryApiSettings {
-  const readSchema = env.READ_SCHEMA ?? 'read';
-  if (!IDENT.test(readSchema)) throw new Error('READ_SCHEMA must be a plain lower-case identifier');
+  const config = readEnv('query-api', QueryApiEnv, env);
   return {
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reeltime',
-    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    port: integer(env, 'QUERY_API_PORT', integer(env, 'PORT', 4002)),
-    readSchema,
-    subjectPrefix: env.LIVE_SUBJECT_PREFIX ?? 'reeltime',
-    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
-    trustProxy: trustProxySetting(env),
-    consistencyWaitMs: integer(env, 'CONSISTENCY_WAIT_MS', 5000),
-    poolSize: integer(env, 'QUERY_POOL_SIZE', 10, 1),
+    databaseUrl: config.DATABASE_URL,
+    natsUrl: config.NATS_URL,
+    host: config.HOST,
+    port: config.QUERY_API_PORT,
+    readSchema: config.READ_SCHEMA,
+    subjectPrefix: config.LIVE_SUBJECT_PREFIX,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    liveConnectsPerMinute: config.LIVE_CONNECTS_PER_MINUTE,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    consistencyWaitMs: config.CONSISTENCY_WAIT_MS,
+    poolSize: config.QUERY_POOL_SIZE,
+    auth: authSettingsFrom(config),
+    logLevel: config.LOG_LEVEL,
   };
 }

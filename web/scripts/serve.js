@@ -2,9 +2,11 @@
 // 3000). Plain JavaScript run by plain `node`: under tsx every request's lazy `import()` of a
 // route chunk went through tsx's module hooks on another thread, a third of the server's time.
 import { createServer } from 'node:http';
+import pino from 'pino';
 
-const port = Number(process.env.WEB_PORT ?? process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
+// scripts/prepare.ts checked these (web/scripts/env.ts) just before; empty means unset.
+const port = Number(process.env.WEB_PORT || process.env.PORT || 3000);
+const host = process.env.HOST || '0.0.0.0';
 const knowsOrigin = Boolean(process.env.ORIGIN);
 // Without ORIGIN, adapter-node takes every request to be https://<host>, so form posts from
 // http://localhost:3000 would fail SvelteKit's same-origin check. This server speaks plain HTTP:
@@ -13,7 +15,8 @@ const knowsOrigin = Boolean(process.env.ORIGIN);
 if (!knowsOrigin) process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const { handler } = await import('../build/handler.js');
 
-const log = (msg) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'web', msg }));
+const logger = pino({ name: 'web', level: process.env.LOG_LEVEL?.trim().toLowerCase() || 'info' });
+const log = (msg) => logger.info(msg);
 
 const server = createServer((request, response) => {
   if (!knowsOrigin && !request.headers['x-forwarded-proto']) request.headers['x-forwarded-proto'] = 'http';

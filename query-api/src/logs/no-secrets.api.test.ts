@@ -17,7 +17,7 @@ import { LiveClient, startStack, type Answer, type QueryApiInstance, type Stack 
 
 const lines: string[] = [];
 const capture = { write: (line: string) => void lines.push(line) };
-const TRACE = { LOG_LEVEL: 'trace' };
+const TRACE = 'trace';
 
 const PASSWORD = 'correct horse battery staple 42';
 const WRONG_PASSWORD = 'wrong horse battery staple 43';

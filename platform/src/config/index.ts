@@ -1,0 +1,2 @@
+export * from './read-env.ts';
+export * from './variables.ts';

@@ -91,10 +91,9 @@ describe('renormalizing the catalog', () => {
     const added = (await env.events()).slice(before);
     expect(streamsOf(added)).toEqual(['title-movie-12', 'title-movie-3', 'title-movie-6', 'title-movie-9']);
     for (const event of added) {
-      expect(event.type).toBe('TitleUpdated');
-      const { changes } = event.data as { changes: Record<string, unknown[]> };
-      expect(Object.keys(changes)).toEqual(['cast']);
-      expect(changes.cast).toHaveLength(5);
+      if (event.type !== 'TitleUpdated') throw new Error(`expected TitleUpdated, got ${event.type}`);
+      expect(Object.keys(event.data.changes)).toEqual(['cast']);
+      expect(event.data.changes.cast).toHaveLength(5);
       expect(event).toMatchObject({ correlationId: result.runId, causationId: result.runId, userId: null });
     }
 

@@ -6,7 +6,7 @@ export class ProjectorMetrics {
   readonly position: Gauge<'projection'>;
   readonly lagEvents: Gauge<'projection'>;
   readonly lagSeconds: Gauge<'projection'>;
-  readonly countsExact: Gauge<'projection'>;
+  readonly lagEventsExact: Gauge<'projection'>;
   readonly batchEvents: Histogram<'projection'>;
   readonly batchSeconds: Histogram<'projection'>;
   readonly events: Counter<'projection'>;
@@ -19,13 +19,13 @@ export class ProjectorMetrics {
     if (defaults) collectDefaultMetrics({ register: this.registry });
     this.position = new Gauge({
       name: 'projector_position',
-      help: 'Events in the store up to the projection checkpoint, as the event store counts them (see projector_counts_exact)',
+      help: 'Events in the store up to the projection checkpoint: counted by the event store from the start once (an estimate on a long log), then step by step',
       labelNames: ['projection'],
       registers,
     });
     this.lagEvents = new Gauge({
       name: 'projector_lag_events',
-      help: 'Events in the store after the projection checkpoint, when one of its types is among them (see projector_counts_exact)',
+      help: 'Events in the store after the projection checkpoint, when one of its types is among them (see projector_lag_events_exact)',
       labelNames: ['projection'],
       registers,
     });
@@ -35,9 +35,9 @@ export class ProjectorMetrics {
       labelNames: ['projection'],
       registers,
     });
-    this.countsExact = new Gauge({
-      name: 'projector_counts_exact',
-      help: '1 when projector_position and projector_lag_events are counts, 0 when the event store estimated them over a long range',
+    this.lagEventsExact = new Gauge({
+      name: 'projector_lag_events_exact',
+      help: '1 when projector_lag_events is a count, 0 when the event store estimated it over a long range',
       labelNames: ['projection'],
       registers,
     });

@@ -452,7 +452,7 @@ export class ProjectionRunner {
     metrics.lagEvents.set({ projection: this.name }, lag.events.count);
     metrics.lagSeconds.set({ projection: this.name }, lag.seconds);
     metrics.position.set({ projection: this.name }, position.count);
-    metrics.countsExact.set({ projection: this.name }, lag.events.exact && position.exact ? 1 : 0);
+    metrics.lagEventsExact.set({ projection: this.name }, lag.events.exact ? 1 : 0);
   }
 
   #setActive(active: boolean): void {

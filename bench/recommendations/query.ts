@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { encodePosition, type NewEvent } from '@reeltime/eventstore';
+import type { NewEvent } from '@reeltime/eventstore';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { projections } from '../../projector/src/projections.ts';
 import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
@@ -302,11 +302,8 @@ try {
     }
   }
   for (let i = 0; i < appends.length; i += 100) await Promise.all(appends.slice(i, i + 100).map((append) => append()));
-  // From the table itself: headPosition() stops below the cluster-wide xmin horizon.
-  const { rows: head } = await admin.query<{ tx: string; gp: string }>(
-    `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ${base}_es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-  );
-  const last = encodePosition(head[0]!.tx, head[0]!.gp);
+  // Not headPosition(): that stops below the cluster-wide xmin horizon.
+  const last = await store.lastAppendedPosition();
   const appendedMs = performance.now() - setupStarted;
 
   start('projector/src/main.ts');

@@ -25,7 +25,7 @@ import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
-import { encodePosition } from '@reeltime/eventstore';
+import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { chromiumMissing, launchChromium } from '../../web/e2e/browser.ts';
 import { ensureWebBuild } from '../../web/scripts/build.ts';
 import { freePort, startWebServer } from '../../web/e2e/stack.ts';
@@ -134,13 +134,9 @@ async function startStack(): Promise<{ web: string; query: string; setup: Record
   const ingestMs = performance.now() - ingestStarted;
 
   // Everything ingested is projected before measuring (query-api's read-your-writes header).
-  const store = new pg.Client({ connectionString: DATABASE_URL });
-  await store.connect();
-  const { rows } = await store.query<{ tx: string; gp: string }>(
-    `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ${base}_es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-  );
-  await store.end();
-  const last = encodePosition(rows[0]!.tx, rows[0]!.gp);
+  const store = await createPostgresEventStore({ connectionString: DATABASE_URL, schema: `${base}_es`, poolSize: 1 });
+  const last = await store.lastAppendedPosition();
+  await store.close();
   for (let i = 0; ; i++) {
     const answer = await fetch(`${query}/titles?limit=1`, { headers: { 'x-min-position': last } }).catch(() => null);
     if (answer?.ok) break;

@@ -63,6 +63,16 @@ export type ReadAllResult = {
   isEnd: boolean;
 };
 
+/** How many events lie between two positions, as far as the adapter counted them. */
+export type EventCount = {
+  count: number;
+  /**
+   * False when the range was longer than the adapter reads through: `count` is then its
+   * estimate (from how far the positions lie apart), not a count.
+   */
+  exact: boolean;
+};
+
 export type SubscribeOptions = {
   from?: Position;
   eventTypes?: readonly string[];
@@ -91,6 +101,12 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the last event visible now (`startPosition` when the store is empty). */
   headPosition(): Promise<Position>;
+  /**
+   * Events after `from` up to and including `to` (0 when `to` is not after `from`), system
+   * events excluded: exact over a short range, an estimate marked `exact: false` over a long
+   * one. Use this, never arithmetic on tokens: what a token's numbers mean differs per adapter.
+   */
+  countEvents(from: Position, to: Position): Promise<EventCount>;
   /** Negative when a is before b, 0 when equal, positive when after. */
   comparePositions(a: Position, b: Position): number;
   /** The position before every event. */

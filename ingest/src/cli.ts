@@ -2,16 +2,19 @@
  * One ingest run with a progress bar:
  *
  *   npm run ingest -- [--source tmdb|demo|movielens] [--pages N] [--path DIR] [--rate N] [--concurrency N] [--catalog-only]
+ *   npm run ingest -- --renormalize
  *
  * tmdb (default) needs TMDB_READ_ACCESS_TOKEN or TMDB_API_KEY; demo serves ingest/demo/ as a
  * local TMDb and then seeds the demo community (once per database; --catalog-only skips it);
  * movielens reads movies.csv and links.csv from --path. A run stopped with Ctrl-C (or killed)
- * is resumed by the next run of the same source.
+ * is resumed by the next run of the same source. --renormalize derives the catalog events again
+ * from the TMDb responses stored by earlier syncs (after a mapping change), without calling TMDb.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createLogger } from './log.ts';
 import { importMovieLens } from './offline/movielens.ts';
+import { renormalizeCatalog } from './payloads/renormalize.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
 import { settingsOrExit } from '@reeltime/platform/config';
@@ -21,14 +24,23 @@ import type { SyncProgress } from './sync/sync-run.ts';
 
 const { values: args } = parseArgs({
   options: {
-    source: { type: 'string', default: 'tmdb' },
+    source: { type: 'string' },
     pages: { type: 'string' },
     path: { type: 'string' },
     rate: { type: 'string' },
     concurrency: { type: 'string' },
     'catalog-only': { type: 'boolean', default: false },
+    renormalize: { type: 'boolean', default: false },
   },
 });
+const source = args.source ?? 'tmdb';
+if (args.renormalize) {
+  const others = Object.entries(args).filter(([name, value]) => name !== 'renormalize' && value !== undefined && value !== false);
+  if (others.length > 0) {
+    console.error(`--renormalize reads only the stored TMDb responses: drop ${others.map(([name]) => `--${name}`).join(', ')}`);
+    process.exit(2);
+  }
+}
 
 const count = (name: string, value: string | undefined, minimum: number): number | undefined => {
   if (value === undefined) return undefined;
@@ -42,9 +54,9 @@ const log = createLogger(settings.logLevel, process.stderr);
 const pages = count('pages', args.pages, 0) ?? settings.pages;
 settings.requestsPerSecond = count('rate', args.rate, 0) ?? settings.requestsPerSecond;
 settings.concurrency = count('concurrency', args.concurrency, 1) ?? settings.concurrency;
-if (!['tmdb', 'demo', 'movielens'].includes(args.source)) throw new Error(`--source must be tmdb, demo or movielens, not "${args.source}"`);
-if (args.source === 'movielens' && !args.path) throw new Error('--source movielens needs --path DIR (the folder with movies.csv and links.csv)');
-if (args.source === 'tmdb' && !settings.credential) {
+if (!['tmdb', 'demo', 'movielens'].includes(source)) throw new Error(`--source must be tmdb, demo or movielens, not "${source}"`);
+if (source === 'movielens' && !args.path) throw new Error('--source movielens needs --path DIR (the folder with movies.csv and links.csv)');
+if (source === 'tmdb' && !args.renormalize && !settings.credential) {
   console.error('No TMDb credential: set TMDB_READ_ACCESS_TOKEN (or TMDB_API_KEY), or run with --source demo.');
   process.exit(2);
 }
@@ -81,7 +93,23 @@ process.on('SIGINT', () => {
 const services = await openServices(settings, log);
 let exitCode = 0;
 try {
-  if (args.source === 'movielens') {
+  if (args.renormalize) {
+    const result = await renormalizeCatalog({
+      store: services.store,
+      progress: services.progress,
+      log,
+      signal: controller.signal,
+      onProgress: (p) => show('renormalize', p.done, p.total, p.failed),
+    });
+    bar.stop();
+    const { imported, updated, unchanged, failed } = result.summary;
+    console.log(
+      `renormalize: run ${result.runId} ${result.status} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result.total} stored responses, ` +
+        `${updated} updated, ${imported} imported, ${unchanged} unchanged, ${failed} failed` +
+        (result.status === 'interrupted' ? ' (run again to finish)' : ''),
+    );
+    if (result.status === 'interrupted') exitCode = 130;
+  } else if (source === 'movielens') {
     const summary = await importMovieLens({
       directory: args.path!,
       store: services.store,
@@ -94,17 +122,17 @@ try {
   } else {
     const onProgress = (p: SyncProgress) => show(p.phase, p.done, p.total, p.failed);
     const deps = { store: services.store, progress: services.progress, log, signal: controller.signal, onProgress };
-    const result = args.source === 'demo' ? await syncDemo(settings, deps) : await syncTmdb(settings, deps, pages);
+    const result = source === 'demo' ? await syncDemo(settings, deps) : await syncTmdb(settings, deps, pages);
     bar.stop();
     const { imported, updated, unchanged, failed } = result.summary;
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `${args.source}: run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(1)} s: ` +
+      `${source}: run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(1)} s: ` +
         `${imported} imported, ${updated} updated, ${unchanged} unchanged, ${failed} failed` +
         (result.status === 'interrupted' ? ` (${result.reason}; run again to resume)` : ''),
     );
     if (result.status === 'interrupted') exitCode = controller.signal.aborted ? 130 : 1;
-    else if (args.source === 'demo' && !args['catalog-only']) {
+    else if (source === 'demo' && !args['catalog-only']) {
       const seeded = await seedDemoCommunity(settings, deps);
       console.log(
         seeded.status === 'already_seeded'

@@ -192,9 +192,17 @@ describe('projector end to end through the PostgreSQL store', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(await h.read('SELECT name FROM read.genres WHERE genre_id = 878')).toEqual([{ name: 'Science Fiction' }]);
     const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
-    for (const name of ['projector_lag_events', 'projector_lag_seconds', 'projector_batch_events_bucket', 'projector_batch_duration_seconds_bucket', 'projector_position']) {
+    for (const name of ['projector_lag_events', 'projector_lag_seconds', 'projector_batch_events_bucket', 'projector_batch_duration_seconds_bucket', 'projector_position', 'projector_lag_events_exact']) {
       expect(metrics).toContain(name);
     }
+    // The position is the store's count of events up to the checkpoint, not a number read out of a token.
+    const stored = (await h.store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+    await eventually(async () => {
+      const text = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+      expect(text).toMatch(new RegExp(`^projector_position\\{projection="activity"[^}]*\\} ${stored}$`, 'm'));
+      expect(text).toMatch(/^projector_lag_events_exact\{projection="activity"[^}]*\} 1$/m);
+      expect(text).toMatch(/^projector_lag_events\{projection="activity"[^}]*\} 0$/m);
+    });
     const ready = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
     expect(ready.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${service.port}/health/live`)).status).toBe(200);

@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
-import { decodePosition, openEventStore } from '@reeltime/eventstore';
+import { openEventStore } from '@reeltime/eventstore';
 import { createReadModelPool } from './core/db.ts';
 import { ProjectorMetrics } from './observability/metrics.ts';
 import { projections } from './projections.ts';
 import { rebuild } from './replay/rebuild.ts';
+import { EventTally } from './runner/lag.ts';
 import { LivePublisher } from './runner/live.ts';
 import { projectorSettings } from './settings.ts';
 import { settingsOrExit } from '@reeltime/platform/config';
@@ -34,8 +35,10 @@ const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 process.once('SIGTERM', () => abort.abort());
 
-const minor = (position: string) => Number(decodePosition(position)[1]);
-const total = Math.max(1, minor(await store.headPosition()));
+// Counted by the store (tokens are opaque here); over a long log, its estimate.
+const total = Math.max(1, (await store.countEvents(store.startPosition, await store.headPosition())).count);
+/** How often a bar's position is counted again (each count reads the events since the last one). */
+const COUNT_EVERY_MS = 1000;
 const bars = new cliProgress.MultiBar(
   {
     format: '{projection} [{bar}] {percentage}% | {value}/{total} | {speed} events/s | ETA {eta_formatted} | {state}',
@@ -45,7 +48,17 @@ const bars = new cliProgress.MultiBar(
   },
   cliProgress.Presets.shades_classic,
 );
-const perProjection = new Map<string, { bar: cliProgress.SingleBar; started: number; lastValue: number; lastAt: number; speed: number }>();
+type Bar = { bar: cliProgress.SingleBar; started: number; lastAt: number; speed: number; tally: EventTally; value: number; countedAt: number };
+const perProjection = new Map<string, Bar>();
+/** Counts the events up to the runner's checkpoint in the background, one count at a time per bar. */
+const recount = (entry: Bar, checkpoint: string) => {
+  entry.countedAt = Number.POSITIVE_INFINITY;
+  entry.tally
+    .advanceTo(checkpoint)
+    .then((counted) => (entry.value = counted.count))
+    .catch((error: unknown) => log.warn({ err: error }, 'counting events for the progress bar'))
+    .finally(() => (entry.countedAt = performance.now()));
+};
 
 const results = await rebuild({
   projections: projections.filter((p) => names.includes(p.name)),
@@ -61,11 +74,13 @@ const results = await rebuild({
     for (const runner of runners) {
       let entry = perProjection.get(runner.name);
       if (entry === undefined) {
-        entry = { bar: bars.create(total, 0, { projection: runner.name.padEnd(9), speed: 0, state: 'waiting' }), started: performance.now(), lastValue: 0, lastAt: performance.now(), speed: 0 };
+        const bar = bars.create(total, 0, { projection: runner.name.padEnd(9), speed: 0, state: 'waiting' });
+        entry = { bar, started: performance.now(), lastAt: performance.now(), speed: 0, tally: new EventTally(store), value: 0, countedAt: 0 };
         perProjection.set(runner.name, entry);
       }
       const now = performance.now();
-      const value = Math.min(total, minor(runner.lastEvent));
+      if (now - entry.countedAt >= COUNT_EVERY_MS) recount(entry, runner.checkpoint);
+      const value = entry.value;
       if (now - entry.lastAt >= 1000) {
         entry.speed = Math.round((runner.eventsApplied / (now - entry.started)) * 1000);
         entry.lastAt = now;

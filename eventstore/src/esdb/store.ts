@@ -4,6 +4,7 @@ import type { EventStore, SubscribeOptions } from '../port.ts';
 import { START_POSITION, comparePositions } from '../positions.ts';
 import { appendPrepared, type AppendClient } from './append.ts';
 import { toStoreError } from './client-errors.ts';
+import { countEvents } from './count.ts';
 import { pingServer, readAllPage, readHeadPosition, readStreamEvents, readStreamVersion, type ReadClient } from './read.ts';
 import { EsdbSubscription, type SubscribeClient } from './subscription.ts';
 
@@ -12,6 +13,8 @@ export type EsdbEventStoreOptions = {
   url: string;
   /** Errors a live subscription recovered from by resubscribing. */
   onError?: (error: Error) => void;
+  /** `countEvents` reads up to this many events and estimates longer ranges (default 1,000). */
+  exactCountLimit?: number;
 };
 
 const DEFAULT_SUBSCRIPTION_BUFFER = 512;
@@ -33,14 +36,14 @@ async function guarded<T>(doing: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createEsdbEventStore({ url, onError }: EsdbEventStoreOptions): EventStore {
-  return storeOverClient(KurrentDBClient.connectionString(normalizeConnectionString(url)), onError);
+export function createEsdbEventStore({ url, onError, exactCountLimit }: EsdbEventStoreOptions): EventStore {
+  return storeOverClient(KurrentDBClient.connectionString(normalizeConnectionString(url)), onError, exactCountLimit);
 }
 
 export type StoreClient = AppendClient & ReadClient & SubscribeClient & Pick<KurrentDBClient, 'dispose'>;
 
 /** The store over any client of this shape (tests hand in a fake one). */
-export function storeOverClient(client: StoreClient, onError: (error: Error) => void = () => {}): EventStore {
+export function storeOverClient(client: StoreClient, onError: (error: Error) => void = () => {}, exactCountLimit?: number): EventStore {
   const subscriptions = new Set<EsdbSubscription>();
 
   return {
@@ -72,6 +75,7 @@ export function storeOverClient(client: StoreClient, onError: (error: Error) => 
       return subscription;
     },
     headPosition: () => guarded('reading the head of $all', () => readHeadPosition(client)),
+    countEvents: (from, to) => guarded('counting events in $all', () => countEvents(client, from, to, exactCountLimit)),
     comparePositions,
     startPosition: START_POSITION,
     ping: () => guarded('pinging', () => pingServer(client)),

@@ -9,7 +9,7 @@ import { SequenceOnlyReader } from './sequence-only-reader.testing.ts';
 async function postgresHarness(): Promise<ContractHarness & { store: PostgresEventStore; url: string; schema: string }> {
   const url = await postgresUrlForTests();
   const schema = uniqueSchemaName('es_contract');
-  const store = await createPostgresEventStore({ connectionString: url, schema, poolSize: 24, idlePollMs: 200 });
+  const store = await createPostgresEventStore({ connectionString: url, schema, poolSize: 24, idlePollMs: 200, exactCountLimit: 1000 });
   return {
     url,
     schema,

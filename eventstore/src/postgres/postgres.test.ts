@@ -93,6 +93,36 @@ describe('PostgreSQL event store', () => {
     await expect(store.appendToStream(listStream(listId), [itemAdded(listId, 1)], { expectedVersion: -3 })).rejects.toThrow(RangeError);
   });
 
+  it('counts past its limit as an estimate from the global sequence, and says so; a range out of sequence order counts exactly', async () => {
+    const counting = await createPostgresEventStore({ connectionString: url, schema, poolSize: 2, exactCountLimit: 50 });
+    try {
+      const listId = randomUUID();
+      const created = await counting.appendToStream(listStream(listId), [listCreated(listId)]);
+      const appended = await counting.appendToStream(listStream(listId), Array.from({ length: 300 }, (_, n) => itemAdded(listId, n + 1)));
+      expect(await counting.countEvents(created.position, appended.position)).toEqual({ count: 300, exact: false });
+      const first = (await counting.readStream(listStream(listId), { fromVersion: 261, limit: 1 }))[0]!;
+      expect(await counting.countEvents(first.position, appended.position)).toEqual({ count: 40, exact: true });
+
+      // An older transaction that commits later: its event sorts first but has the higher sequence number.
+      const older = await counting.pool.connect();
+      const other = randomUUID();
+      try {
+        await older.query('BEGIN');
+        await older.query('SELECT pg_current_xact_id()');
+        const newer = await counting.appendToStream(listStream(randomUUID()), [listCreated(randomUUID())]);
+        const held = await counting.appendWithin(older, listStream(other), [listCreated(other)]);
+        await older.query('COMMIT');
+        expect(counting.comparePositions(held.position, newer.position)).toBeLessThan(0);
+        expect(await counting.countEvents(appended.position, newer.position)).toEqual({ count: 2, exact: true });
+        expect(await counting.countEvents(held.position, newer.position)).toEqual({ count: 1, exact: true });
+      } finally {
+        older.release();
+      }
+    } finally {
+      await counting.close();
+    }
+  });
+
   it('sets a timeout that ends transactions left idle, so none holds readers back for long', async () => {
     const { rows } = await store.pool.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout');
     expect(rows[0]!.idle_in_transaction_session_timeout).toBe('10s');

@@ -1,6 +1,6 @@
 import { toRecordedEvent, type StoredMetadata } from '../codec.ts';
-import type { Position, RecordedEvent } from '../port.ts';
-import { START_POSITION, decodePosition, encodePosition } from '../positions.ts';
+import type { EventCount, Position, RecordedEvent } from '../port.ts';
+import { START_POSITION, comparePositions, decodePosition, encodePosition } from '../positions.ts';
 import type { Queryable } from './append.ts';
 
 // Aliased so that ORDER BY transaction_id, global_position sorts the numbers, not these texts.
@@ -92,4 +92,38 @@ export async function readHeadPosition(db: Queryable): Promise<Position> {
   });
   const row = rows[0];
   return row ? encodePosition(row.tx, row.gp) : START_POSITION;
+}
+
+export async function readLastAppendedPosition(db: Queryable): Promise<Position> {
+  const { rows } = await db.query<{ tx: string; gp: string }>({
+    name: 'reeltime_last_appended',
+    text: `SELECT transaction_id::text AS tx, global_position::text AS gp FROM events
+            ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  });
+  const row = rows[0];
+  return row ? encodePosition(row.tx, row.gp) : START_POSITION;
+}
+
+/**
+ * Events after `from` up to `to`, counted through the primary key up to `exactUpTo` rows. A
+ * longer range is estimated: the rows counted, plus the distance in the global sequence from
+ * the last of them to `to` (gaps left by rolled-back appends make that an overestimate).
+ */
+export async function countEvents(db: Queryable, from: Position, to: Position, exactUpTo: number): Promise<EventCount> {
+  if (comparePositions(from, to) >= 0) return { count: 0, exact: true };
+  const [fromTx, fromGp] = decodePosition(from);
+  const [toTx, toGp] = decodePosition(to);
+  const { rows } = await db.query<{ n: number; last: string | null }>({
+    name: 'reeltime_count_between',
+    text: `SELECT count(*)::int AS n, max(global_position)::text AS last FROM (
+             SELECT global_position FROM events
+              WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+                AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
+              ORDER BY transaction_id, global_position LIMIT $5) AS counted`,
+    values: [fromTx.toString(), fromGp.toString(), toTx.toString(), toGp.toString(), exactUpTo + 1],
+  });
+  const { n, last } = rows[0]!;
+  if (n <= exactUpTo) return { count: n, exact: true };
+  const beyond = toGp - BigInt(last!);
+  return { count: n + (beyond > 0n ? Number(beyond) : 0), exact: false };
 }

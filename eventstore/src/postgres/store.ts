@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareEvents } from '../codec.ts';
-import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, SubscribeOptions } from '../port.ts';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, Position, ReadAllOptions, SubscribeOptions } from '../port.ts';
 import { START_POSITION, comparePositions } from '../positions.ts';
 import { appendEvents, type Queryable } from './append.ts';
 import { guarded } from './errors.ts';
 import { assertSchemaName, migrate } from './migrate.ts';
-import { readHeadPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
+import { countEvents, readHeadPosition, readLastAppendedPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
 import { PollingSubscription } from './subscription.ts';
 import { CHANNEL, Wakeups } from './wakeups.ts';
 
@@ -18,16 +18,25 @@ export type PostgresEventStoreOptions = {
   /** Longest time a live subscription waits for a wake-up before reading anyway. */
   idlePollMs?: number;
   onError?: (error: Error) => void;
+  /** `countEvents` counts up to this many events exactly and estimates longer ranges (default 10,000). */
+  exactCountLimit?: number;
 };
 
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('./migrations', import.meta.url));
 
 const MAX_PAGE = 10_000;
+const EXACT_COUNT_LIMIT = 10_000;
 
 export type PostgresEventStore = EventStore & {
   readonly pool: pg.Pool;
   /** Appends inside a transaction the caller controls (`client` has run BEGIN). */
   appendWithin(client: pg.PoolClient, stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * The newest event's position, even while readers cannot see it yet: `headPosition` stops
+   * below the oldest transaction still open anywhere on the server. For tests and benchmarks
+   * that wait until everything they appended has been projected.
+   */
+  lastAppendedPosition(): Promise<Position>;
 };
 
 /** Connects, applies pending migrations (safe with several processes starting at once) and returns the store. */
@@ -104,6 +113,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
         },
       ),
     headPosition: () => guarded('reading the head position', () => readHeadPosition(pool)),
+    lastAppendedPosition: () => guarded('reading the last appended position', () => readLastAppendedPosition(pool)),
+    countEvents: (from, to) => guarded('counting events', () => countEvents(pool, from, to, options.exactCountLimit ?? EXACT_COUNT_LIMIT)),
     comparePositions,
     startPosition: START_POSITION,
     ping: () => guarded('pinging', async () => void (await pool.query('SELECT 1'))),

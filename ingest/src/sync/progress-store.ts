@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { assertSchemaName, migrate } from '@reeltime/eventstore/postgres';
 import type { RecordOutcome } from '../catalog/record-title.ts';
+import { payloadStore, type PayloadStore } from '../payloads/payload-store.ts';
 import type { MediaType } from '../tmdb/client.ts';
 import { inTransaction } from '@reeltime/platform/lifecycle';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,8 @@ export const MAX_ATTEMPTS = 5;
 
 export type ProgressStore = {
   readonly pool: pg.Pool;
+  /** The latest raw TMDb response per title, in the same schema. */
+  readonly payloads: PayloadStore;
   /** Holds the source's sync for this process until the returned release is called. */
   lock(source: string): Promise<() => Promise<void>>;
   unfinishedRun(source: string): Promise<SyncRun | null>;
@@ -109,6 +112,7 @@ export async function openProgressStore(options: { connectionString: string; sch
 
   return {
     pool,
+    payloads: payloadStore(pool, schema),
     async lock(source) {
       const client = await pool.connect();
       const key = `reeltime:ingest:${schema}:${source}`;

@@ -88,8 +88,18 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncResult> {
     const metadata = { correlationId: run.runId, causationId: run.runId };
 
     const syncOne = async (ref: TitleRef): Promise<RecordOutcome> => {
-      const title =
-        ref.mediaType === 'movie' ? normalizeMovie(await client.movieDetails(ref.tmdbId, signal)) : normalizeTv(await client.tvDetails(ref.tmdbId, signal));
+      // The response is kept before anything is derived from it: a stored payload is never older
+      // than the events made from it, so a later --renormalize cannot take a title back.
+      let title;
+      if (ref.mediaType === 'movie') {
+        const details = await client.movieDetails(ref.tmdbId, signal);
+        await progress.payloads.save(source, ref, details);
+        title = normalizeMovie(details);
+      } else {
+        const details = await client.tvDetails(ref.tmdbId, signal);
+        await progress.payloads.save(source, ref, details);
+        title = normalizeTv(details);
+      }
       signal.throwIfAborted();
       return recordTitle(store, { type: 'SyncTitle', title }, metadata);
     };

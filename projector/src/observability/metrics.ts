@@ -6,6 +6,7 @@ export class ProjectorMetrics {
   readonly position: Gauge<'projection'>;
   readonly lagEvents: Gauge<'projection'>;
   readonly lagSeconds: Gauge<'projection'>;
+  readonly lagEventsExact: Gauge<'projection'>;
   readonly batchEvents: Histogram<'projection'>;
   readonly batchSeconds: Histogram<'projection'>;
   readonly events: Counter<'projection'>;
@@ -18,19 +19,25 @@ export class ProjectorMetrics {
     if (defaults) collectDefaultMetrics({ register: this.registry });
     this.position = new Gauge({
       name: 'projector_position',
-      help: 'Global sequence number (minor part of the position) of the last event the projection applied',
+      help: 'Events in the store up to the projection checkpoint: counted by the event store from the start once (an estimate on a long log), then step by step',
       labelNames: ['projection'],
       registers,
     });
     this.lagEvents = new Gauge({
       name: 'projector_lag_events',
-      help: 'Events in the store after the projection checkpoint (exact for the PostgreSQL store)',
+      help: 'Events in the store after the projection checkpoint, when one of its types is among them (see projector_lag_events_exact)',
       labelNames: ['projection'],
       registers,
     });
     this.lagSeconds = new Gauge({
       name: 'projector_lag_seconds',
       help: 'Age of the oldest event the projection has not applied yet (0 when caught up)',
+      labelNames: ['projection'],
+      registers,
+    });
+    this.lagEventsExact = new Gauge({
+      name: 'projector_lag_events_exact',
+      help: '1 when projector_lag_events is a count, 0 when the event store estimated it over a long range',
       labelNames: ['projection'],
       registers,
     });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { decodePosition, type EventStore, type Position } from '@reeltime/eventstore';
+import type { EventStore, Position } from '@reeltime/eventstore';
 import { connectionConfig } from '../core/db.ts';
 import { generation, type Status } from '../core/registry.ts';
 import { Notices, type Notice } from '../model/notices.ts';
@@ -10,6 +10,7 @@ import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { BatchReader, type Batch } from './batches.ts';
 import { loadInBulk } from './bulk-load.ts';
+import { EventTally, measureLag } from './lag.ts';
 import { acquireLease } from './lease.ts';
 import { buildDeferredIndexes } from '../core/deferred-indexes.ts';
 import { insertLiveUpdates, PENDING_LIVE_UPDATES, type LivePublisher } from './live.ts';
@@ -78,12 +79,15 @@ export class ProjectionRunner {
   #workingSet: WorkingSet<unknown> | undefined;
   /** Undefined = not checked yet under this lease. */
   #indexesPending: boolean | undefined;
+  /** Events up to the checkpoint, for the position gauge. */
+  readonly #tally: EventTally;
   /** Size of the next catch-up batch: adapted so that each transaction takes about rebuildTransactionMs. */
   #catchUpSize: number;
 
   constructor(private readonly deps: RunnerDeps) {
     this.checkpoint = deps.store.startPosition;
     this.lastEvent = deps.store.startPosition;
+    this.#tally = new EventTally(deps.store);
     this.#catchUpSize = Math.min(deps.settings.batchSize, deps.settings.rebuildBatchSize);
   }
 
@@ -387,7 +391,6 @@ export class ProjectionRunner {
     metrics.batchEvents.observe({ projection: this.name }, batch.events.length);
     metrics.batchSeconds.observe({ projection: this.name }, (performance.now() - started) / 1000);
     metrics.events.inc({ projection: this.name }, batch.events.length);
-    metrics.position.set({ projection: this.name }, Number(decodePosition(this.lastEvent)[1]));
     if (this.mode === 'serving') {
       live.publish(notices.map((notice) => ({ ...notice, projection: projection.name })));
       live.publishPosition(projection.name, projection.version, this.checkpoint);
@@ -445,22 +448,14 @@ export class ProjectionRunner {
   async #measureLag(): Promise<void> {
     if (!this.active) return;
     const { store, metrics, projection } = this.deps;
-    const head = await store.headPosition();
-    let lagEvents = 0;
-    let lagSeconds = 0;
-    if (store.comparePositions(this.checkpoint, head) < 0) {
-      const page = await store.readAll({ from: this.checkpoint, limit: 1, eventTypes: projection.eventTypes });
-      const oldest = page.events[0];
-      if (oldest !== undefined) {
-        // In the PostgreSQL store the minor part is the global sequence, so this counts events.
-        const behind = decodePosition(head)[1] - decodePosition(this.lastEvent)[1];
-        lagEvents = Math.max(1, Number(behind));
-        lagSeconds = Math.max(0, (Date.now() - Date.parse(oldest.occurredAt)) / 1000);
-      }
-    }
-    this.lagEvents = lagEvents;
-    metrics.lagEvents.set({ projection: this.name }, lagEvents);
-    metrics.lagSeconds.set({ projection: this.name }, lagSeconds);
+    const checkpoint = this.checkpoint;
+    const lag = await measureLag(store, checkpoint, projection.eventTypes);
+    const position = await this.#tally.advanceTo(checkpoint);
+    this.lagEvents = lag.events.count;
+    metrics.lagEvents.set({ projection: this.name }, lag.events.count);
+    metrics.lagSeconds.set({ projection: this.name }, lag.seconds);
+    metrics.position.set({ projection: this.name }, position.count);
+    metrics.lagEventsExact.set({ projection: this.name }, lag.events.exact ? 1 : 0);
   }
 
   #setActive(active: boolean): void {

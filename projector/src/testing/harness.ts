@@ -2,7 +2,6 @@ import pg from 'pg';
 import pino from 'pino';
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
-import { encodePosition } from '@reeltime/eventstore';
 import { createReadModelPool } from '../core/db.ts';
 import { projectorSettings, type ProjectorSettings } from '../settings.ts';
 
@@ -55,16 +54,11 @@ export async function createHarness(prefix: string, overrides: Record<string, st
     log,
     read: async (sql, values) => (await pool.query(sql.replaceAll('read.', `${readSchema}.`), values)).rows,
     /**
-     * The position of the last event appended so far, from the table itself: `headPosition()`
-     * stops below the cluster-wide xmin horizon, which other test files' open transactions hold
-     * back, so "caught up to the head" could pass before the last events were projected.
+     * The position of the last event appended so far, whether readers see it yet or not:
+     * `headPosition()` stops below the cluster-wide xmin horizon, which other test files' open
+     * transactions hold back, so "caught up to the head" could pass before the last events were projected.
      */
-    lastAppended: async () => {
-      const { rows } = await store.pool.query<{ tx: string; gp: string }>(
-        'SELECT transaction_id::text AS tx, global_position::text AS gp FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
-      );
-      return rows[0] ? encodePosition(rows[0].tx, rows[0].gp) : store.startPosition;
-    },
+    lastAppended: () => store.lastAppendedPosition(),
     close: async () => {
       await store.close();
       const { rows } = await pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [base]);

@@ -13,7 +13,8 @@ const schema = assertSchemaName(env.COMMAND_SCHEMA ?? 'command');
 const positiveInt = (value: string | undefined, fallback: number) => (value && /^\d+$/.test(value) ? Number(value) : fallback);
 
 const store = await openEventStore(settings, (error) => log.warn({ err: error }, 'event store'));
-const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: positiveInt(env.COMMAND_POOL_SIZE, 10) });
+// A connection that cannot be made in 5 s is an outage (503), not a request left hanging.
+const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: positiveInt(env.COMMAND_POOL_SIZE, 10), connectionTimeoutMillis: 5000 });
 pool.on('error', (error) => log.warn({ err: error }, 'command database'));
 await migrateCommandTables(pool, schema);
 

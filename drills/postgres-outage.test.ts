@@ -137,7 +137,7 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
       updatesMissing: delivery.missing,
       updatesDuplicated: delivery.duplicates,
       maxUpdateDelayMs: delivery.maxDelayMs,
-      maxUpdateDelayAfterRecoveryMs: delivery.maxDelayBetween(upAt, Infinity),
+      updateDelayAfterRecoveryMs: delivery.delaysBetween(upAt, Infinity),
       commandsBackAfterMs: firstAckAfter ? firstAckAfter.ackedAt - upAt : null,
       projectedAllAfterStopMs: caughtUpMs ?? null,
       notReadyWhileDown,

@@ -148,6 +148,36 @@ export class MeWatcher {
   }
 }
 
+/**
+ * When each update of these channels became visible in the live-update log, polled every
+ * 50 ms: the delivery path's own delay is `received - logged`, whatever the projector's lag.
+ */
+export class LogWatcher {
+  readonly loggedAt = new Map<string, number>();
+  #running = true;
+  readonly #done: Promise<void>;
+
+  constructor(read: (sql: string, values: unknown[]) => Promise<{ channel: string; position: string }[]>, channels: string[]) {
+    this.#done = (async () => {
+      let after = '';
+      while (this.#running) {
+        const rows = await read('SELECT channel, position FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position', [channels, after]).catch(() => []);
+        const now = Date.now();
+        for (const row of rows) {
+          if (!this.loggedAt.has(row.position)) this.loggedAt.set(row.position, now);
+          after = row.position;
+        }
+        await sleep(50);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#done;
+  }
+}
+
 export type Delivery = {
   /** Acknowledged commands whose update arrived exactly once. */
   delivered: number;
@@ -157,18 +187,25 @@ export type Delivery = {
   /** Updates for no acknowledged command of this user. */
   unasked: number;
   maxDelayMs: number;
-  /** Worst delay among commands acknowledged within [from, to). */
-  maxDelayBetween: (from: number, to: number) => number;
+  /** Median and worst delay (ms) of the commands acknowledged within [from, to). */
+  delaysBetween: (from: number, to: number) => { count: number; p50: number; max: number };
+  /** The same from the moment each update was in the live-update log (given a LogWatcher). */
+  pathDelaysBetween: (from: number, to: number) => { count: number; p50: number; max: number };
 };
 
+function summary(values: number[]): { count: number; p50: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0 };
+}
+
 /** Matches every user's acknowledged commands (by position) with the updates their socket received. */
-export function matchDeliveries(acks: readonly Ack[], watchers: readonly MeWatcher[]): Delivery {
+export function matchDeliveries(acks: readonly Ack[], watchers: readonly MeWatcher[], log?: LogWatcher): Delivery {
   let delivered = 0;
   let missing = 0;
   let duplicates = 0;
   let outOfOrder = 0;
   let unasked = 0;
-  const delays: { ackedAt: number; delay: number }[] = [];
+  const delays: { ackedAt: number; delay: number; path: number | undefined }[] = [];
   watchers.forEach((watcher, user) => {
     // A retried command that had already been applied answers with the same position: one update.
     const acked = new Map<string, number>();
@@ -187,7 +224,8 @@ export function matchDeliveries(acks: readonly Ack[], watchers: readonly MeWatch
       if (at === undefined) missing++;
       else {
         delivered++;
-        delays.push({ ackedAt, delay: Math.max(0, at - ackedAt) });
+        const logged = log?.loggedAt.get(position);
+        delays.push({ ackedAt, delay: Math.max(0, at - ackedAt), path: logged === undefined ? undefined : Math.max(0, at - logged) });
       }
     }
   });
@@ -198,6 +236,7 @@ export function matchDeliveries(acks: readonly Ack[], watchers: readonly MeWatch
     outOfOrder,
     unasked,
     maxDelayMs: Math.max(0, ...delays.map((d) => d.delay)),
-    maxDelayBetween: (from, to) => Math.max(0, ...delays.filter((d) => d.ackedAt >= from && d.ackedAt < to).map((d) => d.delay)),
+    delaysBetween: (from, to) => summary(delays.filter((d) => d.ackedAt >= from && d.ackedAt < to).map((d) => d.delay)),
+    pathDelaysBetween: (from, to) => summary(delays.flatMap((d) => (d.ackedAt >= from && d.ackedAt < to && d.path !== undefined ? [d.path] : []))),
   };
 }

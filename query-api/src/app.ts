@@ -2,7 +2,7 @@ import { HttpProblem, UNAVAILABLE_RETRY_AFTER_SECONDS, createHttpService, type A
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { consistency } from './consistency/hook.ts';
-import { PositionTracker, type PositionTrackerOptions } from './consistency/positions.ts';
+import { PositionTracker, type PositionTrackerOptions, type ProjectionName } from './consistency/positions.ts';
 import type { ReadDb } from './db.ts';
 import { feedRoutes } from './feed/routes.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -68,8 +68,8 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
 
   const tracker = new PositionTracker(db, logger, options.positions);
   await tracker.start(nats, options.subjectPrefix);
-  const hub = new LiveHub(logger, options.pingMs);
-  hub.start(nats, options.subjectPrefix);
+  const hub = new LiveHub(logger, options.pingMs, db);
+  hub.start(nats, options.subjectPrefix, (projection) => tracker.current([projection as ProjectionName]));
   app.addHook('onClose', async () => {
     tracker.stop();
     hub.stop();

@@ -66,7 +66,9 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
     ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
   });
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, options.logger ?? harness.log);
+  // Each service's lines say which it is, as separate processes' would.
+  const projectorLog = options.logger?.child({ service: 'projector' }) ?? harness.log;
+  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, projectorLog);
 
   const commandPool = createReadPool(harness.url, 5);
   // As main.ts does: an idle connection the server closes is logged, not an uncaught error.
@@ -78,7 +80,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
     pool: commandPool,
     schema: commandSchema,
     auth: TEST_AUTH,
-    logger: log,
+    logger: log.child({ service: 'command-api' }),
     rateLimitPerMinute: 1_000_000,
     authAttemptsPerMinute: 100_000,
     passwordCost: 12,
@@ -99,7 +101,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
       nats,
       subjectPrefix: harness.base,
       auth: TEST_AUTH,
-      logger: log,
+      logger: log.child({ service: 'query-api' }),
       rateLimitPerMinute: 1_000_000,
       liveConnectsPerMinute: 1_000_000,
       consistencyWaitMs: 5000,

@@ -133,7 +133,6 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
     const code = await second.exited;
     const rebuildSeconds = (performance.now() - started) / 1000;
     const now = (await generations()).find((g) => g.status === 'serving');
-    await rate(1);
     const afterSwap = await exactness();
     const { rows } = await h.store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM events`);
 

@@ -16,6 +16,8 @@ const store = await openEventStore(settings, (error) => log.warn({ err: error },
 // A connection that cannot be made in 5 s is an outage (503), not a request left hanging.
 const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: positiveInt(env.COMMAND_POOL_SIZE, 10), connectionTimeoutMillis: 5000 });
 pool.on('error', (error) => log.warn({ err: error }, 'command database'));
+// A checked-out client losing its connection between queries: its next query fails, no crash.
+pool.on('connect', (client) => client.on('error', () => {}));
 await migrateCommandTables(pool, schema);
 
 const app = await buildCommandApi({

@@ -142,7 +142,10 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
       projectedAllAfterStopMs: caughtUpMs ?? null,
       notReadyWhileDown,
       readyAgainAfterMs: readyAgainMs,
-      errorLinesAfterRecovery: errorsAfterRecovery.length,
+      errorLinesAfterRecovery: errorsAfterRecovery.map((line) => {
+        const entry = JSON.parse(line) as { time: number; service?: string; msg: string; err?: { message?: string } };
+        return `+${entry.time - upAt} ms ${entry.service ?? ''}: ${entry.msg}: ${entry.err?.message ?? ''}`.slice(0, 300);
+      }),
     };
     reportDrill('postgres-outage', figures);
 

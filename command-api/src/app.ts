@@ -1,9 +1,4 @@
-import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventStoreUnavailableError,
-  type EventStore,
-} from '@reeltime/eventstore';
+import { ConcurrencyError, DuplicateEventIdError, type EventStore } from '@reeltime/eventstore';
 import { HttpProblem, createHttpService, requireUser, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
@@ -38,16 +33,16 @@ export type CommandApiOptions = {
   passwordCost?: number;
 };
 
-/** Domain and store errors as problems; anything unmapped is a bug and answers 500. */
+/**
+ * Domain and store errors as problems (an unreachable database or store is the platform's 503);
+ * anything unmapped is a bug and answers 500.
+ */
 function mapError(error: unknown): HttpProblem | undefined {
   if (error instanceof CommandRefused) return new HttpProblem(error.status, error.code, error.message);
   if (error instanceof ConcurrencyError) {
     return new HttpProblem(409, 'concurrent_change', 'The resource kept changing while this command ran; retry it.', { headers: { 'retry-after': '1' } });
   }
   if (error instanceof DuplicateEventIdError) return new HttpProblem(409, 'duplicate_event', error.message);
-  if (error instanceof EventStoreUnavailableError) {
-    return new HttpProblem(503, 'store_unavailable', 'The event store is unreachable; nothing was changed.', { headers: { 'retry-after': '2' } });
-  }
   return undefined;
 }
 

@@ -12,8 +12,11 @@ const log = createLogger('command-api', settings.logLevel);
 const schema = settings.commandSchema;
 
 const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
-const pool = new pg.Pool({ connectionString: settings.store.databaseUrl, max: settings.poolSize });
+// A connection that cannot be made in 5 s is an outage (503), not a request left hanging.
+const pool = new pg.Pool({ connectionString: settings.store.databaseUrl, max: settings.poolSize, connectionTimeoutMillis: 5000 });
 pool.on('error', (error) => log.warn({ err: error }, 'command database'));
+// A checked-out client losing its connection between queries: its next query fails, no crash.
+pool.on('connect', (client) => client.on('error', () => {}));
 await migrateCommandTables(pool, schema);
 
 const app = await buildCommandApi({

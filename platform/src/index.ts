@@ -1,4 +1,5 @@
 export * from './problem.ts';
+export * from './unavailable.ts';
 export * from './auth.ts';
 export * from './service.ts';
 export * from './proxy.ts';

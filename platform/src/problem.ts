@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './unavailable.ts';
 
 /** One offending input: `in` is the request part, `field` a JSON pointer inside it. */
 export const FieldError = Type.Object({
@@ -83,6 +84,14 @@ export function problemErrorHandler(mapError: ErrorMapper = () => undefined) {
     const mapped = error instanceof HttpProblem ? error : mapError(error);
     if (mapped) {
       return sendProblem(reply, problemBody(mapped.status, mapped.code, mapped.message, mapped.extra.errors), mapped.extra.headers);
+    }
+    if (isDependencyUnavailable(error)) {
+      request.log.warn({ err: error }, 'dependency unavailable');
+      return sendProblem(
+        reply,
+        problemBody(503, 'unavailable', 'A database or service this request needs is unreachable right now; nothing was changed. Retry shortly.'),
+        { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      );
     }
     if (error.validation) {
       const part = error.validationContext ?? 'body';

@@ -1,8 +1,8 @@
-import { HttpProblem, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
+import { HttpProblem, UNAVAILABLE_RETRY_AFTER_SECONDS, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { consistency } from './consistency/hook.ts';
-import { PositionTracker, type PositionTrackerOptions } from './consistency/positions.ts';
+import { PositionTracker, type PositionTrackerOptions, type ProjectionName } from './consistency/positions.ts';
 import type { ReadDb } from './db.ts';
 import { feedRoutes } from './feed/routes.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -31,22 +31,21 @@ export type QueryApiOptions = {
 
 export type QueryApi = HttpService & { tracker: PositionTracker; hub: LiveHub };
 
-// Postgres classes 08 (connection), 53 (resources), 57 (operator intervention, incl. timeouts)
-// and 42P01 (a view not created yet: the projector has not started) are "try again", not bugs.
-const UNAVAILABLE = /^(08|53|57|42P01)/;
+// A view not created yet (the projector has not started) is "try again", not a bug; connection
+// trouble is the platform's 503 (isDependencyUnavailable).
+const VIEW_MISSING = '42P01';
 
 function mapError(error: unknown): HttpProblem | undefined {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const { code } = (error ?? {}) as { code?: unknown };
   // Class 22 (data exception): a value that passed validation but not Postgres (e.g. a forged
   // cursor holding 2024-02-31). The client's input, not our bug.
   if (typeof code === 'string' && code.startsWith('22') && (error as { severity?: unknown }).severity !== undefined) {
     return new HttpProblem(400, 'invalid_parameter', 'A parameter (or cursor) holds a value that is out of range.');
   }
-  const unavailable =
-    (typeof code === 'string' && (UNAVAILABLE.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))) ||
-    (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message));
-  if (!unavailable) return undefined;
-  return new HttpProblem(503, 'read_models_unavailable', 'The read models are unreachable right now; retry shortly.', { headers: { 'retry-after': '2' } });
+  if (code !== VIEW_MISSING) return undefined;
+  return new HttpProblem(503, 'read_models_unavailable', 'The read models are not there yet; retry shortly.', {
+    headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  });
 }
 
 export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi> {
@@ -69,8 +68,8 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
 
   const tracker = new PositionTracker(db, logger, options.positions);
   await tracker.start(nats, options.subjectPrefix);
-  const hub = new LiveHub(logger, options.pingMs);
-  hub.start(nats, options.subjectPrefix);
+  const hub = new LiveHub(logger, options.pingMs, db);
+  hub.start(nats, options.subjectPrefix, (projection) => tracker.current([projection as ProjectionName]));
   app.addHook('onClose', async () => {
     tracker.stop();
     hub.stop();

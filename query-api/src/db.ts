@@ -9,7 +9,7 @@ const types: pg.CustomTypesConfig = {
 };
 
 export function createReadPool(databaseUrl: string, max = 10): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
     types,
@@ -20,6 +20,10 @@ export function createReadPool(databaseUrl: string, max = 10): pg.Pool {
     options: '-c TimeZone=UTC -c statement_timeout=10000 -c pg_trgm.word_similarity_threshold=0.4',
     connectionTimeoutMillis: 5000,
   });
+  // A checked-out client that loses its connection between queries must not crash the process
+  // (no pool listener is attached then); its next query fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 /**

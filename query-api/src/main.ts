@@ -1,8 +1,8 @@
 import { createLogger, onShutdown } from '@reeltime/platform';
 import { settingsOrExit } from '@reeltime/platform/config';
-import { connect } from 'nats';
 import { buildQueryApi } from './app.ts';
 import { ReadDb, createReadPool } from './db.ts';
+import { connectNats } from './nats.ts';
 import { queryApiSettings } from './settings.ts';
 
 const settings = settingsOrExit(() => queryApiSettings());
@@ -10,8 +10,8 @@ const log = createLogger('query-api', settings.logLevel);
 const pool = createReadPool(settings.databaseUrl, settings.poolSize);
 pool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
 
-// Waits for NATS (retrying for ever): without it live sockets would only ever get backfill.
-const nats = await connect({ servers: settings.natsUrl, name: 'reeltime-query-api', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+// Waits for NATS (retrying for ever): live updates are fastest over it.
+const nats = await connectNats(settings.natsUrl);
 log.info({ nats: settings.natsUrl }, 'connected to NATS');
 
 const app = await buildQueryApi({

@@ -13,9 +13,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
+import { freePort } from '@reeltime/eventstore/testing';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ingestSettings } from '@reeltime/ingest/src/settings.ts';
 import { syncDemo } from '@reeltime/ingest/src/sources.ts';
@@ -58,15 +58,7 @@ export type WebStackOptions = {
   browser?: boolean;
 };
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort };
 
 /** Imports the demo catalog (ingest/demo) through ingest's real TMDb sync into the stack's store. */
 async function importDemoCatalog(backend: Stack): Promise<number> {

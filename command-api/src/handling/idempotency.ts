@@ -107,7 +107,49 @@ export class IdempotencyStore {
 /** Answers that must not be replayed: the retry should really be tried again. */
 const retryable = (status: number) => status >= 500 || status === 429;
 
+/**
+ * Claims whose release failed (the database went away mid-request): retried every second, so
+ * a client retrying its key once the database is back is not told "in progress" for long.
+ */
+class PendingReleases {
+  readonly #pending = new Map<string, { userId: string; key: string }>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly everyMs = 1000,
+  ) {}
+
+  add(userId: string, key: string): void {
+    this.#pending.set(`${userId}\u0000${key}`, { userId, key });
+    this.#timer ??= setInterval(() => void this.#flush(), this.everyMs).unref();
+  }
+
+  async #flush(): Promise<void> {
+    for (const [id, { userId, key }] of this.#pending) {
+      try {
+        await this.store.release(userId, key);
+        this.#pending.delete(id);
+      } catch {
+        return; // still unreachable: next round
+      }
+    }
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore): void {
+  const pending = new PendingReleases(store);
+  app.addHook('onClose', async () => pending.stop());
+  const release = (request: FastifyRequest, userId: string, key: string, error: unknown) => {
+    request.log.warn({ err: error }, 'idempotency claim not released; retrying in the background');
+    pending.add(userId, key);
+  };
   app.decorateRequest('idempotencyKey', undefined);
   app.addHook('onSend', async (request, reply, payload) => {
     const key = request.idempotencyKey;
@@ -115,7 +157,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     if (key === undefined || userId === undefined) return payload;
     request.idempotencyKey = undefined;
     if (retryable(reply.statusCode) || typeof payload !== 'string') {
-      await store.release(userId, key);
+      await store.release(userId, key).catch((error: unknown) => release(request, userId, key, error));
       return payload;
     }
     const headers: Record<string, string> = {};
@@ -123,7 +165,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    await store.complete(userId, key, { status: reply.statusCode, headers, body: payload });
+    // The command itself succeeded: its answer stands. Unrecorded, a retry runs the command again
+    // against the stream as it is now (a rating already given appends nothing).
+    await store.complete(userId, key, { status: reply.statusCode, headers, body: payload }).catch((error: unknown) => release(request, userId, key, error));
     return payload;
   });
 }

@@ -50,6 +50,9 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   };
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 16 });
   pool.on('error', onError);
+  // A checked-out client losing its connection between queries has no pool listener: its next
+  // query fails (and becomes EventStoreUnavailableError) instead of the process crashing.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await guarded('migrating', () => migrate(pool, { schema, directory: MIGRATIONS_DIRECTORY }));
   } catch (error) {

@@ -21,5 +21,10 @@ export function connectionConfig(databaseUrl: string): pg.ClientConfig {
 }
 
 export function createReadModelPool(databaseUrl: string, max = 4): pg.Pool {
-  return new pg.Pool({ ...connectionConfig(databaseUrl), max });
+  const pool = new pg.Pool({ ...connectionConfig(databaseUrl), max });
+  // A checked-out client (a lock holder between queries) that loses its connection emits
+  // 'error' with no pool listener attached: without this the process would crash. The
+  // error surfaces on the client's next query instead, and the pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }

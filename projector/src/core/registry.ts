@@ -5,7 +5,7 @@ import type { Projection } from '../model/projection.ts';
 import { ident, type Queryable } from '../model/sql.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { createDeferredIndexTable, deferIndexes } from './deferred-indexes.ts';
-import { installViews } from './views.ts';
+import { installViewsPatiently } from './views.ts';
 import { inTransaction } from '@reeltime/platform/lifecycle';
 
 const CORE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -15,8 +15,47 @@ export type Generation = { schema_name: string; projection: string; version: num
 
 type Names = Pick<ProjectorSettings, 'coreSchema' | 'readSchema' | 'schemaPrefix'>;
 
+/**
+ * Schema changes of one installation (core tables, a generation's tables and seed rows, the
+ * read views, dropping retired generations) run one at a time across every projector process:
+ * two `CREATE TABLE IF NOT EXISTS` of one name at once collide (23505 on pg_type), and DDL
+ * statements taking their locks in different orders deadlock (40P01). The lock is a session
+ * lock on a connection of its own, so the work uses the pool as usual. With `wait: false` the
+ * work is skipped (undefined) when another process holds the lock.
+ */
+export async function underDdlLock<T>(pool: pg.Pool, core: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
+  const key = `reeltime:ddl:${core}`;
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    if (options.wait === false) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
+      if (!rows[0]!.locked) return undefined;
+    } else {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    }
+    try {
+      return await work();
+    } finally {
+      // A connection that cannot unlock is closed, which frees the lock just as well.
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => (broken = true));
+    }
+  } catch (error) {
+    broken ||= isConnectionGone(error);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+const isConnectionGone = (error: unknown) => !(error as { severity?: unknown })?.severity;
+
 /** The projector's own tables and the `read` views over them; safe with several processes starting. */
 export async function migrateCore(pool: pg.Pool, names: Names): Promise<void> {
+  await underDdlLock(pool, names.coreSchema, () => migrateCoreLocked(pool, names));
+}
+
+async function migrateCoreLocked(pool: pg.Pool, names: Names): Promise<void> {
   // One database-wide extension: serialise its creation across every projector and test.
   await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('reeltime:extensions'))`);
@@ -66,6 +105,16 @@ export async function createGeneration(
   status: 'serving' | 'building',
   startPosition: string,
 ): Promise<Generation> {
+  return (await underDdlLock(pool, names.coreSchema, () => createGenerationLocked(pool, names, projection, status, startPosition)))!;
+}
+
+async function createGenerationLocked(
+  pool: pg.Pool,
+  names: Names,
+  projection: Projection,
+  status: 'serving' | 'building',
+  startPosition: string,
+): Promise<Generation> {
   const core = ident(names.coreSchema);
   const base = `${names.schemaPrefix}${projection.name}_v${projection.version}`;
   const taken = await pool.query(`SELECT 1 FROM ${core}.projections WHERE schema_name = $1`, [base]);
@@ -86,7 +135,7 @@ export async function createGeneration(
   const created =
     inserted.rows[0] ?? (await generationsOf(pool, names.coreSchema, projection.name)).find((g) => g.status === status);
   if (created === undefined) throw new Error(`could not register a ${status} generation of ${projection.name}`);
-  await prepareGeneration(pool, names, projection, created);
+  await prepareGenerationLocked(pool, names, projection, created);
   if (created.status === 'building' && projection.deferredIndexes !== undefined) {
     const client = await pool.connect();
     try {
@@ -100,6 +149,10 @@ export async function createGeneration(
 
 /** Tables, seed rows and (when serving) views of a generation; every step is idempotent. */
 export async function prepareGeneration(pool: pg.Pool, names: Names, projection: Projection, gen: Generation): Promise<void> {
+  await underDdlLock(pool, names.coreSchema, () => prepareGenerationLocked(pool, names, projection, gen));
+}
+
+async function prepareGenerationLocked(pool: pg.Pool, names: Names, projection: Projection, gen: Generation): Promise<void> {
   const schema = ident(gen.schema_name);
   await migrate(pool, { schema, directory: projection.migrations });
   await pool.query(
@@ -108,11 +161,18 @@ export async function prepareGeneration(pool: pg.Pool, names: Names, projection:
   );
   await createDeferredIndexTable(pool, schema);
   await projection.seed?.(pool, schema);
-  if (gen.status === 'serving') await inTransaction(pool, (db) => installViews(db, names.readSchema, projection, schema));
+  if (gen.status === 'serving') await installViewsPatiently(pool, names.readSchema, projection, schema);
 }
 
-/** Drops the schemas of retired generations (a swap drops its own; this catches crashes in between). */
+/**
+ * Drops the schemas of retired generations (a swap drops its own; this catches crashes in
+ * between). Skipped (empty) while another process changes schemas.
+ */
 export async function dropRetired(pool: pg.Pool, core: string, projection?: string): Promise<string[]> {
+  return (await underDdlLock(pool, core, () => dropRetiredLocked(pool, core, projection), { wait: false })) ?? [];
+}
+
+async function dropRetiredLocked(pool: pg.Pool, core: string, projection?: string): Promise<string[]> {
   const { rows } = await pool.query<{ schema_name: string }>(
     `SELECT schema_name FROM ${ident(core)}.projections WHERE status = 'retired' AND ($1::text IS NULL OR projection = $1)`,
     [projection ?? null],

@@ -1,5 +1,9 @@
+import type pg from 'pg';
+import { inTransaction } from '@reeltime/platform/lifecycle';
 import type { Projection } from '../model/projection.ts';
 import { ident, type Queryable } from '../model/sql.ts';
+
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
  * Points `read.<view>` at a projection version's tables, inside the caller's transaction.
@@ -28,6 +32,26 @@ export async function installViews(db: Queryable, readSchema: string, projection
       await db.query('ROLLBACK TO SAVEPOINT view_swap');
       await db.query(`DROP VIEW IF EXISTS ${view}`);
       await db.query(`CREATE VIEW ${view} AS ${sql}`);
+    }
+  }
+}
+
+/**
+ * installViews in a transaction of its own (a start-up's serving generation), with a
+ * lock_timeout below deadlock_timeout like the swap: when readers hold the views it gives up
+ * and tries again shortly, so it neither deadlocks with them nor queues them for long.
+ */
+export async function installViewsPatiently(pool: pg.Pool, readSchema: string, projection: Projection, schema: string, attempts = 100): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inTransaction(pool, async (db) => {
+        await db.query(`SET LOCAL lock_timeout = '300ms'`);
+        await installViews(db, readSchema, projection, schema);
+      });
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
     }
   }
 }

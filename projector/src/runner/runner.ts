@@ -39,7 +39,8 @@ const IDLE_MS = 250;
 const SWAP_ATTEMPT_MS = 200;
 const LAG_EVERY_MS = 2000;
 const STALL_AFTER_MS = 30_000;
-const ERROR_BACKOFF_MS = [200, 500, 1000, 2000, 5000];
+// Capped at a second: a database back from an outage is used again within about that long.
+const ERROR_BACKOFF_MS = [200, 500, 1000];
 /** Events applied between yields to the event loop while a batch is in flight. */
 const YIELD_EVERY = 250;
 

@@ -24,7 +24,8 @@ export type Harness = {
  * starts with one unique base, so test files run side by side and clean up with one query.
  */
 export async function createHarness(prefix: string, overrides: Record<string, string> = {}): Promise<Harness> {
-  const url = await postgresUrlForTests();
+  // A drill's own PostgreSQL cluster comes in as DATABASE_URL.
+  const url = overrides.DATABASE_URL ?? (await postgresUrlForTests());
   const base = uniqueSchemaName(prefix);
   const env: Record<string, string> = {
     DATABASE_URL: url,
@@ -43,6 +44,7 @@ export async function createHarness(prefix: string, overrides: Record<string, st
   const store = await createPostgresEventStore({ connectionString: url, schema: env.EVENTSTORE_SCHEMA!, poolSize: 3, idlePollMs: 200 });
   const pool = createReadModelPool(url, 3);
   const log = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  pool.on('error', (error) => log.warn({ err: error }, 'harness pool'));
   const readSchema = settings.readSchema;
   return {
     url,

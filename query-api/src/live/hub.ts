@@ -1,6 +1,8 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import type { ReadDb } from '../db.ts';
 import { SUBJECTS_BY_KIND } from './channels.ts';
+import { DEFAULT_LOG_POLLER, LiveLogPoller, type LogPollerOptions } from './log-poller.ts';
 import { OutgoingUpdate, isLiveUpdate } from './update.ts';
 
 /** What the hub needs of a socket's session. */
@@ -15,7 +17,9 @@ export interface LiveReceiver {
 /**
  * Fan-out of the projector's notices to this process's sockets. Four NATS subscriptions in
  * all (one per channel kind), and an in-memory map channel → receivers; every query-api
- * instance runs its own, so each delivers every update to its own sockets.
+ * instance runs its own, so each delivers every update to its own sockets. NATS is the fast
+ * path, not the only one: the hub also reads the live-update log (LiveLogPoller), every
+ * 200 ms while NATS is away and every second while it is up, so updates keep arriving.
  */
 export class LiveHub {
   readonly #channels = new Map<string, Set<LiveReceiver>>();
@@ -23,13 +27,24 @@ export class LiveHub {
   readonly #subscriptions: Subscription[] = [];
   #pinger: NodeJS.Timeout | undefined;
   #delivered = 0;
+  readonly #poller: LiveLogPoller | undefined;
+  #stopped = false;
 
   constructor(
     private readonly log: Logger,
     private readonly pingMs = 30_000,
-  ) {}
+    db?: ReadDb,
+    pollerOptions: LogPollerOptions = DEFAULT_LOG_POLLER,
+  ) {
+    this.#poller = db && new LiveLogPoller(db, log, () => [...this.#channels.keys()], (update) => this.route(new OutgoingUpdate(update)), pollerOptions);
+  }
 
-  start(nats: NatsConnection | undefined, subjectPrefix: string): void {
+  /** `from`: each projection's position when this instance starts (the log is read after it). */
+  start(nats: NatsConnection | undefined, subjectPrefix: string, from: (projection: string) => string): void {
+    if (this.#poller) {
+      this.#poller.fast = nats === undefined;
+      this.#poller.start(from);
+    }
     if (nats) {
       for (const subject of Object.values(SUBJECTS_BY_KIND)) {
         this.#subscriptions.push(
@@ -57,14 +72,21 @@ export class LiveHub {
 
   async #watchReconnects(nats: NatsConnection): Promise<void> {
     for await (const status of nats.status()) {
-      if (status.type === 'reconnect') {
-        this.log.info({ sockets: this.#receivers.size }, 'NATS reconnected: sockets catch up from live_updates');
+      if (this.#stopped) return;
+      if (status.type === 'disconnect') {
+        this.log.warn({ sockets: this.#receivers.size, nats: status.data }, 'NATS connection lost: live updates come from live_updates until it is back');
+        if (this.#poller) this.#poller.fast = true;
+      } else if (status.type === 'reconnect') {
+        if (this.#poller) this.#poller.fast = false;
+        this.log.info({ sockets: this.#receivers.size, nats: status.data }, 'NATS reconnected: sockets catch up from live_updates');
         for (const receiver of this.#receivers) receiver.resync();
       }
     }
   }
 
   stop(): void {
+    this.#stopped = true;
+    this.#poller?.stop();
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     clearInterval(this.#pinger);
   }

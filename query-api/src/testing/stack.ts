@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { connect, type NatsConnection } from 'nats';
-import pino, { type Logger } from 'pino';
+import type { NatsConnection } from 'nats';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { buildCommandApi } from '@reeltime/command-api/src/app.ts';
 import { migrateCommandTables } from '@reeltime/command-api/src/migrations.ts';
@@ -13,6 +13,7 @@ import { createHarness, type Harness } from '@reeltime/projector/src/testing/har
 import type { EventData } from '@reeltime/schemas';
 import { buildQueryApi, type QueryApi, type QueryApiOptions } from '../app.ts';
 import { ReadDb, createReadPool } from '../db.ts';
+import { connectNats } from '../nats.ts';
 
 export { TEST_AUTH };
 
@@ -48,14 +49,30 @@ export type QueryApiInstance = {
  * process), the real command-api and one or more query-api instances, all on ephemeral ports
  * and one unique schema/subject prefix, dropped by `close()`.
  */
-export async function startStack(prefix = 'qa', options: { projections?: readonly Projection[]; logger?: Logger } = {}) {
-  const harness: Harness = await createHarness(prefix);
-  // `logger`: one logger for every service of the stack (a test that reads what they log).
+export type StackOptions = {
+  /** A test may leave a projection out to put fixture rows behind its views instead. */
+  projections?: readonly Projection[];
+  /** A drill's own servers (default: the shared test PostgreSQL and `NATS_URL` or the local NATS). */
+  databaseUrl?: string;
+  natsUrl?: string;
+  /** One logger for every service (default: silent unless LOG_LEVEL). */
+  logger?: pino.Logger;
+};
+
+export async function startStack(prefix = 'qa', options: StackOptions = {}) {
+  const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const harness: Harness = await createHarness(prefix, {
+    NATS_URL: natsUrl,
+    ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
+  });
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  // A test may leave a projection out to put fixture rows behind its views instead.
-  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, options.logger ?? harness.log);
+  // Each service's lines say which it is, as separate processes' would.
+  const projectorLog = options.logger?.child({ service: 'projector' }) ?? harness.log;
+  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, projectorLog);
 
   const commandPool = createReadPool(harness.url, 5);
+  // As main.ts does: an idle connection the server closes is logged, not an uncaught error.
+  commandPool.on('error', (error) => log.warn({ err: error }, 'command database'));
   const commandSchema = `${harness.base}_cmd`;
   await migrateCommandTables(commandPool, commandSchema);
   const commandApp = await buildCommandApi({
@@ -63,7 +80,7 @@ export async function startStack(prefix = 'qa', options: { projections?: readonl
     pool: commandPool,
     schema: commandSchema,
     auth: TEST_AUTH,
-    logger: log,
+    logger: log.child({ service: 'command-api' }),
     rateLimitPerMinute: 1_000_000,
     authAttemptsPerMinute: 100_000,
     passwordCost: 12,
@@ -74,16 +91,17 @@ export async function startStack(prefix = 'qa', options: { projections?: readonl
   const instances: QueryApiInstance[] = [];
   const connections: NatsConnection[] = [];
   const readPool = createReadPool(harness.url, 10);
+  readPool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
 
   async function startQueryApi(overrides: Partial<QueryApiOptions> = {}): Promise<QueryApiInstance> {
-    const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+    const nats = await connectNats(natsUrl);
     connections.push(nats);
     const app = await buildQueryApi({
       db: new ReadDb(readPool, harness.settings.readSchema),
       nats,
       subjectPrefix: harness.base,
       auth: TEST_AUTH,
-      logger: log,
+      logger: log.child({ service: 'query-api' }),
       rateLimitPerMinute: 1_000_000,
       liveConnectsPerMinute: 1_000_000,
       consistencyWaitMs: 5000,

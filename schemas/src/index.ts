@@ -13,3 +13,4 @@ export * from './http/commands.ts';
 export * from './streams.ts';
 export * from './http/queries.ts';
 export * from './http/live.ts';
+export * from './http/export.ts';

@@ -56,7 +56,7 @@ describe('GET /me/export streams a large account', () => {
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');
     expect(busy.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await busy.json()).code).toBe('export_busy');
+    expect(((await busy.json()) as { code: string }).code).toBe('export_busy');
 
     // when the client reads on, it gets the whole account, in order
     for (;;) {

@@ -66,7 +66,7 @@ export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAUL
       let snapshot: ExportSnapshot | undefined;
       let profile: ProfileRow | undefined;
       try {
-        snapshot = await ExportSnapshot.open(db);
+        snapshot = await ExportSnapshot.open(db, limits.maxMs);
         [profile] = await snapshot.rows<ProfileRow>(PROFILE_SQL, [userId]);
         if (!profile) throw new HttpProblem(404, 'not_found', 'This account has no data to export (it was erased, or is not projected yet: send X-Min-Position).');
       } catch (error) {

@@ -20,14 +20,16 @@ export class ExportSnapshot {
     private readonly client: pg.PoolClient,
   ) {}
 
-  static async open(db: ReadDb): Promise<ExportSnapshot> {
+  /** `maxMs`: the longest the export may run; its cursors die with it even if nobody reads on. */
+  static async open(db: ReadDb, maxMs: number): Promise<ExportSnapshot> {
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // The pool's statement_timeout is for requests; a large export to a slow client may
-      // legitimately keep its cursor open longer. The route bounds the whole export instead.
+      // Postgres runs statement_timeout across all the fetches of a cursor (measured: a cursor
+      // read again after the timeout fails), so the pool's 10 s, right for requests, would cut
+      // a large export to a slow client short. The export's own limit applies instead.
       // application_name lets operators (and the streaming test) see exports in pg_stat_activity.
-      await client.query(`SET LOCAL statement_timeout = 0; SET LOCAL application_name = 'reeltime-export'`);
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(maxMs))}; SET LOCAL application_name = 'reeltime-export'`);
     } catch (error) {
       client.release(true);
       throw error;

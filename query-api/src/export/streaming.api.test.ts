@@ -20,8 +20,8 @@ describe('GET /me/export streams a large account', () => {
     );
     return rows.rows[0]!.n;
   };
-  const start = (signal?: AbortSignal) =>
-    fetch(`${api.baseUrl}/me/export?format=json`, { headers: { authorization: `Bearer ${me.accessToken}` }, signal });
+  const start = (signal?: AbortSignal, on = api) =>
+    fetch(`${on.baseUrl}/me/export?format=json`, { headers: { authorization: `Bearer ${me.accessToken}` }, signal });
 
   beforeAll(async () => {
     stack = await startStack('qa_export_big');
@@ -85,5 +85,19 @@ describe('GET /me/export streams a large account', () => {
     expect(again.status).toBe(200);
     await again.body!.cancel();
     await eventually(async () => expect(await openExports()).toBe(0), 5000);
+  }, 60_000);
+
+  it('cuts off an export that outlives its time limit (a client that stopped reading), and frees its connection', async () => {
+    const limited = await stack.startQueryApi({ exportLimits: { maxMs: 1500 } });
+    const response = await start(undefined, limited);
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(await openExports()).toBe(1);
+    await eventually(async () => expect(await openExports()).toBe(0), 5000);
+    // the download ends early instead of looking complete
+    const rest = (async () => {
+      for (;;) if ((await reader.read()).done) return 'complete';
+    })();
+    await expect(rest).rejects.toThrow();
   }, 60_000);
 });

@@ -58,6 +58,15 @@ describe('GET /me/export through the real stack', () => {
   });
   afterAll(async () => stack?.close());
 
+  it('is in the OpenAPI document, with both media types and the ExportDocument schema', async () => {
+    const docs = await api.get('/docs/json');
+    expect(docs.status).toBe(200);
+    const operation = docs.body.paths['/me/export'].get;
+    expect(Object.keys(operation.responses['200'].content).sort()).toEqual(['application/json', 'application/zip']);
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toContain('format');
+    expect(docs.body.components.schemas.ExportDocument).toBeDefined();
+  });
+
   it('needs a signed-in user: 401 problem+json without a token', async () => {
     const answer = await api.get('/me/export');
     expect(answer.status).toBe(401);

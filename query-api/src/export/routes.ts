@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { HttpProblem, requireUser, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, ExportQuery } from '@reeltime/schemas';
@@ -27,6 +28,13 @@ const FORMATS = {
 
 export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAULT_EXPORT_LIMITS }: RouteDeps & { limits?: ExportLimits }): void {
   let running = 0;
+  // A download in progress is not an idle connection: closing the server would wait for a client
+  // that stopped reading until the export's own limit. Shutting down ends them instead (their
+  // clients see a cut-off download).
+  const downloads = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const response of downloads) response.destroy();
+  });
 
   app.get(
     '/me/export',
@@ -86,7 +94,9 @@ export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAUL
         void snapshot.close();
       });
       body.once('error', (error) => request.log.warn({ err: error, userId, format: request.query.format ?? 'json' }, 'export cut short'));
+      downloads.add(reply.raw);
       reply.raw.once('close', () => {
+        downloads.delete(reply.raw);
         if (!body.destroyed) body.destroy();
       });
       return reply

@@ -1,9 +1,11 @@
 import { HttpProblem, UNAVAILABLE_RETRY_AFTER_SECONDS, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
+import { ExportDocument } from '@reeltime/schemas';
 import { consistency } from './consistency/hook.ts';
 import { PositionTracker, type PositionTrackerOptions, type ProjectionName } from './consistency/positions.ts';
 import type { ReadDb } from './db.ts';
+import { DEFAULT_EXPORT_LIMITS, exportRoutes, type ExportLimits } from './export/routes.ts';
 import { feedRoutes } from './feed/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
@@ -27,6 +29,8 @@ export type QueryApiOptions = {
   pingMs?: number;
   liveLimits?: Partial<SessionLimits>;
   positions?: PositionTrackerOptions;
+  /** `GET /me/export`: how many at once, and for how long at most. */
+  exportLimits?: Partial<ExportLimits>;
 };
 
 export type QueryApi = HttpService & { tracker: PositionTracker; hub: LiveHub };
@@ -84,6 +88,8 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
   listRoutes(app, deps);
   meRoutes(app, { ...deps, tracker });
   feedRoutes(app, deps);
+  app.addSchema(ExportDocument);
+  exportRoutes(app, { ...deps, limits: { ...DEFAULT_EXPORT_LIMITS, ...options.exportLimits } });
   await liveRoutes(app, {
     db,
     hub,

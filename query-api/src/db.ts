@@ -39,6 +39,11 @@ export class ReadDb {
     readonly schema = 'read',
   ) {}
 
+  /** The query text with `read.` pointing at this instance's schema (for cursors and other raw clients). */
+  qualify(text: string): string {
+    return this.#sql(text);
+  }
+
   #sql(text: string): string {
     let sql = this.#rewritten.get(text);
     if (sql === undefined) {

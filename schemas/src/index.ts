@@ -15,3 +15,4 @@ export * from './http/commands.ts';
 export * from './streams.ts';
 export * from './http/queries.ts';
 export * from './http/live.ts';
+export * from './http/export.ts';

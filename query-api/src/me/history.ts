@@ -63,14 +63,16 @@ export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?
   }));
 }
 
-type PreferencesRow = { liked_genres: number[]; disliked_genres: number[]; liked_people: number[]; languages: string[]; media_types: string[]; updated_at: string };
+export type PreferencesRow = { liked_genres: number[]; disliked_genres: number[]; liked_people: number[]; languages: string[]; media_types: string[]; updated_at: string };
+
+/** One user's preferences row (`$1` = user id); none means nothing set yet. */
+export const PREFERENCES_SQL = `SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at FROM read.preferences WHERE user_id = $1`;
 
 export async function myPreferences(db: ReadDb, userId: string): Promise<PreferencesView> {
-  const rows = await db.prepared<PreferencesRow>(
-    `SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at FROM read.preferences WHERE user_id = $1`,
-    [userId],
-  );
-  const row = rows[0];
+  return toPreferencesView((await db.prepared<PreferencesRow>(PREFERENCES_SQL, [userId]))[0]);
+}
+
+export function toPreferencesView(row: PreferencesRow | undefined): PreferencesView {
   return {
     genres: { liked: (row?.liked_genres ?? []) as PreferencesView['genres']['liked'], disliked: (row?.disliked_genres ?? []) as PreferencesView['genres']['disliked'] },
     people: { liked: row?.liked_people ?? [] },

@@ -119,7 +119,8 @@ export class Api {
     this.event.cookies.set(POSITION_COOKIE, next, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.event.url.protocol === 'https:', maxAge: 60 });
   }
 
-  async #call<T>(base: 'command' | 'query', method: string, path: string, options: CallOptions = {}): Promise<{ body: T; headers: Headers }> {
+  /** Sends one request with this page request's token, correlation id, address and read position. */
+  async #request(base: 'command' | 'query', method: string, path: string, options: CallOptions, signal: AbortSignal): Promise<Response> {
     const url = new URL(apiUrls()[base] + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
@@ -139,24 +140,40 @@ export class Api {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      return await fetch(url, { method, headers, body, signal });
     } catch (cause) {
       log.warn({ err: cause, correlationId: this.event.locals.requestId, base, path }, 'API unreachable');
       throw new ApiError(503, { type: '/problems/unavailable', title: 'Service Unavailable', status: 503, code: 'unavailable', detail: `The ${base} service cannot be reached.` });
     }
+  }
+
+  async #call<T>(base: 'command' | 'query', method: string, path: string, options: CallOptions = {}): Promise<{ body: T; headers: Headers }> {
+    const response = await this.#request(base, method, path, options, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const problem: ProblemDetails =
-        parsed && typeof parsed === 'object' && 'status' in parsed
-          ? (parsed as ProblemDetails)
-          : { type: 'about:blank', title: response.statusText, status: response.status, detail: text.slice(0, 200) };
-      throw new ApiError(response.status, problem);
-    }
+    if (!response.ok) throw problemError(response, parsed, text);
     if (base === 'command') this.#remember((parsed as Partial<Position> | undefined)?.position ?? response.headers.get('x-position') ?? undefined);
     return { body: parsed as T, headers: response.headers };
+  }
+
+  /**
+   * A query-api answer to pass on as it streams (a download): the timeout covers only the wait
+   * for its headers, and the upstream request ends when the browser's does.
+   */
+  async download(path: string, query: Query, browserGone: AbortSignal): Promise<Response> {
+    const headersDue = new AbortController();
+    const timer = setTimeout(() => headersDue.abort(new Error('no answer in time')), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await this.#request('query', 'GET', path, { query }, AbortSignal.any([headersDue.signal, browserGone]));
+      if (!response.ok) {
+        const text = await response.text();
+        throw problemError(response, text ? safeJson(text) : undefined, text);
+      }
+      return response;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A read for a load: failures become the error page with a status and a plain message. */
@@ -223,6 +240,14 @@ export class Api {
   logWatch = (body: LogWatchBody, idempotencyKey: string) => this.#command<{ entryId: string } & Position>('POST', '/diary', { body, idempotencyKey });
   removeDiaryEntry = (entryId: string) => this.#command<Position>('DELETE', `/diary/${encodeURIComponent(entryId)}`);
   setPreferences = (body: PreferencesBody) => this.#command<Position>('PUT', '/preferences', { body });
+}
+
+function problemError(response: Response, parsed: unknown, text: string): ApiError {
+  const problem: ProblemDetails =
+    parsed && typeof parsed === 'object' && 'status' in parsed
+      ? (parsed as ProblemDetails)
+      : { type: 'about:blank', title: response.statusText, status: response.status, detail: text.slice(0, 200) };
+  return new ApiError(response.status, problem);
 }
 
 function safeJson(text: string): unknown {

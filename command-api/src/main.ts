@@ -26,6 +26,8 @@ const app = await buildCommandApi({
   rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 600),
   authAttemptsPerMinute: positiveInt(env.AUTH_ATTEMPTS_PER_MINUTE, 20),
   trustProxy: trustProxySetting(env),
+  readSchema: assertSchemaName(env.READ_SCHEMA ?? 'read'),
+  importLimits: { maxFileBytes: positiveInt(env.IMPORT_MAX_BYTES, 32 * 1024 * 1024) },
 });
 await app.listen({ host: env.HOST ?? '0.0.0.0', port: positiveInt(env.COMMAND_API_PORT ?? env.PORT, 4001) });
 

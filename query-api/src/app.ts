@@ -5,6 +5,7 @@ import { consistency } from './consistency/hook.ts';
 import { PositionTracker, type PositionTrackerOptions } from './consistency/positions.ts';
 import type { ReadDb } from './db.ts';
 import { feedRoutes } from './feed/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
 import { liveRoutes } from './live/routes.ts';
@@ -85,6 +86,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
   listRoutes(app, deps);
   meRoutes(app, { ...deps, tracker });
   feedRoutes(app, deps);
+  importRoutes(app, deps);
   await liveRoutes(app, {
     db,
     hub,

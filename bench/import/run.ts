@@ -99,7 +99,7 @@ function diaryCsv(rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-type Run = { seconds: number; accepted: number; rows: number; imported: number; unmatched: number; diary: number; ratings: number };
+type Run = { seconds: number; accepted: number; completed: number; rows: number; imported: number; unmatched: number; diary: number; ratings: number };
 
 async function register(n: number): Promise<string> {
   const answer = await json(`${COMMAND}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `importer${n}-${process.pid}@example.com`, password: 'a long password', displayName: `Importer ${n}` }) });
@@ -126,17 +126,22 @@ async function importRun(run: number, file: string): Promise<Run> {
     await sleep(50);
   }
   if (status.status !== 'completed') throw new Error(`import ended ${JSON.stringify(status)}`);
-  // Projected: the diary and ratings read back at the import's final position.
+  const completedAt = performance.now();
+  // Projected: the diary and ratings read back at the import's final position (503 = not yet, after 5 s of waiting).
   const headers = { authorization, 'x-min-position': position };
-  const diary = await json(`${QUERY}/me/diary?limit=1`, { headers });
-  const ratings = await json(`${QUERY}/me/ratings?limit=1`, { headers });
-  if (diary.status !== 200 || ratings.status !== 200) throw new Error(`reads: ${diary.status} ${ratings.status}`);
+  for (const path of ['/me/diary?limit=1', '/me/ratings?limit=1']) {
+    for (;;) {
+      const answer = await json(`${QUERY}${path}`, { headers });
+      if (answer.status === 200) break;
+      if (answer.status !== 503) throw new Error(`${path}: ${answer.status}`);
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   const counted = async (view: string) => Number((await pool.query(`SELECT count(*) AS n FROM ${env.READ_SCHEMA}.${view} WHERE user_id = (SELECT user_id FROM ${env.READ_SCHEMA}.imports WHERE import_id = $1)`, [accepted.body.importId])).rows[0].n);
   const figures = { diary: await counted('diary'), ratings: await counted('ratings') };
   await pool.end();
-  return { seconds, accepted: (acceptedAt - started) / 1000, rows: Number(status.rows), imported: Number(status.imported), unmatched: Number(status.unmatchedCount), ...figures };
+  return { seconds, accepted: (acceptedAt - started) / 1000, completed: (completedAt - started) / 1000, rows: Number(status.rows), imported: Number(status.imported), unmatched: Number(status.unmatchedCount), ...figures };
 }
 
 async function dropSchemas(): Promise<void> {
@@ -169,7 +174,7 @@ try {
   for (let run = 1; run <= RUNS; run++) {
     runs.push(await importRun(run, file));
     const last = runs.at(-1)!;
-    process.stderr.write(`run ${run}/${RUNS}: ${last.rows} rows in ${last.seconds.toFixed(2)} s (202 after ${last.accepted.toFixed(2)} s); imported ${last.imported}, unmatched ${last.unmatched}; diary ${last.diary}, ratings ${last.ratings}\n`);
+    process.stderr.write(`run ${run}/${RUNS}: ${last.rows} rows in ${last.seconds.toFixed(2)} s (202 after ${last.accepted.toFixed(2)} s, import completed after ${last.completed.toFixed(2)} s); imported ${last.imported}, unmatched ${last.unmatched}; diary ${last.diary}, ratings ${last.ratings}\n`);
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
@@ -184,11 +189,11 @@ const summary = {
   rows: ROWS,
   catalogTitles: ROWS,
   misspeltRows: Math.floor((ROWS + 42) / 50),
-  endToEnd: { seconds, rowsPerSecond: ROWS / seconds, acceptedSeconds: median(runs.map((r) => r.accepted)), targetSeconds: TARGET_SECONDS },
+  endToEnd: { seconds, rowsPerSecond: ROWS / seconds, acceptedSeconds: median(runs.map((r) => r.accepted)), completedSeconds: median(runs.map((r) => r.completed)), targetSeconds: TARGET_SECONDS },
   raw: runs,
 };
 console.log(JSON.stringify(summary, null, 2));
 console.log(
   `import: a ${ROWS}-row Letterboxd diary matched, appended and projected in ${seconds.toFixed(2)} s (${(ROWS / seconds).toFixed(0)} rows/s; ` +
-    `${seconds <= TARGET_SECONDS ? 'meets' : 'misses'} the ${TARGET_SECONDS} s target), 202 after ${summary.endToEnd.acceptedSeconds.toFixed(2)} s (median of ${RUNS})`,
+    `${seconds <= TARGET_SECONDS ? 'meets' : 'misses'} the ${TARGET_SECONDS} s target), 202 after ${summary.endToEnd.acceptedSeconds.toFixed(2)} s, import completed after ${summary.endToEnd.completedSeconds.toFixed(2)} s (median of ${RUNS})`,
 );

@@ -1,9 +1,8 @@
-import pLimit from 'p-limit';
 import { diaryStream, listStream, ratingStream, type TitleId } from '@reeltime/schemas';
 import { diaryDecider } from '../diary/index.ts';
 import { listDecider, type ListCommand } from '../lists/index.ts';
 import { ratingDecider } from '../ratings/index.ts';
-import { decideMany, type DecideManyContext, type Decided } from './decide-many.ts';
+import { decideAcross, decideMany, type DecideManyContext, type Decided } from './decide-many.ts';
 import type { ImportPlan, PlannedItem } from './plan.ts';
 import type { ImportProgress, RowOutcome } from './progress.ts';
 
@@ -16,14 +15,15 @@ export type ApplyContext = DecideManyContext & {
   onStep(): Promise<void>;
 };
 
-const RATING_CONCURRENCY = 16;
+/** Ratings whose appends share one transaction (PostgreSQL store). */
+const RATINGS_PER_BATCH = 500;
 const WATCHES_PER_APPEND = 2500;
 
 const outcomeOf = (decided: Decided<unknown>): RowOutcome =>
   'refused' in decided ? { reason: decided.refused.message } : decided.events.length > 0 ? 'imported' : 'present';
 
 /**
- * Runs an import's plan through the deciders: ratings (one stream per title, several at once),
+ * Runs an import's plan through the deciders: ratings (one stream per title, in batches),
  * the diary in large batches, the watchlist, then each list with its items in order.
  */
 export async function applyPlan(plan: ImportPlan, progress: ImportProgress, context: ApplyContext): Promise<void> {
@@ -33,22 +33,18 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
   for (const { row } of plan.watchlist) progress.expect(row);
   for (const list of plan.lists) for (const { row } of list.items) progress.expect(row);
 
-  const limit = pLimit(RATING_CONCURRENCY);
-  let sinceStep = 0;
-  await Promise.all(
-    plan.ratings.map((rating) =>
-      limit(async () => {
-        const command = { type: 'ImportRating' as const, actorId: userId, userId, titleId: rating.titleId as TitleId, score: rating.score, review: rating.review };
-        const [decided] = await decideMany(context, ratingDecider, ratingStream(userId, rating.titleId as TitleId), [command]);
-        for (const row of rating.rows) progress.settle(row, outcomeOf(decided!));
-        if (++sinceStep >= 1000) {
-          sinceStep = 0;
-          await context.onStep();
-        }
-      }),
-    ),
-  );
-  await context.onStep();
+  for (let start = 0; start < plan.ratings.length; start += RATINGS_PER_BATCH) {
+    const batch = plan.ratings.slice(start, start + RATINGS_PER_BATCH);
+    const work = batch.map((rating) => ({
+      stream: ratingStream(userId, rating.titleId as TitleId),
+      commands: [{ type: 'ImportRating' as const, actorId: userId, userId, titleId: rating.titleId as TitleId, score: rating.score, review: rating.review }],
+    }));
+    const decided = await decideAcross(context, ratingDecider, work);
+    batch.forEach((rating, index) => {
+      for (const row of rating.rows) progress.settle(row, outcomeOf(decided[index]![0]!));
+    });
+    await context.onStep();
+  }
 
   for (let start = 0; start < plan.watches.length; start += WATCHES_PER_APPEND) {
     const batch = plan.watches.slice(start, start + WATCHES_PER_APPEND);

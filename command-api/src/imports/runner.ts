@@ -29,6 +29,17 @@ const MATCH_CHUNK = 5000;
 /** Progress events at most this often (and at the end of every step that took longer). */
 const PROGRESS_EVERY_MS = 500;
 
+/** Milliseconds since the previous call (or since made). */
+function phaseClock(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
+  };
+}
+
 /** The id of an import's started/completed/failed event: a repeated append is recognised. */
 export const importEventId = (importId: string, what: string) => deterministicUuid('import', importId, what);
 
@@ -109,20 +120,24 @@ export class ImportRunner {
       await uploads.heartbeat(importId);
     };
 
+    const clock = phaseClock();
     const matches = [];
     for (let start = 0; start < rows.length; start += MATCH_CHUNK) matches.push(...(await matchRows(pool, readSchema, rows.slice(start, start + MATCH_CHUNK))));
     const today = latestCalendarDay();
     const plan = planImport(rows, matches, { userId, source, today });
     plan.unmatched.forEach((reason, row) => reason !== undefined && progress.unmatched(row, reason));
+    const matched = clock();
     await report(true);
 
     const { rows: watchlists } = await pool.query<{ list_id: string }>(`SELECT list_id FROM "${readSchema}".lists WHERE owner_id = $1 AND kind = 'watchlist'`, [userId]);
     const metadata = { correlationId: upload.correlationId, causationId: importEventId(importId, 'started'), userId, occurredAt: new Date().toISOString() };
     await applyPlan(plan, progress, { store, queue, importId, metadata, userId, today, watchlistId: watchlists[0]?.list_id, onStep: () => report() });
     progress.settleIdle();
+    const applied = clock();
     await report(true);
-    const { matched, imported, alreadyPresent, unmatchedCount } = progress.counters;
-    await this.#append(upload, [{ type: 'ImportCompleted', data: { importId, userId, matched, imported, alreadyPresent, unmatchedCount } }], 'completed');
+    this.#deps.log.info({ importId, correlationId: upload.correlationId, rows: rows.length, matchMs: matched, applyMs: applied }, 'import applied');
+    const { matched: matchedRows, imported, alreadyPresent, unmatchedCount } = progress.counters;
+    await this.#append(upload, [{ type: 'ImportCompleted', data: { importId, userId, matched: matchedRows, imported, alreadyPresent, unmatchedCount } }], 'completed');
     await uploads.finish(importId, 'completed');
   }
 

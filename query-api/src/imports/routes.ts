@@ -20,6 +20,7 @@ type Row = {
   failure: string | null;
   started_at: string;
   updated_at: string;
+  position: string;
 };
 
 export function importRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
@@ -36,15 +37,18 @@ export function importRoutes(app: HttpService, { db, consistent }: RouteDeps): v
         response: { 200: ImportStatus, ...problems(400, 401, 404, 429, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const [row] = await db.prepared<Row>(
         `SELECT import_id, user_id, source, file_name, status, rows, matched, imported, already_present, unmatched_count, unmatched, failure,
-                ${iso('started_at')} AS started_at, ${iso('updated_at')} AS updated_at
+                ${iso('started_at')} AS started_at, ${iso('updated_at')} AS updated_at, position
            FROM read.imports WHERE import_id = $1`,
         [request.params.importId],
       );
       // Someone else's import is as unknown as one that never was.
       if (row === undefined || row.user_id !== request.userId) throw new HttpProblem(404, 'import_not_found', 'No such import of yours.');
+      // The row may be fresher than the position last heard of: X-Position is at least its own,
+      // so reading the imported activity with it as X-Min-Position shows all of it.
+      if (row.position > String(reply.getHeader('x-position') ?? '')) reply.header('x-position', row.position);
       return {
         importId: row.import_id,
         status: row.status,

@@ -116,8 +116,8 @@ async function importRun(run: number, file: string): Promise<Run> {
   const accepted = await json(`${COMMAND}/imports`, { method: 'POST', headers: { authorization }, body });
   if (accepted.status !== 202) throw new Error(`POST /imports: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   const acceptedAt = performance.now();
-  let status: Record<string, unknown> = {};
-  let position = '';
+  let status: Record<string, unknown>;
+  let position: string;
   for (;;) {
     const answer = await json(`${QUERY}/imports/${String(accepted.body.importId)}`, { headers: { authorization, 'x-min-position': String(accepted.body.position) } });
     status = answer.body;

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import { ImportAccepted, ImportSource, importStream } from '@reeltime/schemas';
 import { HttpProblem, type HttpService } from '@reeltime/platform';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import type { CommandRouteDeps } from '../handling/context.ts';
 import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
@@ -67,6 +68,9 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
       '/imports',
       {
         preHandler: commandPreHandlers,
+        // The body schema is for the OpenAPI document: readForm reads and checks the parts, and
+        // the idempotency handler the Idempotency-Key header.
+        validatorCompiler: () => () => true,
         schema: {
           tags: ['imports'],
           security: SECURED,
@@ -76,6 +80,7 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
             '(`letterboxd`, `imdb`, `trakt`; detected otherwise). The file is checked whole before anything is written; the import then runs in the ' +
             'background, with progress on your `me` channel and at `GET /imports/:importId` (query-api).',
           consumes: ['multipart/form-data'],
+          body: Type.Object({ file: Type.String({ format: 'binary' }), source: Type.Optional(ImportSource) }),
           headers: IDEMPOTENCY_HEADERS,
           response: { 202: ImportAccepted, ...problems(400, 401, 409, 413, 415, 422, 429) },
         },

@@ -14,6 +14,10 @@ import { IdempotencyStore, idempotencyHandler, registerIdempotency } from './han
 import { StreamQueue } from './handling/stream-queue.ts';
 import { titleCatalog } from './handling/titles.ts';
 import { listRoutes } from './lists/routes.ts';
+import { DEFAULT_UPLOAD_LIMITS } from './imports/read-upload.ts';
+import { importRoutes, type ImportRouteDeps } from './imports/routes.ts';
+import { ImportRunner } from './imports/runner.ts';
+import { UploadStore } from './imports/upload-store.ts';
 import { preferenceRoutes } from './preferences/routes.ts';
 import { ratingRoutes } from './ratings/routes.ts';
 
@@ -31,7 +35,13 @@ export type CommandApiOptions = {
   trustProxy?: TrustProxy;
   loginThrottle?: ThrottleSettings;
   passwordCost?: number;
+  /** Schema of the read views in `pool`'s database (default `read`): imports match titles against the catalog. */
+  readSchema?: string;
+  importLimits?: Partial<ImportRouteDeps['limits']>;
 };
+
+/** Uploads up to 32 MiB (a 100,000-row diary is about 10 MiB), at most 2 running per user. */
+export const DEFAULT_IMPORT_LIMITS: ImportRouteDeps['limits'] = { ...DEFAULT_UPLOAD_LIMITS, maxFileBytes: 32 * 1024 * 1024, maxRunningPerUser: 2 };
 
 /**
  * Domain and store errors as problems (an unreachable database or store is the platform's 503);
@@ -46,7 +56,7 @@ function mapError(error: unknown): HttpProblem | undefined {
   return undefined;
 }
 
-export async function buildCommandApi(options: CommandApiOptions): Promise<HttpService> {
+export async function buildCommandApi(options: CommandApiOptions): Promise<HttpService & { imports: ImportRunner }> {
   const { store, pool, schema } = options;
   const app = await createHttpService({
     name: 'command-api',
@@ -75,9 +85,10 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
     if (!(await active.isActive(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
   };
 
+  const queue = new StreamQueue();
   const deps = {
     store,
-    executor: commandExecutor(store, new StreamQueue()),
+    executor: commandExecutor(store, queue),
     titles: titleCatalog(store),
     commandPreHandlers: [requireActiveUser, idempotencyHandler(idempotency)],
   };
@@ -96,5 +107,13 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
   ratingRoutes(app, deps);
   diaryRoutes(app, deps);
   preferenceRoutes(app, deps);
-  return app;
+
+  const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits };
+  const uploads = new UploadStore(pool, schema);
+  const readSchema = options.readSchema ?? 'read';
+  const runner = new ImportRunner({ store, queue, pool, readSchema, uploads, limits, log: options.logger });
+  await importRoutes(app, { ...deps, uploads, runner, limits });
+  app.addHook('onReady', () => runner.resumeStale());
+  app.addHook('onClose', () => runner.stop());
+  return Object.assign(app, { imports: runner });
 }

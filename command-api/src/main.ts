@@ -28,6 +28,8 @@ const app = await buildCommandApi({
   rateLimitPerMinute: settings.rateLimitPerMinute,
   authAttemptsPerMinute: settings.authAttemptsPerMinute,
   trustProxy: settings.trustProxy,
+  readSchema: settings.readSchema,
+  importLimits: { maxFileBytes: settings.importMaxBytes },
 });
 await app.listen({ host: settings.host, port: settings.port });
 

@@ -104,7 +104,7 @@ describe('projector processes', { timeout: 60_000 }, () => {
     const appending = rateRounds(3);
     await eventually(async () => {
       const held = [...(await activeProjections(a)), ...(await activeProjections(b))].sort();
-      expect(held).toEqual(['activity', 'catalog', 'recommendations']);
+      expect(held).toEqual(['activity', 'catalog', 'imports', 'recommendations']);
     });
     await appending;
     await expectExact();
@@ -113,7 +113,7 @@ describe('projector processes', { timeout: 60_000 }, () => {
     holder.process.kill('SIGKILL');
     await holder.exited;
     const killedAt = Date.now();
-    await eventually(async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog', 'recommendations']), 10_000, 100);
+    await eventually(async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog', 'imports', 'recommendations']), 10_000, 100);
     expect(Date.now() - killedAt).toBeLessThan(5000);
     await rateRounds(1);
     await expectExact();

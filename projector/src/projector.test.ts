@@ -154,6 +154,11 @@ describe('projector end to end through the PostgreSQL store', () => {
       event('PersonLiked', { userId, personId: 2 }),
       event('MediaTypePreferred', { userId, mediaType: 'movie' }),
     ]);
+    const importId = uuid();
+    await h.store.appendToStream(`import-${importId}`, [
+      event('ImportStarted', { importId, userId, source: 'letterboxd', fileName: 'diary.csv', rows: 1 }),
+      event('ImportCompleted', { importId, userId, matched: 1, imported: 1, alreadyPresent: 0, unmatchedCount: 0 }),
+    ]);
     await h.store.appendToStream(streams.user(userId), [event('UserErased', { userId })]);
     await caughtUp();
 
@@ -173,7 +178,7 @@ describe('projector end to end through the PostgreSQL store', () => {
       'SELECT channel, position, data, projection FROM read.live_updates ORDER BY position, channel, projection',
     );
     expect(rows.length).toBeGreaterThan(100);
-    expect([...new Set(rows.map((row) => row.projection))].sort()).toEqual(['activity', 'recommendations']);
+    expect([...new Set(rows.map((row) => row.projection))].sort()).toEqual(['activity', 'imports', 'recommendations']);
     await eventually(async () => expect(received.filter((m) => m.subject.startsWith(`${h.base}.live.`)).length).toBe(rows.length));
     const sort = (a: { position: string; channel: string; projection: string }, b: { position: string; channel: string; projection: string }) =>
       a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel) || a.projection.localeCompare(b.projection);

@@ -7,6 +7,7 @@ import { PositionTracker, type PositionTrackerOptions, type ProjectionName } fro
 import type { ReadDb } from './db.ts';
 import { DEFAULT_EXPORT_LIMITS, exportRoutes, type ExportLimits } from './export/routes.ts';
 import { feedRoutes } from './feed/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
 import { liveRoutes } from './live/routes.ts';
@@ -90,6 +91,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
   feedRoutes(app, deps);
   app.addSchema(ExportDocument);
   exportRoutes(app, { ...deps, limits: { ...DEFAULT_EXPORT_LIMITS, ...options.exportLimits } });
+  importRoutes(app, deps);
   await liveRoutes(app, {
     db,
     hub,

@@ -29,6 +29,10 @@ const EXPECTED_VERSIONS: Record<EventType, number> = {
   LanguageUnpreferred: 1,
   MediaTypePreferred: 1,
   MediaTypeUnpreferred: 1,
+  ImportStarted: 1,
+  ImportProgressed: 1,
+  ImportCompleted: 1,
+  ImportFailed: 1,
 };
 
 describe('eventRegistry: known types', () => {

@@ -26,6 +26,7 @@ import {
 } from './events/preferences.ts';
 import { TitleRatedData, TitleRatedV1Data, TitleUnratedData, upcastTitleRatedV1 } from './events/ratings.ts';
 import { UserErasedData, UserRegisteredData } from './events/users.ts';
+import { ImportCompletedData, ImportFailedData, ImportProgressedData, ImportStartedData } from './events/imports.ts';
 import { toIssues, type ValidationIssue } from './issues.ts';
 
 /** Turns a payload of version N into version N + 1. */
@@ -89,6 +90,11 @@ const definitions = {
   LanguageUnpreferred: v1(LanguageUnpreferredData),
   MediaTypePreferred: v1(MediaTypePreferredData),
   MediaTypeUnpreferred: v1(MediaTypeUnpreferredData),
+  // imports
+  ImportStarted: v1(ImportStartedData),
+  ImportProgressed: v1(ImportProgressedData),
+  ImportCompleted: v1(ImportCompletedData),
+  ImportFailed: v1(ImportFailedData),
 };
 
 type Definitions = typeof definitions;

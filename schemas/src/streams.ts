@@ -11,3 +11,5 @@ export const diaryStream = (userId: string) => `diary-${userId}`;
 export const preferencesStream = (userId: string) => `preferences-${userId}`;
 /** `movie:603` → `title-movie-603`. */
 export const titleStream = (titleId: TitleId) => `title-${titleId.replace(':', '-')}`;
+/** One stream per import: its start, progress and end. */
+export const importStream = (importId: string) => `import-${importId}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '@reeltime/platform/decider';
 import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
-import { diaryDecider, diaryEntries, diaryStreamId, type DiaryEvent, type LogWatch, type RemoveDiaryEntry } from './index.ts';
+import { diaryDecider, diaryEntries, diaryStreamId, type DiaryEvent, type ImportedWatch, type ImportWatches, type LogWatch, type RemoveDiaryEntry } from './index.ts';
 
 const TODAY = '2024-05-17';
 const ENTRY = ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9', '2c3d4e5f-6071-4829-93a4-b5c6d7e8f9a0'] as const;
@@ -112,4 +112,21 @@ describe('diary stream', () => {
   });
 
   it('is named after the user', () => expect(diaryStreamId(USER_ID)).toBe(`diary-${USER_ID}`));
+});
+
+describe('ImportWatches', () => {
+  const importing = (...watches: ImportedWatch[]): ImportWatches => ({ type: 'ImportWatches', actorId: USER_ID, userId: USER_ID, today: TODAY, watches });
+  it('logs each watch on its own day with the rewatch flag it came with', () =>
+    given(diaryDecider)
+      .when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01', rewatch: false }, { entryId: ENTRY[1], titleId: matrix, watchedOn: '2021-01-01', rewatch: true }))
+      .then([watched(ENTRY[0], matrix, '2020-01-01'), watched(ENTRY[1], matrix, '2021-01-01', true)]));
+  it('adds nothing for an entry already imported, or the same title on the same day logged by hand', () =>
+    given(diaryDecider, [watched(ENTRY[0], matrix, '2020-01-01'), watched(ENTRY[2], breakingBad, '2022-02-02')])
+      .when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01' }, { entryId: ENTRY[1], titleId: breakingBad, watchedOn: '2022-02-02' }))
+      .thenNothing());
+  it('logs "seen it" only for a title without any entry', () =>
+    given(diaryDecider, [watched(ENTRY[0], matrix, '2020-01-01')])
+      .when(importing({ entryId: ENTRY[1], titleId: matrix, watchedOn: '2024-01-01', onlyIfUnwatched: true }, { entryId: ENTRY[2], titleId: breakingBad, watchedOn: '2024-01-01', onlyIfUnwatched: true, rewatch: false }))
+      .then([watched(ENTRY[2], breakingBad, '2024-01-01')]));
+  it('refuses a future day', () => given(diaryDecider).when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2999-01-01' })).thenRefused('invalid_watch_date', 409));
 });

@@ -1,7 +1,7 @@
 import { IsoDate } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
 import { CommandRefused } from '@reeltime/platform/decider';
-import type { DiaryCommand, LogWatch, RemoveDiaryEntry } from './commands.ts';
+import type { DiaryCommand, ImportWatches, LogWatch, RemoveDiaryEntry } from './commands.ts';
 import { diaryEntries, type DiaryEntry, type DiaryEvent, type DiaryState } from './state.ts';
 
 /** Motion pictures begin in the late 1870s (Muybridge, 1878): an earlier date is a typo. */
@@ -20,10 +20,17 @@ export function decideDiary(command: DiaryCommand, state: DiaryState): DiaryEven
       return logWatch(command, entries);
     case 'RemoveDiaryEntry':
       return removeEntry(command, entries);
+    case 'ImportWatches':
+      return importWatches(command, entries);
   }
 }
 
-type Entries = ReadonlyMap<LogWatch['entryId'], DiaryEntry>;
+/** Whether `day` may be a watch date when today is `today` (an import checks its rows with it first). */
+export function isWatchDate(day: string, today: string): boolean {
+  return isCalendarDay.Check(day) && day >= EARLIEST_WATCH_DATE && day <= today;
+}
+
+type Entries = Map<LogWatch['entryId'], DiaryEntry>;
 
 function logWatch(command: LogWatch, entries: Entries): DiaryEvent[] {
   const { entryId, userId, titleId, today } = command;
@@ -43,6 +50,37 @@ function logWatch(command: LogWatch, entries: Entries): DiaryEvent[] {
   }
   const rewatch = command.rewatch ?? [...entries.values()].some((entry) => !entry.removed && entry.titleId === titleId);
   return [{ type: 'TitleWatched', data: { entryId, userId, titleId, watchedOn, rewatch } }];
+}
+
+function importWatches(command: ImportWatches, entries: Entries): DiaryEvent[] {
+  const { userId, today } = command;
+  if (!isCalendarDay.Check(today)) throw new TypeError(`ImportWatches.today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
+  const watchedDays = new Set<string>();
+  const watchedTitles = new Set<string>();
+  for (const entry of entries.values()) {
+    if (entry.removed) continue;
+    watchedDays.add(`${entry.titleId}|${entry.watchedOn}`);
+    watchedTitles.add(entry.titleId);
+  }
+  const events: DiaryEvent[] = [];
+  for (const watch of command.watches) {
+    const { entryId, titleId, watchedOn } = watch;
+    const existing = entries.get(entryId);
+    if (existing !== undefined) {
+      if (existing.titleId === titleId) continue;
+      throw new CommandRefused('entry_id_taken', 'This diary entry id is already used for another title');
+    }
+    if (!isWatchDate(watchedOn, today)) {
+      throw new CommandRefused('invalid_watch_date', `watchedOn must be a day from ${EARLIEST_WATCH_DATE} to ${today}`);
+    }
+    if (watchedDays.has(`${titleId}|${watchedOn}`) || (watch.onlyIfUnwatched && watchedTitles.has(titleId))) continue;
+    const rewatch = watch.rewatch ?? watchedTitles.has(titleId);
+    events.push({ type: 'TitleWatched', data: { entryId, userId, titleId, watchedOn, rewatch } });
+    entries.set(entryId, { titleId, watchedOn, rewatch, removed: false });
+    watchedDays.add(`${titleId}|${watchedOn}`);
+    watchedTitles.add(titleId);
+  }
+  return events;
 }
 
 function removeEntry(command: RemoveDiaryEntry, entries: Entries): DiaryEvent[] {

@@ -12,4 +12,10 @@ export type RateTitle = Actor & { type: 'RateTitle' } & Pick<Rated, 'userId' | '
 /** `DELETE /ratings/:titleId`. */
 export type UnrateTitle = Actor & { type: 'UnrateTitle' } & EventData<'TitleUnrated'>;
 
-export type RatingCommand = RateTitle | UnrateTitle;
+/**
+ * A rating from an import. Unlike `PUT`, it keeps what the import does not say: no review
+ * keeps the current one, no score completes a review of a title already rated.
+ */
+export type ImportRating = Actor & { type: 'ImportRating' } & Pick<Rated, 'userId' | 'titleId'> &
+  Partial<Pick<Rated, 'score' | 'review' | 'containsSpoilers'>>;
+export type RatingCommand = RateTitle | UnrateTitle | ImportRating;

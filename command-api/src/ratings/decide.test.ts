@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '@reeltime/platform/decider';
 import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
-import { ratingDecider, ratingStreamId, type RateTitle, type RatingEvent, type UnrateTitle } from './index.ts';
+import { ratingDecider, ratingStreamId, type ImportRating, type RateTitle, type RatingEvent, type UnrateTitle } from './index.ts';
 
 const titleId = 'movie:603';
 const rate = (fields: Partial<RateTitle> = {}): RateTitle => ({ type: 'RateTitle', actorId: USER_ID, userId: USER_ID, titleId, score: 8, ...fields });
@@ -87,4 +87,15 @@ describe('rating stream', () => {
   });
 
   it('is named after user and title', () => expect(ratingStreamId(USER_ID, titleId)).toBe(`rating-${USER_ID}-movie:603`));
+});
+
+describe('ImportRating', () => {
+  const importing = (fields: Partial<ImportRating> = {}): ImportRating => ({ type: 'ImportRating', actorId: USER_ID, userId: USER_ID, titleId, ...fields });
+  it('rates an unrated title', () => given(ratingDecider).when(importing({ score: 7 })).then([rated({ score: 7 })]));
+  it('appends nothing for the same score, and keeps the review written here', () =>
+    given(ratingDecider, [rated({ score: 8, review: 'Mine.' })]).when(importing({ score: 8 })).thenNothing());
+  it('changes the score and keeps the review', () =>
+    given(ratingDecider, [rated({ score: 8, review: 'Mine.' })]).when(importing({ score: 6 })).then([rated({ score: 6, review: 'Mine.' })]));
+  it('adds a review to the current score', () => given(ratingDecider, [rated({ score: 8 })]).when(importing({ review: 'Whoa.' })).then([rated({ score: 8, review: 'Whoa.' })]));
+  it('refuses a review of a title never rated', () => given(ratingDecider).when(importing({ review: 'Whoa.' })).thenRefused('not_rated', 404));
 });

@@ -1,7 +1,7 @@
 import { RatingScore, Review } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
 import { CommandRefused } from '@reeltime/platform/decider';
-import type { RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
+import type { ImportRating, RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
 import type { RatingEvent, RatingState } from './state.ts';
 
 // The HTTP schema already rejects these, but the decider is the last line before events that
@@ -20,7 +20,18 @@ export function decideRating(command: RatingCommand, state: RatingState): Rating
       return rate(command, state);
     case 'UnrateTitle':
       return unrate(command, state);
+    case 'ImportRating':
+      return importRating(command, state);
   }
+}
+
+function importRating(command: ImportRating, state: RatingState): RatingEvent[] {
+  const current = state.current;
+  const score = command.score ?? current?.score;
+  if (score === undefined) throw new CommandRefused('not_rated', 'A review without a score needs a rating of the title', 404);
+  const review = command.review?.trim() ? command.review : current?.review;
+  const containsSpoilers = command.review?.trim() ? (command.containsSpoilers ?? false) : (current?.containsSpoilers ?? false);
+  return rate({ ...command, type: 'RateTitle', score, review, containsSpoilers }, state);
 }
 
 function rate(command: RateTitle, state: RatingState): RatingEvent[] {

@@ -3,7 +3,7 @@ import type { RatingCommand } from './commands.ts';
 import { decideRating } from './decide.ts';
 import { evolveRating, initialRatingState, type RatingEvent, type RatingState } from './state.ts';
 
-export type { RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
+export type { ImportRating, RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
 export type { CurrentRating, RatingEvent, RatingState } from './state.ts';
 
 export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent> = {

@@ -2,6 +2,8 @@ import { ListChangedUpdate, LiveFeedEntry, LiveUpdateData, type LiveUpdateType }
 import type { RecordedEvent } from '@reeltime/eventstore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Notices, type Notice } from '../model/notices.ts';
+import { applyImports, type ImportsState } from '../imports/projection.ts';
+import { Table } from '../model/table.ts';
 import { recommendationsProjection } from '../recommendations/projection.ts';
 import { projectorSettings } from '../settings.ts';
 import { recorded, titleImported, uuid } from '../testing/events.ts';
@@ -94,8 +96,25 @@ const CHANNEL_TYPES: Record<string, LiveUpdateType[]> = {
   feed: ['feed.added'],
   title: ['title.stats'],
   list: ['list.changed', 'list.deleted'],
-  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'recommendations.changed', 'user.erased'],
+  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'recommendations.changed', 'user.erased', 'import.progress'],
 };
+
+/** The imports projection's notices for one import's life. */
+function importNotices(): Notice[] {
+  const [importId, userId] = [uuid(), uuid()];
+  const state: ImportsState = { imports: new Table('imports', (row) => row.import_id, (row) => row.user_id) };
+  state.imports.seedMissing([importId]);
+  const noted = new Notices();
+  const counters = { importId, userId, matched: 1, imported: 1, alreadyPresent: 0, unmatchedCount: 1 };
+  for (const e of [
+    recorded('ImportStarted', { importId, userId, source: 'trakt', fileName: 'export.zip', rows: 2 }),
+    recorded('ImportProgressed', { ...counters, unmatched: [{ file: 'ratings-movies.json', line: 2, text: 'Lost (1931)', reason: 'no title with this name and year in the catalog' }] }),
+    recorded('ImportCompleted', counters),
+  ]) {
+    applyImports(state, e, noted);
+  }
+  return noted.list();
+}
 
 describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
   const events = everything();
@@ -103,6 +122,7 @@ describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
   const notices = when(given({}, events), events);
   beforeAll(async () => {
     notices.push(...(await recommendationNotices([...catalog(), ...events])));
+    notices.push(...importNotices());
   });
 
   it('every notice is a valid update with exactly the fields the schema names', () => {

@@ -46,6 +46,10 @@ export function applyActivity(state: ActivityState, event: RecordedEvent, notice
       return diaryEntryRemoved(state, event, notices);
     case 'TitleImported':
     case 'TitleUpdated':
+    case 'ImportStarted':
+    case 'ImportProgressed':
+    case 'ImportCompleted':
+    case 'ImportFailed':
       return;
     default:
       return preferenceChanged(state, event, notices);

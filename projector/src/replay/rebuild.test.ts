@@ -3,6 +3,7 @@ import { activityProjection } from '../activity/projection.ts';
 import { catalogProjection } from '../catalog/projection.ts';
 import type { Projection } from '../model/projection.ts';
 import { ProjectorMetrics } from '../observability/metrics.ts';
+import { importsProjection } from '../imports/projection.ts';
 import { projections } from '../projections.ts';
 import { recommendationsProjection } from '../recommendations/projection.ts';
 import { LivePublisher } from '../runner/live.ts';
@@ -54,7 +55,7 @@ describe('blue/green rebuild', () => {
     const head = await h.lastAppended();
     await eventually(async () => {
       const rows = await h.read<{ projection: string; position: string }>('SELECT projection, position FROM read.projection_positions');
-      expect(rows.map((row) => row.projection).sort()).toEqual(['activity', 'catalog', 'recommendations']);
+      expect(rows.map((row) => row.projection).sort()).toEqual(['activity', 'catalog', 'imports', 'recommendations']);
       for (const row of rows) expect(row.position >= head).toBe(true);
     });
   }
@@ -114,7 +115,7 @@ describe('blue/green rebuild', () => {
     const bumped: Projection = { ...(activityProjection as Projection), version: 2 };
     // The old version's process is gone; events keep arriving while v2 builds.
     const appending = activity(3);
-    service = await startProjector(h.settings, [catalogProjection as Projection, bumped, recommendationsProjection as Projection], h.log);
+    service = await startProjector(h.settings, [catalogProjection as Projection, bumped, recommendationsProjection as Projection, importsProjection as Projection], h.log);
     await appending;
     await eventually(async () => {
       const [row] = await h.read<{ version: number }>(`SELECT version FROM read.projection_positions WHERE projection = 'activity'`);

@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { ReadDb } from '../db.ts';
 
-export type ProjectionName = 'catalog' | 'activity' | 'recommendations';
+export type ProjectionName = 'catalog' | 'activity' | 'recommendations' | 'imports';
 export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity', 'recommendations'];
 
 /** Before a projection serves anything its read models are "at the start". */

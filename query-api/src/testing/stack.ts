@@ -84,6 +84,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
     rateLimitPerMinute: 1_000_000,
     authAttemptsPerMinute: 100_000,
     passwordCost: 12,
+    readSchema: harness.settings.readSchema,
   });
   await commandApp.listen({ host: '127.0.0.1', port: 0 });
   const commandUrl = `http://127.0.0.1:${(commandApp.server.address() as AddressInfo).port}`;

@@ -7,6 +7,7 @@ export const USER_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
 export const OTHER_USER_ID = '0b7e6d5c-4a39-4281-9f0e-d1c2b3a49586';
 export const LIST_ID = 'c3d2e1f0-a9b8-4c7d-8e6f-5a4b3c2d1e0f';
 export const ENTRY_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+export const IMPORT_ID = '1d2c3b4a-5f6e-4d7c-9b8a-7f6e5d4c3b2a';
 
 export const samples: { [K in EventType]: EventData<K> } = {
   UserRegistered: { userId: USER_ID, displayName: 'Ada' },
@@ -77,4 +78,16 @@ export const samples: { [K in EventType]: EventData<K> } = {
   LanguageUnpreferred: { userId: USER_ID, language: 'ja' },
   MediaTypePreferred: { userId: USER_ID, mediaType: 'tv' },
   MediaTypeUnpreferred: { userId: USER_ID, mediaType: 'movie' },
+  ImportStarted: { importId: IMPORT_ID, userId: USER_ID, source: 'letterboxd', fileName: 'letterboxd-ada-2026.zip', rows: 120 },
+  ImportProgressed: {
+    importId: IMPORT_ID,
+    userId: USER_ID,
+    matched: 98,
+    imported: 90,
+    alreadyPresent: 8,
+    unmatchedCount: 2,
+    unmatched: [{ file: 'diary.csv', line: 14, text: 'Some Lost Film (1931)', reason: 'no title with this name and year in the catalog' }],
+  },
+  ImportCompleted: { importId: IMPORT_ID, userId: USER_ID, matched: 118, imported: 110, alreadyPresent: 8, unmatchedCount: 2 },
+  ImportFailed: { importId: IMPORT_ID, userId: USER_ID, reason: 'The event store was unreachable for too long.' },
 };

@@ -3,6 +3,7 @@ import { DiaryEntryId, IsoDate, IsoDateTime, ListId, TitleId, UserId } from '../
 import { ListItemNote, ListName } from '../events/lists.ts';
 import { RatingScore, Review } from '../events/ratings.ts';
 import { StrictObject } from '../strict.ts';
+import { ImportId, ImportSource } from '../events/imports.ts';
 import { ListSummary, PositionToken, PreferencesView, TitleStats } from './queries.ts';
 
 // Messages of the WebSocket `GET /live` (api.md "Live updates"). Browser-safe: this module and
@@ -175,6 +176,20 @@ export const RecommendationsChangedUpdate = Type.Object({
 });
 export type RecommendationsChangedUpdate = Static<typeof RecommendationsChangedUpdate>;
 
+/** Channel `me`: an import of yours moved on (`GET /imports/:importId` has its unmatched rows). */
+export const ImportProgressUpdate = Type.Object({
+  type: Type.Literal('import.progress'),
+  importId: ImportId,
+  status: Type.Enum(['running', 'completed', 'failed']),
+  source: ImportSource,
+  rows: Type.Integer({ minimum: 0 }),
+  matched: Type.Integer({ minimum: 0 }),
+  imported: Type.Integer({ minimum: 0 }),
+  alreadyPresent: Type.Integer({ minimum: 0 }),
+  unmatchedCount: Type.Integer({ minimum: 0 }),
+});
+export type ImportProgressUpdate = Static<typeof ImportProgressUpdate>;
+
 /** `data` of an `update` message, discriminated by `type`. */
 export const LiveUpdateData = Type.Union([
   FeedAddedUpdate,
@@ -187,6 +202,7 @@ export const LiveUpdateData = Type.Union([
   PreferencesChangedUpdate,
   UserErasedUpdate,
   RecommendationsChangedUpdate,
+  ImportProgressUpdate,
 ]);
 export type LiveUpdateData = Static<typeof LiveUpdateData>;
 export type LiveUpdateType = LiveUpdateData['type'];

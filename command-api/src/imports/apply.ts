@@ -1,0 +1,92 @@
+import { diaryStream, listStream, ratingStream, type TitleId } from '@reeltime/schemas';
+import { diaryDecider } from '../diary/index.ts';
+import { listDecider, type ListCommand } from '../lists/index.ts';
+import { ratingDecider } from '../ratings/index.ts';
+import { decideAcross, decideMany, type DecideManyContext, type Decided } from './decide-many.ts';
+import type { ImportPlan, PlannedItem } from './plan.ts';
+import type { ImportProgress, RowOutcome } from './progress.ts';
+
+export type ApplyContext = DecideManyContext & {
+  userId: string;
+  today: string;
+  /** The user's watchlist (undefined: not found, its rows are reported). */
+  watchlistId: string | undefined;
+  /** Called after each step, with the progress so far. */
+  onStep(): Promise<void>;
+};
+
+/** Ratings whose appends share one transaction (PostgreSQL store). */
+const RATINGS_PER_BATCH = 500;
+const WATCHES_PER_APPEND = 2500;
+
+const outcomeOf = (decided: Decided<unknown>): RowOutcome =>
+  'refused' in decided ? { reason: decided.refused.message } : decided.events.length > 0 ? 'imported' : 'present';
+
+/**
+ * Runs an import's plan through the deciders: ratings (one stream per title, in batches),
+ * the diary in large batches, the watchlist, then each list with its items in order.
+ */
+export async function applyPlan(plan: ImportPlan, progress: ImportProgress, context: ApplyContext): Promise<void> {
+  const { userId, today } = context;
+  for (const rating of plan.ratings) for (const row of rating.rows) progress.expect(row);
+  for (const { row } of plan.watches) progress.expect(row);
+  for (const { row } of plan.watchlist) progress.expect(row);
+  for (const list of plan.lists) for (const { row } of list.items) progress.expect(row);
+
+  for (let start = 0; start < plan.ratings.length; start += RATINGS_PER_BATCH) {
+    const batch = plan.ratings.slice(start, start + RATINGS_PER_BATCH);
+    const work = batch.map((rating) => ({
+      stream: ratingStream(userId, rating.titleId as TitleId),
+      commands: [{ type: 'ImportRating' as const, actorId: userId, userId, titleId: rating.titleId as TitleId, score: rating.score, review: rating.review }],
+    }));
+    const decided = await decideAcross(context, ratingDecider, work);
+    batch.forEach((rating, index) => {
+      for (const row of rating.rows) progress.settle(row, outcomeOf(decided[index]![0]!));
+    });
+    await context.onStep();
+  }
+
+  for (let start = 0; start < plan.watches.length; start += WATCHES_PER_APPEND) {
+    const batch = plan.watches.slice(start, start + WATCHES_PER_APPEND);
+    const decided = (
+      await decideMany(context, diaryDecider, diaryStream(userId), [{ type: 'ImportWatches', actorId: userId, userId, today, watches: batch.map(({ watch }) => watch) }])
+    )[0]!;
+    if ('refused' in decided) {
+      for (const { row } of batch) progress.settle(row, { reason: decided.refused.message });
+    } else {
+      const added = new Set(decided.events.map((event) => (event.type === 'TitleWatched' ? event.data.entryId : '')));
+      for (const { watch, row } of batch) progress.settle(row, added.has(watch.entryId) ? 'imported' : 'present');
+    }
+    await context.onStep();
+  }
+
+  if (plan.watchlist.length > 0) {
+    if (context.watchlistId === undefined) {
+      for (const { row } of plan.watchlist) progress.settle(row, { reason: 'your watchlist was not found' });
+    } else {
+      await addItems(context, progress, context.watchlistId, [], plan.watchlist);
+    }
+    await context.onStep();
+  }
+
+  for (const { listId, list, items } of plan.lists) {
+    const create: ListCommand = { type: 'CreateList', listId, actorId: userId, ownerId: userId, name: list.name.trim() || 'Imported list', description: list.description, visibility: 'private' };
+    await addItems(context, progress, listId, [create], items);
+    await context.onStep();
+  }
+}
+
+/** Adds items in order; "already in the list" is already present, and a list that exists already is fine. */
+async function addItems(context: ApplyContext, progress: ImportProgress, listId: string, first: ListCommand[], items: PlannedItem[]): Promise<void> {
+  const { userId } = context;
+  const commands: ListCommand[] = [
+    ...first,
+    ...items.map((item): ListCommand => ({ type: 'AddListItem', listId, actorId: userId, titleId: item.titleId as TitleId, ...(item.note === undefined ? {} : { note: item.note }) })),
+  ];
+  const decided = await decideMany(context, listDecider, listStream(listId), commands);
+  items.forEach((item, index) => {
+    const result = decided[first.length + index]!;
+    const present = 'refused' in result && result.refused.code === 'already_in_list';
+    progress.settle(item.row, present ? 'present' : outcomeOf(result));
+  });
+}

@@ -1,0 +1,102 @@
+import { MAX_LIST_ITEMS } from '@reeltime/schemas';
+import { headerOf, table, type CsvRecord } from '../csv.ts';
+import { describeTitle, ImportFileError, type ImportRow, type RowAction } from '../rows.ts';
+import { baseName, calendarDay, halfStarsToScore, length, year } from './fields.ts';
+
+// Letterboxd's export (Settings → Data → Export): ratings.csv, diary.csv, watched.csv,
+// watchlist.csv, reviews.csv and lists/*.csv. Rows name films by name and year only.
+
+const FILM = ['Date', 'Name', 'Year', 'Letterboxd URI'] as const;
+const LIST_MARK = /^Letterboxd list export/i;
+
+/** Whether these records look like a Letterboxd file (the list files start with a marker line). */
+export function isLetterboxd(records: CsvRecord[]): boolean {
+  return LIST_MARK.test(records[0]?.fields[0] ?? '') || headerOf(records).has('Letterboxd URI');
+}
+
+type Get = (column: string) => string;
+
+function filmRow(file: string, line: number, get: Get, key: string, action: RowAction, problem?: string): ImportRow {
+  const name = get('Name') || undefined;
+  const filmYear = year(get('Year'));
+  const row: ImportRow = { file, line, text: describeTitle(name, filmYear), key, mediaType: 'movie', action };
+  if (name !== undefined) row.name = name;
+  if (filmYear !== undefined) row.year = filmYear;
+  if (name === undefined) row.problem = 'the row names no film';
+  else if (problem !== undefined) row.problem = problem;
+  return row;
+}
+
+const uriKey = (get: Get, fallback: string) => get('Letterboxd URI') || fallback;
+
+export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] {
+  if (LIST_MARK.test(records[0]?.fields[0] ?? '')) return listRows(file, records);
+  const columns = headerOf(records);
+  if (columns.has('Review')) return reviewRows(file, records);
+  if (columns.has('Watched Date')) return diaryRows(file, records);
+  if (columns.has('Rating')) return ratingRows(file, records);
+  // watched.csv and watchlist.csv have the same columns: only the name tells them apart.
+  const watchlist = /watchlist/i.test(baseName(file));
+  const { rows } = table(file, records, FILM);
+  return rows.map(({ line, get }) => {
+    if (watchlist) return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, { kind: 'watchlist' });
+    const day = calendarDay(get('Date'));
+    return filmRow(file, line, get, `watched|${uriKey(get, get('Name'))}`, { kind: 'watched', watchedOn: day ?? '' }, day ? undefined : `"${get('Date')}" is not a date`);
+  });
+}
+
+function ratingRows(file: string, records: CsvRecord[]): ImportRow[] {
+  return table(file, records, [...FILM, 'Rating']).rows.map(({ line, get }) => {
+    const score = halfStarsToScore(get('Rating'));
+    return filmRow(file, line, get, `rating|${uriKey(get, get('Name'))}`, { kind: 'rating', score: score ?? 0 }, score ? undefined : `rating "${get('Rating')}" is not 0.5 to 5 stars`);
+  });
+}
+
+function watchOf(get: Get): { action: RowAction; problem?: string } {
+  const watchedOn = calendarDay(get('Watched Date') || get('Date'));
+  const rating = get('Rating');
+  const score = rating === '' ? undefined : halfStarsToScore(rating);
+  const action: RowAction = { kind: 'watch', watchedOn: watchedOn ?? '', rewatch: /^yes$/i.test(get('Rewatch')) };
+  if (score !== undefined) action.score = score;
+  if (watchedOn === undefined) return { action, problem: `"${get('Watched Date') || get('Date')}" is not a date` };
+  if (rating !== '' && score === undefined) return { action, problem: `rating "${rating}" is not 0.5 to 5 stars` };
+  return { action };
+}
+
+function diaryRows(file: string, records: CsvRecord[]): ImportRow[] {
+  return table(file, records, [...FILM, 'Rating', 'Rewatch', 'Watched Date']).rows.map(({ line, get }) => {
+    const { action, problem } = watchOf(get);
+    const key = `diary|${uriKey(get, `${get('Name')}|${get('Year')}|${get('Watched Date')}|${line}`)}`;
+    return filmRow(file, line, get, key, action, problem);
+  });
+}
+
+/** A review belongs to a rating: with a score it is one, without it completes the film's rating. */
+function reviewRows(file: string, records: CsvRecord[]): ImportRow[] {
+  return table(file, records, [...FILM, 'Rating', 'Review']).rows.map(({ line, get }) => {
+    const review = get('Review');
+    const score = halfStarsToScore(get('Rating'));
+    const action: RowAction = score === undefined ? { kind: 'review', review } : { kind: 'rating', score, review };
+    const problem = review === '' ? 'the review is empty' : length(review) > 5000 ? 'the review is longer than 5,000 characters' : undefined;
+    return filmRow(file, line, get, `review|${uriKey(get, get('Name'))}`, action, problem);
+  });
+}
+
+/** `Letterboxd list export v7`, the list's own header and row, a blank line, then its films. */
+function listRows(file: string, records: CsvRecord[]): ImportRow[] {
+  const itemsAt = records.findIndex((record, index) => index > 0 && record.fields[0]?.trim() === 'Position');
+  if (itemsAt < 0) throw new ImportFileError(file, records.at(-1)?.line ?? 1, 'missing the Position, Name, Year, URL block of a list');
+  const about = table(file, records.slice(1, itemsAt), ['Name']).rows[0];
+  const name = (about?.get('Name') || baseName(file)).slice(0, 100);
+  const list = { key: about?.get('URL') || `file|${baseName(file)}`, name, description: (about?.get('Description') ?? '').slice(0, 1000) };
+  const items = table(file, records.slice(itemsAt), ['Position', 'Name', 'Year']);
+  if (items.rows.length > MAX_LIST_ITEMS) throw new ImportFileError(file, items.rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
+  return items.rows.map(({ line, get }, index) => {
+    const note = get('Description');
+    const position = Number(get('Position'));
+    const action: RowAction = { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 };
+    if (note !== '') action.note = note;
+    const problem = note !== '' && length(note) > 500 ? 'the note is longer than 500 characters' : undefined;
+    return filmRow(file, line, get, `list|${list.key}|${get('URL') || get('Name')}`, action, problem);
+  });
+}

@@ -1,0 +1,107 @@
+import type { ImportSource, ListItemNote, Review } from '@reeltime/schemas';
+import { isWatchDate, type ImportedWatch } from '../diary/index.ts';
+import { deterministicUuid } from '../handling/event-ids.ts';
+import type { Matched } from './match.ts';
+import type { ImportedList, ImportRow } from './rows.ts';
+
+// From matched rows to what the deciders are asked, pure. Every id is derived from the user and
+// the row's own identity in its source, so a re-import asks for the very same entries and lists.
+
+export type RowRef = { row: number };
+export type PlannedRating = { titleId: string; score?: number; review?: Review; rows: number[] };
+export type PlannedWatch = { watch: ImportedWatch; row: number };
+export type PlannedItem = { titleId: string; note?: ListItemNote; row: number };
+export type PlannedList = { listId: string; list: ImportedList; items: PlannedItem[] };
+
+export type ImportPlan = {
+  /** Per row: why it will not be imported, or undefined when it has effects below. */
+  unmatched: (string | undefined)[];
+  ratings: PlannedRating[];
+  watches: PlannedWatch[];
+  watchlist: PlannedItem[];
+  lists: PlannedList[];
+};
+
+export type PlanContext = { userId: string; source: ImportSource; today: string };
+
+export const importedListId = (userId: string, source: ImportSource, listKey: string) => deterministicUuid('import-list', userId, source, listKey);
+export const importedEntryId = (userId: string, source: ImportSource, rowKey: string) => deterministicUuid('import-diary', userId, source, rowKey);
+
+export function planImport(rows: readonly ImportRow[], matches: readonly Matched[], context: PlanContext): ImportPlan {
+  const { userId, source, today } = context;
+  const unmatched = matches.map((match) => ('reason' in match ? match.reason : undefined));
+  const explicit = new Map<string, PlannedRating>();
+  const fromDiary = new Map<string, { score: number; watchedOn: string; row: number }>();
+  const reviews = new Map<string, { review: Review; row: number }>();
+  const watches: PlannedWatch[] = [];
+  const watchlist: PlannedItem[] = [];
+  const lists = new Map<string, PlannedList>();
+
+  rows.forEach((row, index) => {
+    const match = matches[index]!;
+    if ('reason' in match) return;
+    const { titleId } = match;
+    const action = row.action;
+    switch (action.kind) {
+      case 'rating': {
+        // The last row of a title wins, as it would in the source's own history.
+        const rating: PlannedRating = { titleId, score: action.score, rows: [index] };
+        if (action.review !== undefined) rating.review = action.review;
+        const previous = explicit.get(titleId);
+        if (previous !== undefined) rating.rows.unshift(...previous.rows);
+        if (previous?.review !== undefined && rating.review === undefined) rating.review = previous.review;
+        explicit.set(titleId, rating);
+        return;
+      }
+      case 'review':
+        reviews.set(titleId, { review: action.review, row: index });
+        return;
+      case 'watch':
+      case 'watched': {
+        if (!isWatchDate(action.watchedOn, today)) {
+          unmatched[index] = `watch date ${action.watchedOn} is before 1870 or in the future`;
+          return;
+        }
+        const watch: ImportedWatch = { entryId: importedEntryId(userId, source, row.key), titleId, watchedOn: action.watchedOn };
+        if (action.kind === 'watched') Object.assign(watch, { rewatch: false, onlyIfUnwatched: true });
+        else if (source === 'letterboxd') watch.rewatch = action.rewatch;
+        watches.push({ watch, row: index });
+        if (action.kind === 'watch' && action.score !== undefined) {
+          const latest = fromDiary.get(titleId);
+          if (latest === undefined || latest.watchedOn <= action.watchedOn) fromDiary.set(titleId, { score: action.score, watchedOn: action.watchedOn, row: index });
+        }
+        return;
+      }
+      case 'watchlist':
+        watchlist.push(item(titleId, action.note, index));
+        return;
+      case 'list': {
+        const listId = importedListId(userId, source, action.list.key);
+        const list = lists.get(listId) ?? { listId, list: action.list, items: [] };
+        lists.set(listId, list);
+        list.items.push({ ...item(titleId, action.note, index), position: action.position } as PlannedItem);
+        return;
+      }
+    }
+  });
+
+  // A diary's rating counts when the export has no rating row for the title (ratings.csv is the current one).
+  const ratings = new Map(explicit);
+  for (const [titleId, { score, row }] of fromDiary) {
+    const rating = ratings.get(titleId);
+    if (rating === undefined) ratings.set(titleId, { titleId, score, rows: [row] });
+  }
+  for (const [titleId, { review, row }] of reviews) {
+    const rating = ratings.get(titleId) ?? { titleId, rows: [] };
+    ratings.set(titleId, { ...rating, review, rows: [...rating.rows, row] });
+  }
+  for (const list of lists.values()) {
+    list.items.sort((a, b) => (a as PlannedItem & { position: number }).position - (b as PlannedItem & { position: number }).position);
+    for (const planned of list.items) delete (planned as Partial<{ position: number }>).position;
+  }
+  return { unmatched, ratings: [...ratings.values()], watches, watchlist, lists: [...lists.values()] };
+}
+
+function item(titleId: string, note: string | undefined, row: number): PlannedItem {
+  return note === undefined ? { titleId, row } : { titleId, note, row };
+}

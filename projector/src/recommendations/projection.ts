@@ -44,7 +44,7 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
     recommendations: `SELECT r.user_id, e.rank::integer AS rank, e.item->>'titleId' AS title_id, e.item->>'mediaType' AS media_type,
                              (e.item->>'score')::double precision AS score, e.item->'reasons' AS reasons
                         FROM {schema}.recommendations r
-                       CROSS JOIN LATERAL jsonb_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`,
+                       CROSS JOIN LATERAL json_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`,
     similar_titles: 'SELECT * FROM {schema}.similar_titles',
   },
   resident: true,
@@ -69,7 +69,7 @@ async function writeChanges(db: Queryable, schema: string, changes: Recommendati
     // One JSON object {userId: items} for the whole batch: one parameter, parsed once by PostgreSQL.
     await db.query(
       `INSERT INTO ${ident(schema)}.recommendations (user_id, items)
-       SELECT key, value FROM jsonb_each($1::jsonb)
+       SELECT key, value FROM json_each($1::json)
        ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
       [JSON.stringify(lists)],
     );

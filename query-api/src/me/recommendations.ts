@@ -23,7 +23,7 @@ const sql = (typed: boolean) => `
     LIMIT 1
   ), picked AS (
     SELECT e.item, e.rank
-      FROM list CROSS JOIN LATERAL jsonb_array_elements(list.items) WITH ORDINALITY AS e(item, rank)
+      FROM list CROSS JOIN LATERAL json_array_elements(list.items) WITH ORDINALITY AS e(item, rank)
      WHERE e.rank > $2::integer ${typed ? "AND e.item->>'mediaType' = $4::text" : ''}
      ORDER BY e.rank
      LIMIT $3

@@ -66,7 +66,7 @@ export async function createRecommendationViews(db: Sql, read: string, fixture: 
 export async function putRecommendationRows(db: Sql, fixture: string, rows: readonly RecommendationFixture[]): Promise<void> {
   await db.query(
     `INSERT INTO ${fixture}.recommendations (user_id, items)
-     SELECT user_id, jsonb_agg(jsonb_build_object('titleId', title_id, 'mediaType', media_type, 'score', score, 'reasons', reasons) ORDER BY rank)
+     SELECT user_id, json_agg(json_build_object('titleId', title_id, 'mediaType', media_type, 'score', score, 'reasons', reasons) ORDER BY rank)
        FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)
       GROUP BY user_id
      ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,

@@ -22,8 +22,11 @@ export async function insertLiveUpdates(db: Queryable, core: string, projection:
 /**
  * NATS side of the live notices. A hint only: when NATS is down the projector carries on and
  * the query side finds every change in live_updates, so publishing never blocks or throws.
- * While disconnected nothing is published: the client would buffer it and send it all at once
- * on reconnection, long after query-api has read those updates from live_updates.
+ * While disconnected the client buffers what is published and sends it, in order, on
+ * reconnection. query-api has read those updates from live_updates meanwhile and drops the
+ * copies, but the buffer keeps NATS's order whole: were the notices of the outage skipped, a
+ * newer one could reach a socket over NATS before an older one reached it from the log, and a
+ * session drops what is older than what it sent (the NATS drill lost 1 update in 2,750 so).
  */
 export class LivePublisher {
   #connection: NatsConnection | undefined;
@@ -63,7 +66,7 @@ export class LivePublisher {
     }
   }
 
-  /** The loss and return of the connection, logged; publishing pauses in between. */
+  /** The loss and return of the connection, logged (the client buffers publishes in between). */
   async #watch(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
       if (status.type === 'disconnect') {
@@ -90,7 +93,7 @@ export class LivePublisher {
 
   #send(subject: string, body: unknown): void {
     const connection = this.#connection;
-    if (!this.#online || connection === undefined || connection.isClosed()) return;
+    if (connection === undefined || connection.isClosed()) return;
     try {
       connection.publish(subject, this.#encoder.encode(JSON.stringify(body)));
     } catch (error) {

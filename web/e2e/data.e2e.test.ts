@@ -81,6 +81,8 @@ describe.skipIf(missing !== null)('Import & export in a browser', () => {
     expect(await page.textContent('body')).toContain('Unknown export format');
   });
 
+  // Screenshots are for people to look at, not an assertion: only when asked for.
+  if (!process.env.SCREENSHOT_DIR) console.log('Import & export screenshots skipped: set SCREENSHOT_DIR to a folder to save them');
   it.skipIf(!process.env.SCREENSHOT_DIR)('looks right at 375 and 1280 px, light and dark (saved to SCREENSHOT_DIR)', async () => {
     const dir = process.env.SCREENSHOT_DIR!;
     mkdirSync(dir, { recursive: true });

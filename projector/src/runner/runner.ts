@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isDependencyUnavailable } from '@reeltime/platform';
 import type { Logger } from 'pino';
 import type { EventStore, Position } from '@reeltime/eventstore';
 import { connectionConfig } from '../core/db.ts';
@@ -110,17 +111,25 @@ export class ProjectionRunner {
   async run(signal: AbortSignal): Promise<RunnerOutcome> {
     const { settings, log } = this.deps;
     while (!signal.aborted) {
-      const client = this.#client();
+      // A lost connection also lost the lease (the advisory lock was the session's): the lead
+      // ends at once and the loop reconnects, instead of finding out at the next batch.
+      const connectionLost = new AbortController();
+      const client = this.#client(connectionLost);
+      const leading = AbortSignal.any([signal, connectionLost.signal]);
       try {
         await client.connect();
-        const leased = await acquireLease(client, `${settings.coreSchema}:${this.schema}`, settings.leaseRetryMs, signal);
-        if (!leased) break;
-        const outcome = await this.#lead(client, signal);
-        if (outcome !== 'stopped') return outcome;
+        const leased = await acquireLease(client, `${settings.coreSchema}:${this.schema}`, settings.leaseRetryMs, leading);
+        if (leased) {
+          const outcome = await this.#lead(client, leading);
+          if (outcome !== 'stopped') return outcome;
+        }
+        if (connectionLost.signal.aborted) throw connectionLost.signal.reason;
       } catch (error) {
         this.consecutiveErrors++;
         this.deps.metrics.errors.inc({ projection: this.name });
-        log.error({ err: error, projection: this.name, schema: this.schema }, 'projection batch failed; retrying');
+        // An unreachable database is an outage to wait out, not a fault of this projection.
+        const level = connectionLost.signal.aborted || isDependencyUnavailable(error) ? 'warn' : 'error';
+        log[level]({ err: error, projection: this.name, schema: this.schema }, 'projection batch failed; retrying');
         await sleep(ERROR_BACKOFF_MS[Math.min(this.consecutiveErrors - 1, ERROR_BACKOFF_MS.length - 1)]!, signal);
       } finally {
         this.#setActive(false);
@@ -130,10 +139,13 @@ export class ProjectionRunner {
     return 'stopped';
   }
 
-  /** A connection of this runner's own (not from a pool), its errors logged. */
-  #client(): pg.Client {
+  /** A connection of this runner's own (not from a pool), its errors logged and reported to `lost`. */
+  #client(lost?: AbortController): pg.Client {
     const client = new pg.Client(connectionConfig(this.deps.settings.databaseUrl));
-    client.on('error', (error) => this.deps.log.warn({ err: error, projection: this.name }, 'projector connection error'));
+    client.on('error', (error) => {
+      this.deps.log.warn({ err: error, projection: this.name }, 'projector connection error');
+      lost?.abort(error);
+    });
     return client;
   }
 

@@ -5,7 +5,12 @@ import { Type } from 'typebox';
 export const BenchEnv = mergeEnv(
   logEnv('warn'),
   defineEnv({
-    DATABASE_URL: Type.String({ description: 'PostgreSQL the benchmark fills (fresh schemas, dropped afterwards)', pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/test', secret: 'url' }),
+    DATABASE_URL: Type.String({
+      description: 'PostgreSQL the benchmark fills (fresh schemas, dropped afterwards)',
+      pattern: '^postgres(ql)?://',
+      default: 'postgres://postgres@127.0.0.1:5432/test',
+      secret: 'url',
+    }),
   }),
 );
 

@@ -52,7 +52,10 @@ describe.skipIf(missing !== undefined)('drill: NATS stopped for 10 s while comma
     for (let i = 0; i < USERS; i++) users.push(await stack.register(`Drill ${i}`));
     const watchers = users.map((user) => new MeWatcher(query.wsUrl, user));
     await Promise.all(watchers.map((w) => w.subscribed));
-    const logWatcher = new LogWatcher((sql, values) => stack.harness.read(sql, values), users.map((u) => `me.${u.userId}`));
+    const logWatcher = new LogWatcher(
+      (sql, values) => stack.harness.read(sql, values),
+      users.map((u) => `me.${u.userId}`),
+    );
 
     const traffic = new RatingTraffic(stack.commandUrl, users, titles);
     const reads = { sent: 0, ok: 0, failed: [] as number[], maxMs: 0 };
@@ -62,7 +65,10 @@ describe.skipIf(missing !== undefined)('drill: NATS stopped for 10 s while comma
         const user = n % USERS;
         const mine = traffic.acks.filter((a) => a.user === user).at(-1);
         const started = performance.now();
-        const answer = await query.get('/me/ratings', { token: users[user]!.accessToken, headers: mine ? { 'x-min-position': mine.position } : {} });
+        const answer = await query.get('/me/ratings', {
+          token: users[user]!.accessToken,
+          headers: mine ? { 'x-min-position': mine.position } : {},
+        });
         reads.sent++;
         reads.maxMs = Math.max(reads.maxMs, performance.now() - started);
         if (answer.status === 200) reads.ok++;
@@ -92,7 +98,8 @@ describe.skipIf(missing !== undefined)('drill: NATS stopped for 10 s while comma
     const before = delivery.pathDelaysBetween(0, downAt);
     const during = delivery.pathDelaysBetween(downAt, upAt);
     const ackedDuring = traffic.acks.filter((a) => a.ackedAt >= downAt && a.ackedAt < upAt).length;
-    const logged = (service: string, pattern: RegExp) => lines.some((l) => l.service === service && pattern.test(l.msg) && l.time >= downAt);
+    const logged = (service: string, pattern: RegExp) =>
+      lines.some((l) => l.service === service && pattern.test(l.msg) && l.time >= downAt);
     const logs = {
       projectorLost: logged('projector', /NATS connection lost/),
       projectorBack: logged('projector', /NATS reconnected/),
@@ -111,7 +118,11 @@ describe.skipIf(missing !== undefined)('drill: NATS stopped for 10 s while comma
       updatesDuplicated: delivery.duplicates,
       updatesOutOfOrder: delivery.outOfOrder,
       maxUpdateDelayMs: delivery.maxDelayMs,
-      commandToUpdateMs: { before: delivery.delaysBetween(0, downAt), duringOutage: delivery.delaysBetween(downAt, upAt), after: delivery.delaysBetween(upAt, Infinity) },
+      commandToUpdateMs: {
+        before: delivery.delaysBetween(0, downAt),
+        duringOutage: delivery.delaysBetween(downAt, upAt),
+        after: delivery.delaysBetween(upAt, Infinity),
+      },
       loggedToUpdateMs: { before, duringOutage: during, after: delivery.pathDelaysBetween(upAt, Infinity) },
       minPositionReads: reads.sent,
       minPositionReadsOk: reads.ok,

@@ -64,7 +64,10 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
       while (probing) {
         await Promise.all(
           Object.entries(endpoints).map(async ([service, url]) => {
-            const status = await fetch(url, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+            const status = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+              (r) => r.status,
+              () => 0,
+            );
             probes.push({ service, at: Date.now(), status });
           }),
         );
@@ -86,7 +89,9 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
     // Every acknowledged command reaches the read models and every socket (after the restart too).
     const lastPosition = traffic.acks.reduce((max, a) => (a.position > max ? a.position : max), '');
     const caughtUpMs = await until(async () => {
-      const rows = await stack.harness.read<{ position: string }>(`SELECT position FROM read.projection_positions WHERE projection = 'activity'`);
+      const rows = await stack.harness.read<{ position: string }>(
+        `SELECT position FROM read.projection_positions WHERE projection = 'activity'`,
+      );
       return rows[0] !== undefined && rows[0].position >= lastPosition;
     }, 20_000);
     await until(async () => matchDeliveries(traffic.acks, watchers).missing === 0, 10_000);
@@ -111,7 +116,10 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
 
     const delivery = matchDeliveries(traffic.acks, watchers);
     const notReadyWhileDown = Object.fromEntries(
-      Object.keys(endpoints).map((service) => [service, probes.some((p) => p.service === service && p.at > downAt + 500 && p.at < upAt && p.status === 503)]),
+      Object.keys(endpoints).map((service) => [
+        service,
+        probes.some((p) => p.service === service && p.at > downAt + 500 && p.at < upAt && p.status === 503),
+      ]),
     );
     const readyAgainMs = Object.fromEntries(
       Object.keys(endpoints).map((service) => {

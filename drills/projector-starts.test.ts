@@ -40,7 +40,9 @@ describe('drill: projectors starting at once', { timeout: 120_000 }, () => {
         const data = titleImported(5000 + i, `Drill ${i}`);
         const userId = uuid();
         await h.store.appendToStream(streams.title(data.titleId), [event('TitleImported', data)]);
-        await h.store.appendToStream(streams.rating(userId, data.titleId), [event('TitleRated', { userId, titleId: data.titleId, score: 1 + (i % 10), containsSpoilers: false })]);
+        await h.store.appendToStream(streams.rating(userId, data.titleId), [
+          event('TitleRated', { userId, titleId: data.titleId, score: 1 + (i % 10), containsSpoilers: false }),
+        ]);
       }
       let reading = true;
       const reader = (async () => {
@@ -58,14 +60,19 @@ describe('drill: projectors starting at once', { timeout: 120_000 }, () => {
       try {
         for (let round = 0; round < ROUNDS; round++) {
           const started = performance.now();
-          const outcomes = await Promise.allSettled(Array.from({ length: INSTANCES }, () => startProjector({ ...h.settings }, projections, log)));
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: INSTANCES }, () => startProjector({ ...h.settings }, projections, log)),
+          );
           slowestStartMs = Math.max(slowestStartMs, performance.now() - started);
           const services = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-          for (const outcome of outcomes) if (outcome.status === 'rejected') lines.push(JSON.stringify({ level: 60, msg: String(outcome.reason) }));
+          for (const outcome of outcomes)
+            if (outcome.status === 'rejected') lines.push(JSON.stringify({ level: 60, msg: String(outcome.reason) }));
           startFailures += INSTANCES - services.length;
           try {
             await eventually(async () => {
-              const held = services.flatMap((s: ProjectorService) => [...s.supervisor.runners.values()].filter(({ runner }) => runner.active).map(({ runner }) => runner.name));
+              const held = services.flatMap((s: ProjectorService) =>
+                [...s.supervisor.runners.values()].filter(({ runner }) => runner.active).map(({ runner }) => runner.name),
+              );
               expect(held.sort()).toEqual(projections.map((projection) => projection.name).sort());
             }, 20_000);
           } catch {

@@ -49,7 +49,9 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
     for (const [u, userId] of users.entries()) {
       await Promise.all(
         titles.map((titleId, t) => {
-          const batch = Array.from({ length: times }, (_, k) => event('TitleRated', { userId, titleId, score: 1 + ((u + t + k + appended) % 10), containsSpoilers: false }));
+          const batch = Array.from({ length: times }, (_, k) =>
+            event('TitleRated', { userId, titleId, score: 1 + ((u + t + k + appended) % 10), containsSpoilers: false }),
+          );
           return h.store.appendToStream(streams.rating(userId, titleId), batch);
         }),
       );
@@ -59,8 +61,18 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
 
   function replay(): { child: ChildProcess; exited: Promise<number | null>; output: string[] } {
     // Batch by batch and in small batches: the build takes long enough to be killed half-way.
-    const env = { ...process.env, ...h.env, PROJECTOR_BULK_LOAD: '0', PROJECTOR_REBUILD_BATCH_SIZE: '200', PROJECTOR_BATCH_SIZE: '200', LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, ['--import', 'tsx', REPLAY, '--projection', 'activity'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      ...h.env,
+      PROJECTOR_BULK_LOAD: '0',
+      PROJECTOR_REBUILD_BATCH_SIZE: '200',
+      PROJECTOR_BATCH_SIZE: '200',
+      LOG_LEVEL: 'info',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', REPLAY, '--projection', 'activity'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const output: string[] = [];
     child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -69,7 +81,11 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
   }
 
   const generations = async () =>
-    (await h.pool.query<Generation>(`SELECT schema_name, status, checkpoint FROM ${h.settings.coreSchema}.projections WHERE projection = 'activity'`)).rows;
+    (
+      await h.pool.query<Generation>(
+        `SELECT schema_name, status, checkpoint FROM ${h.settings.coreSchema}.projections WHERE projection = 'activity'`,
+      )
+    ).rows;
 
   /** title_stats as the store says they must be, against what `read.title_stats` shows once caught up. */
   async function exactness(): Promise<{ titles: number; wrong: string[] }> {
@@ -79,7 +95,7 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
       expect(row!.position >= head).toBe(true);
     }, 30_000);
     const expected = new Map<string, { trending: number | null; scores: Map<string, number> }>();
-    for (let from = h.store.startPosition; ; ) {
+    for (let from = h.store.startPosition; ;) {
       const page = await h.store.readAll({ from, limit: 5000, eventTypes: ['TitleRated'] });
       for (const e of page.events) {
         if (e.type !== 'TitleRated') continue;
@@ -98,7 +114,8 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
     for (const row of rows) {
       const want = expected.get(row.title_id);
       const sum = want ? [...want.scores.values()].reduce((a, b) => a + b, 0) : 0;
-      if (!want || row.rating_count !== want.scores.size || row.rating_sum !== sum || Math.abs(row.trending_score - want.trending!) > 1e-6) wrong.push(row.title_id);
+      if (!want || row.rating_count !== want.scores.size || row.rating_sum !== sum || Math.abs(row.trending_score - want.trending!) > 1e-6)
+        wrong.push(row.title_id);
     }
     if (rows.length !== expected.size) wrong.push(`${rows.length} rows for ${expected.size} titles`);
     return { titles: rows.length, wrong };
@@ -115,11 +132,15 @@ describe('drill: a projector killed in the middle of a blue/green rebuild', { ti
     // Killed once the build has projected something but is still short of the head.
     const head = await h.lastAppended();
     let killedAt: Generation | undefined;
-    await eventually(async () => {
-      const building = (await generations()).find((g) => g.status === 'building');
-      expect(building !== undefined && building.checkpoint > h.store.startPosition && building.checkpoint < head).toBe(true);
-      killedAt = building;
-    }, 60_000, 20);
+    await eventually(
+      async () => {
+        const building = (await generations()).find((g) => g.status === 'building');
+        expect(building !== undefined && building.checkpoint > h.store.startPosition && building.checkpoint < head).toBe(true);
+        killedAt = building;
+      },
+      60_000,
+      20,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
 

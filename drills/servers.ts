@@ -24,7 +24,8 @@ export function postgresMissing(): string | undefined {
   for (const tool of ['initdb', 'pg_ctl', 'postgres']) {
     if (!existsSync(path.join(PG_BIN, tool))) return `${path.join(PG_BIN, tool)} not found (install postgresql-15, or set PG_BIN)`;
   }
-  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root, and there is no postgres OS user to run initdb as';
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0)
+    return 'running as root, and there is no postgres OS user to run initdb as';
   return undefined;
 }
 
@@ -89,7 +90,9 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   await chmod(folder, 0o700);
   const data = path.join(folder, 'data');
   const run = (tool: string, args: string[]) => {
-    const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, tool), ...args]] : [path.join(PG_BIN, tool), args];
+    const [command, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, tool), ...args]]
+      : [path.join(PG_BIN, tool), args];
     const result = spawnSync(command, argv as string[], { encoding: 'utf8', cwd: folder });
     if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
   };

@@ -36,7 +36,16 @@ export class RatingTraffic {
   readonly acks: Ack[] = [];
   /** When each 503 came back (ms since the epoch). */
   readonly unavailableAt: number[] = [];
-  readonly stats: TrafficStats = { sent: 0, requests: 0, acknowledged: 0, unavailable: 0, unavailableWithoutRetryAfter: 0, inProgress: 0, unexpected: [], hangs: 0 };
+  readonly stats: TrafficStats = {
+    sent: 0,
+    requests: 0,
+    acknowledged: 0,
+    unavailable: 0,
+    unavailableWithoutRetryAfter: 0,
+    inProgress: 0,
+    unexpected: [],
+    hangs: 0,
+  };
   #running = false;
   #workers: Promise<void>[] = [];
 
@@ -138,7 +147,8 @@ export class MeWatcher {
       this.#socket.on('message', (raw) => {
         const message = JSON.parse(String(raw)) as { type: string; position?: string; data?: { type?: string } };
         if (message.type === 'subscribed') resolve();
-        if (message.type === 'update' && message.data?.type === 'rating.changed') this.received.push({ position: message.position!, at: Date.now() });
+        if (message.type === 'update' && message.data?.type === 'rating.changed')
+          this.received.push({ position: message.position!, at: Date.now() });
       });
     });
   }
@@ -161,7 +171,10 @@ export class LogWatcher {
     this.#done = (async () => {
       let after = '';
       while (this.#running) {
-        const rows = await read('SELECT channel, position FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position', [channels, after]).catch(() => []);
+        const rows = await read(
+          'SELECT channel, position FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position',
+          [channels, after],
+        ).catch(() => []);
         const now = Date.now();
         for (const row of rows) {
           if (!this.loggedAt.has(row.position)) this.loggedAt.set(row.position, now);
@@ -237,6 +250,7 @@ export function matchDeliveries(acks: readonly Ack[], watchers: readonly MeWatch
     unasked,
     maxDelayMs: Math.max(0, ...delays.map((d) => d.delay)),
     delaysBetween: (from, to) => summary(delays.filter((d) => d.ackedAt >= from && d.ackedAt < to).map((d) => d.delay)),
-    pathDelaysBetween: (from, to) => summary(delays.flatMap((d) => (d.ackedAt >= from && d.ackedAt < to && d.path !== undefined ? [d.path] : []))),
+    pathDelaysBetween: (from, to) =>
+      summary(delays.flatMap((d) => (d.ackedAt >= from && d.ackedAt < to && d.path !== undefined ? [d.path] : []))),
   };
 }

@@ -16,7 +16,11 @@ type Outcome = { code: number | null; stdout: string; stderr: string };
 function run(entry: string, env: Record<string, string>, args: string[] = []): Promise<Outcome> {
   // Only what a node process needs, so nothing from the test's own environment fills a gap.
   const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp' };
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -51,7 +55,11 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
   });
 
   it('query-api names a missing secret, a bad pool size and a bad NATS URL without its password', async () => {
-    const outcome = await run('query-api/src/main.ts', { QUERY_POOL_SIZE: '0', NATS_URL: 'http://me:hunter5@nats:4222', TRUST_PROXY: 'true' });
+    const outcome = await run('query-api/src/main.ts', {
+      QUERY_POOL_SIZE: '0',
+      NATS_URL: 'http://me:hunter5@nats:4222',
+      TRUST_PROXY: 'true',
+    });
     expectRefused(outcome, 'query-api', [
       'NATS_URL="http://me:***@nats:4222/": is not in the expected form',
       'JWT_SECRET: is required but not set',
@@ -74,14 +82,27 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
   });
 
   it('ingest and npm run ingest: an empty INGEST_INTERVAL is unset, a bad one is named, the TMDb key is hidden', async () => {
-    const service = await run('ingest/src/main.ts', { INGEST_INTERVAL: '', TMDB_API_KEY: SECRETS.TMDB_API_KEY, TMDB_RATE_LIMIT: '-1', INGEST_DEMO_COMMUNITY: 'maybe' });
+    const service = await run('ingest/src/main.ts', {
+      INGEST_INTERVAL: '',
+      TMDB_API_KEY: SECRETS.TMDB_API_KEY,
+      TMDB_RATE_LIMIT: '-1',
+      INGEST_DEMO_COMMUNITY: 'maybe',
+    });
     expectRefused(service, 'ingest', ['TMDB_RATE_LIMIT="-1": must be at least 0', 'INGEST_DEMO_COMMUNITY="maybe": must be one of']);
-    const cli = await run('ingest/src/cli.ts', { INGEST_INTERVAL: '10ms', INGEST_PAGES: 'all', TMDB_API_KEY: SECRETS.TMDB_API_KEY }, ['--source', 'demo']);
+    const cli = await run('ingest/src/cli.ts', { INGEST_INTERVAL: '10ms', INGEST_PAGES: 'all', TMDB_API_KEY: SECRETS.TMDB_API_KEY }, [
+      '--source',
+      'demo',
+    ]);
     expectRefused(cli, 'npm run ingest', ['INGEST_PAGES="all": must be a whole number', 'INGEST_INTERVAL="10ms": must be at least 1s']);
   });
 
   it('npm start checks its own variables before it starts anything', async () => {
-    const outcome = await run('scripts/start.ts', { JWT_SECRET: SECRETS.JWT_SECRET, QUERY_API_PORT: 'x', COMMAND_API_URL: 'localhost:4001', EVENTSTORE_POOL_SIZE: '0' });
+    const outcome = await run('scripts/start.ts', {
+      JWT_SECRET: SECRETS.JWT_SECRET,
+      QUERY_API_PORT: 'x',
+      COMMAND_API_URL: 'localhost:4001',
+      EVENTSTORE_POOL_SIZE: '0',
+    });
     expectRefused(outcome, 'npm start', [
       'EVENTSTORE_POOL_SIZE="0": must be at least 1',
       'QUERY_API_PORT="x": must be a whole number',
@@ -91,7 +112,12 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
   });
 
   it("the web server's first step", async () => {
-    const outcome = await run('web/scripts/prepare.ts', { WEB_PORT: '3000x', PUBLIC_LIVE_URL: 'http://localhost:4002/live', DEMO_PASSWORD: SECRETS.DEMO_PASSWORD, LOG_LEVEL: 'verbose' });
+    const outcome = await run('web/scripts/prepare.ts', {
+      WEB_PORT: '3000x',
+      PUBLIC_LIVE_URL: 'http://localhost:4002/live',
+      DEMO_PASSWORD: SECRETS.DEMO_PASSWORD,
+      LOG_LEVEL: 'verbose',
+    });
     expectRefused(outcome, 'web', [
       'WEB_PORT="3000x": must be a whole number',
       'LOG_LEVEL="verbose": must be one of',

@@ -49,11 +49,18 @@ export function tableRows(readme: string): Map<string, Set<string>> {
   const section = readme.slice(readme.indexOf('\n## Environment variables\n'));
   const lines = section.split('\n');
   const start = lines.findIndex((line) => line.startsWith('|'));
-  const table = lines.slice(start, lines.findIndex((line, index) => index > start && !line.startsWith('|')));
+  const table = lines.slice(
+    start,
+    lines.findIndex((line, index) => index > start && !line.startsWith('|')),
+  );
   const rows = new Map<string, Set<string>>();
   for (const line of table.slice(2)) {
     const [variables = '', defaults = ''] = line.split('|').slice(1);
-    const values = defaults.split(';').map((part) => part.trim()).filter((part) => part.startsWith('`')).map((part) => codeSpans(part)[0]!);
+    const values = defaults
+      .split(';')
+      .map((part) => part.trim())
+      .filter((part) => part.startsWith('`'))
+      .map((part) => codeSpans(part)[0]!);
     for (const name of codeSpans(variables)) rows.set(name, new Set(values));
   }
   return rows;
@@ -64,23 +71,40 @@ describe('README environment table', () => {
   const variables = declared();
 
   it('reads the table', () => {
-    expect(rows.get('DATABASE_URL')).toEqual(new Set(['postgres://postgres@127.0.0.1:5432/reeltime', 'postgres://postgres@127.0.0.1:5432/test']));
+    expect(rows.get('DATABASE_URL')).toEqual(
+      new Set(['postgres://postgres@127.0.0.1:5432/reeltime', 'postgres://postgres@127.0.0.1:5432/test']),
+    );
     expect(rows.get('JWT_ISSUER')).toEqual(new Set(['reeltime']));
     expect(rows.get('JWT_SECRET')).toEqual(new Set());
   });
 
   it('has a row for every declared variable, and declares every row', () => {
-    expect([...variables.keys()].filter((name) => !rows.has(name)), 'declared but not in the table').toEqual([]);
-    expect([...rows.keys()].filter((name) => !variables.has(name)), 'in the table but declared nowhere').toEqual([]);
+    expect(
+      [...variables.keys()].filter((name) => !rows.has(name)),
+      'declared but not in the table',
+    ).toEqual([]);
+    expect(
+      [...rows.keys()].filter((name) => !variables.has(name)),
+      'in the table but declared nowhere',
+    ).toEqual([]);
   });
 
   it('gives each variable the defaults its schemas declare', () => {
     const differing = [...variables].filter(([name, { defaults }]) => rows.has(name) && !sameSet(defaults, rows.get(name)!));
-    expect(differing.map(([name, { defaults }]) => `${name}: declared ${[...defaults].join(' / ') || 'none'}, table ${[...rows.get(name)!].join(' / ') || 'none'}`)).toEqual([]);
+    expect(
+      differing.map(
+        ([name, { defaults }]) =>
+          `${name}: declared ${[...defaults].join(' / ') || 'none'}, table ${[...rows.get(name)!].join(' / ') || 'none'}`,
+      ),
+    ).toEqual([]);
   });
 
   it('describes every variable in its schema', () => {
-    expect([...variables].filter(([, { undescribed }]) => undescribed.length > 0).map(([name, { undescribed }]) => `${name} (${undescribed.join(', ')})`)).toEqual([]);
+    expect(
+      [...variables]
+        .filter(([, { undescribed }]) => undescribed.length > 0)
+        .map(([name, { undescribed }]) => `${name} (${undescribed.join(', ')})`),
+    ).toEqual([]);
   });
 });
 

@@ -44,7 +44,11 @@ describe('npm start', { timeout: 90_000 }, () => {
     };
     delete env.TMDB_READ_ACCESS_TOKEN;
     delete env.TMDB_API_KEY;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: fileURLToPath(new URL('..', import.meta.url)), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,7 +63,9 @@ describe('npm start', { timeout: 90_000 }, () => {
         return [];
       }
     });
-    expect(entries).toContainEqual(expect.objectContaining({ name: 'reeltime-start', level: 50, msg: 'service stopped; stopping the others' }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ name: 'reeltime-start', level: 50, msg: 'service stopped; stopping the others' }),
+    );
     expect(entries.filter((entry) => entry.level < 40)).toEqual([]);
   });
 });

@@ -73,7 +73,10 @@ async function waitForApis(urls: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const url of urls) {
     while (Date.now() < deadline) {
-      const ready = await fetch(`${url}/health/ready`).then((response) => response.ok, () => false);
+      const ready = await fetch(`${url}/health/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ready) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -18,7 +18,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const VIRTUAL: Record<string, string> = {
   '$env/dynamic/private': 'export const env = process.env;',
   '$env/dynamic/public': "export const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('PUBLIC_')));",
-  '$app/environment': "export const browser = false; export const dev = true; export const building = false; export const version = 'test';",
+  '$app/environment':
+    "export const browser = false; export const dev = true; export const building = false; export const version = 'test';",
 };
 
 function sveltekitModules(): Plugin {

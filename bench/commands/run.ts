@@ -42,23 +42,30 @@ const commandSchema = `bench_cmd_${process.pid}`;
 
 async function startApi(): Promise<ChildProcess> {
   const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('../../command-api/src/main.ts', import.meta.url))], {
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      EVENTSTORE_SCHEMA: storeSchema,
-      COMMAND_SCHEMA: commandSchema,
-      COMMAND_API_PORT: String(PORT),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      // The per-user limit protects production; the bench measures the command path itself.
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      AUTH_ATTEMPTS_PER_MINUTE: '100000',
-      LOG_LEVEL: args['log-level'],
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', fileURLToPath(new URL('../../command-api/src/main.ts', import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL,
+        EVENTSTORE_SCHEMA: storeSchema,
+        COMMAND_SCHEMA: commandSchema,
+        COMMAND_API_PORT: String(PORT),
+        JWT_SECRET: randomBytes(32).toString('base64url'),
+        // The per-user limit protects production; the bench measures the command path itself.
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        AUTH_ATTEMPTS_PER_MINUTE: '100000',
+        LOG_LEVEL: args['log-level'],
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   for (let i = 0; i < 200; i++) {
-    const ready = await fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${BASE}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return child;
     await sleep(100);
   }

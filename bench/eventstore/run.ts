@@ -80,7 +80,12 @@ async function appendLoad(store: PostgresEventStore, workers: number, workload: 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { eventsPerSecond: events / seconds, appendsPerSecond: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    eventsPerSecond: events / seconds,
+    appendsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 const hundredItems = (listId: string, n: number) => Array.from({ length: 100 }, (_, k) => added(listId, n * 100 + k + 1));
@@ -113,14 +118,20 @@ async function catchUp(store: PostgresEventStore, total: number) {
   return { events: seen, eventsPerSecond: seen / ((performance.now() - started) / 1000) };
 }
 
-const results = { single: [] as Awaited<ReturnType<typeof appendLoad>>[], batch: [] as Awaited<ReturnType<typeof appendLoad>>[], catchUp: [] as Awaited<ReturnType<typeof catchUp>>[] };
+const results = {
+  single: [] as Awaited<ReturnType<typeof appendLoad>>[],
+  batch: [] as Awaited<ReturnType<typeof appendLoad>>[],
+  catchUp: [] as Awaited<ReturnType<typeof catchUp>>[],
+};
 
 for (let run = 0; run < RUNS; run++) {
   if (wanted('single')) {
     const single = await freshStore('single');
     results.single.push(await appendLoad(single.store, 64, singleRating));
     await single.drop();
-    process.stderr.write(`run ${run + 1}/${RUNS}: single ${results.single.at(-1)!.appendsPerSecond.toFixed(0)}/s p99 ${results.single.at(-1)!.p99Ms.toFixed(1)} ms\n`);
+    process.stderr.write(
+      `run ${run + 1}/${RUNS}: single ${results.single.at(-1)!.appendsPerSecond.toFixed(0)}/s p99 ${results.single.at(-1)!.p99Ms.toFixed(1)} ms\n`,
+    );
   }
   if (wanted('batch')) {
     const batch = await freshStore('batch');

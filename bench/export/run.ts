@@ -42,7 +42,10 @@ try {
   const me = await stack.register('Bench');
   const lists: string[] = [];
   for (let n = 1; n <= LISTS; n++) {
-    const answer = await stack.command('POST', '/lists', { token: me.accessToken, body: { name: `List ${n}`, description: 'A bench list' } });
+    const answer = await stack.command('POST', '/lists', {
+      token: me.accessToken,
+      body: { name: `List ${n}`, description: 'A bench list' },
+    });
     lists.push(answer.body.listId);
   }
   await eventually(async () => {
@@ -95,7 +98,10 @@ try {
     }
   }
   const figures = Object.fromEntries(
-    FORMATS.map((format) => [format, { medianMs: Math.round(median(times[format])), runsMs: times[format].map(Math.round), bytes: bytes[format] }]),
+    FORMATS.map((format) => [
+      format,
+      { medianMs: Math.round(median(times[format])), runsMs: times[format].map(Math.round), bytes: bytes[format] },
+    ]),
   ) as Record<(typeof FORMATS)[number], { medianMs: number; runsMs: number[]; bytes: number }>;
   const result = {
     bench: 'export',

@@ -20,7 +20,13 @@ import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream, type EventData } from '@reeltime/schemas';
 import { median } from '../stats.ts';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '10000' }, 'log-level': { type: 'string', default: 'warn' } } });
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    rows: { type: 'string', default: '10000' },
+    'log-level': { type: 'string', default: 'warn' },
+  },
+});
 const RUNS = Number(args.runs);
 const ROWS = Number(args.rows);
 const TARGET_SECONDS = 10;
@@ -51,11 +57,18 @@ const env = {
 };
 
 const children: ChildProcess[] = [];
-const start = (path: string) => children.push(spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+const start = (path: string) =>
+  children.push(spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
 
 async function ready(url: string, what: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${what} did not become ready`);
@@ -69,7 +82,10 @@ async function json(url: string, init: RequestInit = {}): Promise<{ status: numb
 /** Distinct film names: two words from small vocabularies and a number, all years 1950-2019. */
 const WORDS = ['Silent', 'Crimson', 'Northern', 'Glass', 'Paper', 'Hollow', 'Iron', 'Velvet', 'Winter', 'Burning', 'Distant', 'Golden'];
 const NOUNS = ['River', 'Station', 'Garden', 'Harbour', 'Mirror', 'Orchard', 'Frontier', 'Lantern', 'Signal', 'Tide'];
-const film = (i: number) => ({ name: `The ${WORDS[i % WORDS.length]} ${NOUNS[Math.floor(i / WORDS.length) % NOUNS.length]} ${Math.floor(i / 120) + 1}`, year: 1950 + (i % 70) });
+const film = (i: number) => ({
+  name: `The ${WORDS[i % WORDS.length]} ${NOUNS[Math.floor(i / WORDS.length) % NOUNS.length]} ${Math.floor(i / 120) + 1}`,
+  year: 1950 + (i % 70),
+});
 /** One dropped letter (not in the number): what a typo in a hand-kept export looks like. */
 const misspelt = (name: string) => name.replace(/([a-z])([a-z])/, '$2');
 
@@ -99,10 +115,23 @@ function diaryCsv(rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-type Run = { seconds: number; accepted: number; completed: number; rows: number; imported: number; unmatched: number; diary: number; ratings: number };
+type Run = {
+  seconds: number;
+  accepted: number;
+  completed: number;
+  rows: number;
+  imported: number;
+  unmatched: number;
+  diary: number;
+  ratings: number;
+};
 
 async function register(n: number): Promise<string> {
-  const answer = await json(`${COMMAND}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `importer${n}-${process.pid}@example.com`, password: 'a long password', displayName: `Importer ${n}` }) });
+  const answer = await json(`${COMMAND}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `importer${n}-${process.pid}@example.com`, password: 'a long password', displayName: `Importer ${n}` }),
+  });
   if (answer.status !== 201) throw new Error(`register: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.accessToken as string;
 }
@@ -119,7 +148,9 @@ async function importRun(run: number, file: string): Promise<Run> {
   let status: Record<string, unknown>;
   let position: string;
   for (;;) {
-    const answer = await json(`${QUERY}/imports/${String(accepted.body.importId)}`, { headers: { authorization, 'x-min-position': String(accepted.body.position) } });
+    const answer = await json(`${QUERY}/imports/${String(accepted.body.importId)}`, {
+      headers: { authorization, 'x-min-position': String(accepted.body.position) },
+    });
     status = answer.body;
     position = answer.headers.get('x-position') ?? '';
     if (answer.status === 200 && status.status !== 'running') break;
@@ -138,10 +169,26 @@ async function importRun(run: number, file: string): Promise<Run> {
   }
   const seconds = (performance.now() - started) / 1000;
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-  const counted = async (view: string) => Number((await pool.query(`SELECT count(*) AS n FROM ${env.READ_SCHEMA}.${view} WHERE user_id = (SELECT user_id FROM ${env.READ_SCHEMA}.imports WHERE import_id = $1)`, [accepted.body.importId])).rows[0].n);
+  const counted = async (view: string) =>
+    Number(
+      (
+        await pool.query(
+          `SELECT count(*) AS n FROM ${env.READ_SCHEMA}.${view} WHERE user_id = (SELECT user_id FROM ${env.READ_SCHEMA}.imports WHERE import_id = $1)`,
+          [accepted.body.importId],
+        )
+      ).rows[0].n,
+    );
   const figures = { diary: await counted('diary'), ratings: await counted('ratings') };
   await pool.end();
-  return { seconds, accepted: (acceptedAt - started) / 1000, completed: (completedAt - started) / 1000, rows: Number(status.rows), imported: Number(status.imported), unmatched: Number(status.unmatchedCount), ...figures };
+  return {
+    seconds,
+    accepted: (acceptedAt - started) / 1000,
+    completed: (completedAt - started) / 1000,
+    rows: Number(status.rows),
+    imported: Number(status.imported),
+    unmatched: Number(status.unmatchedCount),
+    ...figures,
+  };
 }
 
 async function dropSchemas(): Promise<void> {
@@ -165,7 +212,10 @@ try {
   for (;;) {
     const answer = await json(`${QUERY}/titles?limit=1&sort=newest`).catch(() => undefined);
     const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-    const n = await pool.query(`SELECT count(*)::int AS n FROM ${env.READ_SCHEMA}.titles`).then((r) => r.rows[0].n as number, () => 0);
+    const n = await pool.query(`SELECT count(*)::int AS n FROM ${env.READ_SCHEMA}.titles`).then(
+      (r) => r.rows[0].n as number,
+      () => 0,
+    );
     await pool.end();
     if (answer?.status === 200 && n >= ROWS) break;
     await sleep(500);
@@ -174,7 +224,9 @@ try {
   for (let run = 1; run <= RUNS; run++) {
     runs.push(await importRun(run, file));
     const last = runs.at(-1)!;
-    process.stderr.write(`run ${run}/${RUNS}: ${last.rows} rows in ${last.seconds.toFixed(2)} s (202 after ${last.accepted.toFixed(2)} s, import completed after ${last.completed.toFixed(2)} s); imported ${last.imported}, unmatched ${last.unmatched}; diary ${last.diary}, ratings ${last.ratings}\n`);
+    process.stderr.write(
+      `run ${run}/${RUNS}: ${last.rows} rows in ${last.seconds.toFixed(2)} s (202 after ${last.accepted.toFixed(2)} s, import completed after ${last.completed.toFixed(2)} s); imported ${last.imported}, unmatched ${last.unmatched}; diary ${last.diary}, ratings ${last.ratings}\n`,
+    );
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
@@ -189,7 +241,13 @@ const summary = {
   rows: ROWS,
   catalogTitles: ROWS,
   misspeltRows: Math.floor((ROWS + 42) / 50),
-  endToEnd: { seconds, rowsPerSecond: ROWS / seconds, acceptedSeconds: median(runs.map((r) => r.accepted)), completedSeconds: median(runs.map((r) => r.completed)), targetSeconds: TARGET_SECONDS },
+  endToEnd: {
+    seconds,
+    rowsPerSecond: ROWS / seconds,
+    acceptedSeconds: median(runs.map((r) => r.accepted)),
+    completedSeconds: median(runs.map((r) => r.completed)),
+    targetSeconds: TARGET_SECONDS,
+  },
   raw: runs,
 };
 console.log(JSON.stringify(summary, null, 2));

@@ -45,7 +45,14 @@ async function dropSchemas(...schemas: string[]) {
   await admin.end();
 }
 
-type RunFigures = { titles: number; seconds: number; titlesPerSecond: number; events: number; requests: number; resync: { seconds: number; titlesPerSecond: number; eventsAppended: number } };
+type RunFigures = {
+  titles: number;
+  seconds: number;
+  titlesPerSecond: number;
+  events: number;
+  requests: number;
+  resync: { seconds: number; titlesPerSecond: number; eventsAppended: number };
+};
 
 async function benchRun(run: number): Promise<RunFigures> {
   const eventSchema = `bench_ingest_es_${process.pid}_${run}`;
@@ -114,7 +121,11 @@ const summary = {
   httpConcurrency: CONCURRENCY,
   titleConcurrency: CONCURRENCY * 2,
   rateLimit: 'lifted',
-  fullSync: { titlesPerSecond: median(runs.map((r) => r.titlesPerSecond)), seconds: median(runs.map((r) => r.seconds)), targetTitlesPerSecond: TARGET },
+  fullSync: {
+    titlesPerSecond: median(runs.map((r) => r.titlesPerSecond)),
+    seconds: median(runs.map((r) => r.seconds)),
+    targetTitlesPerSecond: TARGET,
+  },
   unchangedResync: {
     titlesPerSecond: median(runs.map((r) => r.resync.titlesPerSecond)),
     seconds: median(runs.map((r) => r.resync.seconds)),

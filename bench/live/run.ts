@@ -89,7 +89,13 @@ function start(path: string): ChildProcess {
 
 async function ready(url: string, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${what} did not become ready`);
@@ -212,7 +218,11 @@ try {
 
   const tokens: string[] = [];
   for (let i = 0; i < USERS; i++) {
-    const answer = await post('/auth/register', { email: `live${i}-${process.pid}@example.com`, password: 'bench password', displayName: `Live ${i}` });
+    const answer = await post('/auth/register', {
+      email: `live${i}-${process.pid}@example.com`,
+      password: 'bench password',
+      displayName: `Live ${i}`,
+    });
     if (answer.status !== 201) throw new Error(`register: ${answer.status} ${JSON.stringify(answer.body)}`);
     tokens.push(answer.body.accessToken!);
   }
@@ -266,15 +276,33 @@ try {
       projectorBatchMs: Number(PROJECTOR_BATCH_MS),
       sockets: sockets.length,
       runs: liveRuns,
-      median: { achievedRate: med(liveRuns, (r) => r.achievedRate), p50Ms: med(liveRuns, (r) => r.p50Ms), p99Ms: med(liveRuns, (r) => r.p99Ms) },
+      median: {
+        achievedRate: med(liveRuns, (r) => r.achievedRate),
+        p50Ms: med(liveRuns, (r) => r.p50Ms),
+        p99Ms: med(liveRuns, (r) => r.p99Ms),
+      },
       missing: liveRuns.reduce((sum, r) => sum + r.missing, 0),
       target: { p50Ms: 15, p99Ms: 50 },
     },
     queries: {
       requestsPerSecond: QUERY_RATE,
       connections: QUERY_CONNECTIONS,
-      titles: { runs: titleRuns, median: { requestsPerSecond: med(titleRuns, (r) => r.requestsPerSecond), p50Ms: med(titleRuns, (r) => r.p50Ms), p99Ms: med(titleRuns, (r) => r.p99Ms) } },
-      myLists: { runs: listRuns, median: { requestsPerSecond: med(listRuns, (r) => r.requestsPerSecond), p50Ms: med(listRuns, (r) => r.p50Ms), p99Ms: med(listRuns, (r) => r.p99Ms) } },
+      titles: {
+        runs: titleRuns,
+        median: {
+          requestsPerSecond: med(titleRuns, (r) => r.requestsPerSecond),
+          p50Ms: med(titleRuns, (r) => r.p50Ms),
+          p99Ms: med(titleRuns, (r) => r.p99Ms),
+        },
+      },
+      myLists: {
+        runs: listRuns,
+        median: {
+          requestsPerSecond: med(listRuns, (r) => r.requestsPerSecond),
+          p50Ms: med(listRuns, (r) => r.p50Ms),
+          p99Ms: med(listRuns, (r) => r.p99Ms),
+        },
+      },
       non2xx: [...titleRuns, ...listRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
       target: { p99Ms: 10 },
     },

@@ -24,7 +24,13 @@ function prng(seed: number) {
   };
 }
 
-export function* generateEvents({ events: total, titles = 5000, users = 10_000, seed = 42, spanDays = 730 }: Options): Generator<Generated> {
+export function* generateEvents({
+  events: total,
+  titles = 5000,
+  users = 10_000,
+  seed = 42,
+  spanDays = 730,
+}: Options): Generator<Generated> {
   const random = prng(seed);
   const int = (n: number) => Math.floor(random() * n);
   const start = Date.now() - spanDays * 86_400_000;
@@ -41,29 +47,39 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
     const titleId = `movie:${tmdbId}`;
     titleIds.push(titleId);
     const genres = [...new Set([GENRE_IDS[int(GENRE_IDS.length)]!, GENRE_IDS[int(GENRE_IDS.length)]!])];
-    yield make(`title-movie-${tmdbId}`, 'TitleImported', {
-      titleId,
-      mediaType: 'movie',
-      tmdbId,
-      imdbId: null,
-      title: `Bench Title ${i}`,
-      originalTitle: `Bench Title ${i}`,
-      overview: 'A film generated for the projector benchmark.',
-      releaseDate: `${1950 + (i % 75)}-06-15`,
-      year: 1950 + (i % 75),
-      runtimeMinutes: 90 + (i % 60),
-      originalLanguage: 'en',
-      genreIds: genres as EventData<'TitleImported'>['genreIds'],
-      keywords: [{ id: 1 + (i % 50), name: `keyword ${i % 50}` }],
-      cast: [0, 1, 2].map((k) => ({ personId: 1 + ((i * 3 + k) % 20_000), name: `Person ${(i * 3 + k) % 20_000}`, character: 'Role', order: k })),
-      directors: [{ personId: 50_000 + (i % 2000), name: `Director ${i % 2000}` }],
-      posterPath: `/p${i}.jpg`,
-      backdropPath: null,
-      popularity: Math.round(random() * 100_000) / 100,
-      voteAverage: Math.round(random() * 100) / 10,
-      voteCount: int(20_000),
-      watchProviders: {},
-    }, null);
+    yield make(
+      `title-movie-${tmdbId}`,
+      'TitleImported',
+      {
+        titleId,
+        mediaType: 'movie',
+        tmdbId,
+        imdbId: null,
+        title: `Bench Title ${i}`,
+        originalTitle: `Bench Title ${i}`,
+        overview: 'A film generated for the projector benchmark.',
+        releaseDate: `${1950 + (i % 75)}-06-15`,
+        year: 1950 + (i % 75),
+        runtimeMinutes: 90 + (i % 60),
+        originalLanguage: 'en',
+        genreIds: genres as EventData<'TitleImported'>['genreIds'],
+        keywords: [{ id: 1 + (i % 50), name: `keyword ${i % 50}` }],
+        cast: [0, 1, 2].map((k) => ({
+          personId: 1 + ((i * 3 + k) % 20_000),
+          name: `Person ${(i * 3 + k) % 20_000}`,
+          character: 'Role',
+          order: k,
+        })),
+        directors: [{ personId: 50_000 + (i % 2000), name: `Director ${i % 2000}` }],
+        posterPath: `/p${i}.jpg`,
+        backdropPath: null,
+        popularity: Math.round(random() * 100_000) / 100,
+        voteAverage: Math.round(random() * 100) / 10,
+        voteCount: int(20_000),
+        watchProviders: {},
+      },
+      null,
+    );
   }
   // Zipf-like: squaring a uniform number crowds picks towards the first titles.
   const pickTitle = () => titleIds[Math.floor(titleIds.length * random() ** 2)]!;
@@ -76,7 +92,12 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
     userIds.push(userId);
     watchlists.push(listId);
     yield make(`user-${userId}`, 'UserRegistered', { userId, displayName: `user${i}` }, userId);
-    yield make(`list-${listId}`, 'ListCreated', { listId, ownerId: userId, name: 'Watchlist', description: '', visibility: 'private', kind: 'watchlist' }, userId);
+    yield make(
+      `list-${listId}`,
+      'ListCreated',
+      { listId, ownerId: userId, name: 'Watchlist', description: '', visibility: 'private', kind: 'watchlist' },
+      userId,
+    );
   }
 
   const erased = new Set<number>();
@@ -96,7 +117,12 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
       const titleId = pickTitle();
       const key = `${u}|${titleId}`;
       ratings.set(key, 1);
-      yield make(`rating-${userId}-${titleId}`, 'TitleRated', { userId, titleId, score: 1 + int(10), containsSpoilers: random() < 0.05, ...(random() < 0.2 ? { review: 'Worth a watch.' } : {}) }, userId);
+      yield make(
+        `rating-${userId}-${titleId}`,
+        'TitleRated',
+        { userId, titleId, score: 1 + int(10), containsSpoilers: random() < 0.05, ...(random() < 0.2 ? { review: 'Worth a watch.' } : {}) },
+        userId,
+      );
     } else if (roll < 0.46) {
       const titleId = pickTitle();
       const key = `${u}|${titleId}`;
@@ -107,7 +133,12 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
       const visibility = random() < 0.6 ? 'public' : 'private';
       lists.set(listId, { owner: u, items: [], visibility });
       listIds.push(listId);
-      yield make(`list-${listId}`, 'ListCreated', { listId, ownerId: userId, name: `List ${listIds.length}`, description: '', visibility, kind: 'custom' }, userId);
+      yield make(
+        `list-${listId}`,
+        'ListCreated',
+        { listId, ownerId: userId, name: `List ${listIds.length}`, description: '', visibility, kind: 'custom' },
+        userId,
+      );
     } else if (roll < 0.66) {
       const listId = listIds[int(listIds.length)]!;
       const list = lists.get(listId);
@@ -145,7 +176,12 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
       const entryId = randomUUID();
       diary.push({ entryId, user: u });
       const day = new Date(start + (produced / total) * spanDays * 86_400_000).toISOString().slice(0, 10);
-      yield make(`diary-${userId}`, 'TitleWatched', { entryId, userId, titleId: pickTitle(), watchedOn: day, rewatch: random() < 0.1 }, userId);
+      yield make(
+        `diary-${userId}`,
+        'TitleWatched',
+        { entryId, userId, titleId: pickTitle(), watchedOn: day, rewatch: random() < 0.1 },
+        userId,
+      );
     } else if (roll < 0.91) {
       if (diary.length === 0) continue;
       const index = int(diary.length);
@@ -153,7 +189,12 @@ export function* generateEvents({ events: total, titles = 5000, users = 10_000, 
       diary[index] = diary.at(-1)!;
       diary.pop();
       if (erased.has(entry.user)) continue;
-      yield make(`diary-${userIds[entry.user]!}`, 'DiaryEntryRemoved', { entryId: entry.entryId, userId: userIds[entry.user]! }, userIds[entry.user]!);
+      yield make(
+        `diary-${userIds[entry.user]!}`,
+        'DiaryEntryRemoved',
+        { entryId: entry.entryId, userId: userIds[entry.user]! },
+        userIds[entry.user]!,
+      );
     } else if (roll < 0.99995) {
       const genres = liked.get(u) ?? new Set<number>();
       liked.set(u, genres);

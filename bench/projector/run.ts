@@ -68,7 +68,10 @@ if (process.env.BENCH_PROFILE_SQL) {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0];
     const text = typeof first === 'string' ? first : ((first as { text?: string }).text ?? '');
-    const key = text.replace(/\s+/g, ' ').replace(/bench_pj_\w+?\./g, '').slice(0, 70);
+    const key = text
+      .replace(/\s+/g, ' ')
+      .replace(/bench_pj_\w+?\./g, '')
+      .slice(0, 70);
     const started = performance.now();
     const seen = (sqlTimes.get(key)?.n ?? 0) + 1;
     if (process.env.BENCH_EXPLAIN && seen === 30 && /^(INSERT|DELETE)/.test(key) && typeof first === 'string') {
@@ -131,15 +134,22 @@ async function fill(store: PostgresEventStore): Promise<number> {
     const [prepared] = prepareEvents([event]);
     const version = (versions.get(stream) ?? 0) + 1;
     versions.set(stream, version);
-    rows.push({ stream_id: stream, version, event_id: prepared!.eventId, type: prepared!.type, data: prepared!.data, metadata: prepared!.metadata });
+    rows.push({
+      stream_id: stream,
+      version,
+      event_id: prepared!.eventId,
+      type: prepared!.type,
+      data: prepared!.data,
+      metadata: prepared!.metadata,
+    });
     count++;
     if (rows.length >= 10_000) await flush();
   }
   await flush();
-  await store.pool.query(
-    `INSERT INTO ${STORE_SCHEMA}.streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::int[])`,
-    [[...versions.keys()], [...versions.values()]],
-  );
+  await store.pool.query(`INSERT INTO ${STORE_SCHEMA}.streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::int[])`, [
+    [...versions.keys()],
+    [...versions.values()],
+  ]);
   await store.pool.query(`VACUUM ANALYZE ${STORE_SCHEMA}.events`);
   return count;
 }
@@ -149,13 +159,22 @@ function* syntheticStore(): Generator<Generated> {
   const synthetic = syntheticRatings({ titles: Number(args.titles), users: Number(args.users), ratings: EVENTS });
   for (const { type, data, at } of synthetic.events) {
     const metadata = { occurredAt: new Date(at).toISOString(), correlationId: 'bench' };
-    if (type === 'TitleImported') yield { stream: titleStream(data.titleId), event: { type, data, metadata: { ...metadata, userId: null } } as NewEvent };
-    else yield { stream: ratingStream(data.userId, data.titleId), event: { type, data, metadata: { ...metadata, userId: data.userId } } as NewEvent };
+    if (type === 'TitleImported')
+      yield { stream: titleStream(data.titleId), event: { type, data, metadata: { ...metadata, userId: null } } as NewEvent };
+    else
+      yield {
+        stream: ratingStream(data.userId, data.titleId),
+        event: { type, data, metadata: { ...metadata, userId: data.userId } } as NewEvent,
+      };
   }
 }
 
 type Phases = Record<string, number>;
-type Run = { seconds: number; eventsPerSecond: number; projections: { projection: string; events: number; seconds: number; phasesMs: Phases }[] };
+type Run = {
+  seconds: number;
+  eventsPerSecond: number;
+  projections: { projection: string; events: number; seconds: number; phasesMs: Phases }[];
+};
 const rounded = (phases: Phases) => Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
 
 await dropAll();
@@ -163,8 +182,12 @@ const store = await createPostgresEventStore({ connectionString: DATABASE_URL, s
 const fillStarted = performance.now();
 const { rows: existing } = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${STORE_SCHEMA}.events`);
 const total = existing[0]!.n > 0 ? existing[0]!.n : await fill(store);
-process.stderr.write(`${existing[0]!.n > 0 ? 'reused' : 'filled'} ${total} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`);
-const { rows: mix } = await store.pool.query<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM ${STORE_SCHEMA}.events GROUP BY type ORDER BY n DESC`);
+process.stderr.write(
+  `${existing[0]!.n > 0 ? 'reused' : 'filled'} ${total} events in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s\n`,
+);
+const { rows: mix } = await store.pool.query<{ type: string; n: number }>(
+  `SELECT type, count(*)::int AS n FROM ${STORE_SCHEMA}.events GROUP BY type ORDER BY n DESC`,
+);
 
 const log = pino({ level: LOG_LEVEL }, pino.destination(2));
 const runs: Run[] = [];
@@ -187,13 +210,32 @@ for (let run = 0; run < RUNS; run++) {
   const results = await rebuild({ projections: REBUILT, pool, store, settings, live, metrics: new ProjectorMetrics(false), log });
   const seconds = (performance.now() - started) / 1000;
   if (!results.every((r) => r.outcome === 'swapped')) throw new Error(`rebuild did not finish: ${JSON.stringify(results)}`);
-  runs.push({ seconds, eventsPerSecond: total / seconds, projections: results.map(({ projection, events, seconds: s, phases }) => ({ projection, events, seconds: s, phasesMs: rounded(phases) })) });
+  runs.push({
+    seconds,
+    eventsPerSecond: total / seconds,
+    projections: results.map(({ projection, events, seconds: s, phases }) => ({
+      projection,
+      events,
+      seconds: s,
+      phasesMs: rounded(phases),
+    })),
+  });
   process.stderr.write(`run ${run + 1}/${RUNS}: ${total} events in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(0)} events/s\n`);
-  for (const r of results) process.stderr.write(`  ${r.projection}: ${r.events} events in ${r.seconds.toFixed(1)} s, phases ms ${JSON.stringify(rounded(r.phases))}\n`);
-  process.stderr.write(`  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  for (const r of results)
+    process.stderr.write(
+      `  ${r.projection}: ${r.events} events in ${r.seconds.toFixed(1)} s, phases ms ${JSON.stringify(rounded(r.phases))}\n`,
+    );
+  process.stderr.write(
+    `  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   await live.close();
   await pool.end();
-  const { rows: schemas } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${BASE}_r${run}_`]);
+  const { rows: schemas } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [
+    `${BASE}_r${run}_`,
+  ]);
   for (const { nspname } of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
 }
 if (sqlTimes.size > 0) {

@@ -38,7 +38,11 @@ import type { NewEvent } from '@reeltime/eventstore';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { projections } from '../../projector/src/projections.ts';
 import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
-import { createRecommendationViews, putRecommendationRows, type RecommendationFixture } from '../../query-api/src/testing/recommendation-fixtures.ts';
+import {
+  createRecommendationViews,
+  putRecommendationRows,
+  type RecommendationFixture,
+} from '../../query-api/src/testing/recommendation-fixtures.ts';
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 
@@ -65,7 +69,8 @@ const RATINGS = Number(args.ratings);
 const TARGET_P99_MS = 10;
 const registered = projections.some((projection) => projection.name === 'recommendations');
 if (!['auto', 'projection', 'fixture'].includes(args.source)) throw new Error('--source is auto, projection or fixture');
-if (args.source === 'projection' && !registered) throw new Error('--source projection: projector/src/projections.ts does not register `recommendations` yet');
+if (args.source === 'projection' && !registered)
+  throw new Error('--source projection: projector/src/projections.ts does not register `recommendations` yet');
 if (args.source === 'fixture' && registered) throw new Error('--source fixture: the projector runs `recommendations` and owns its views');
 const SOURCE = registered ? 'projection' : 'fixture';
 
@@ -153,10 +158,26 @@ function titleImported({ titleId, mediaType }: Title, i: number): NewEvent {
   return {
     type: 'TitleImported',
     data: {
-      titleId, mediaType, tmdbId: i + 1, imdbId: null, title: `Title ${i + 1}`, originalTitle: `Title ${i + 1}`, overview: '',
-      releaseDate: `${year}-06-01`, year, runtimeMinutes: 100, originalLanguage: pick(['en', 'en', 'en', 'fr', 'ja', 'ko']),
-      genreIds, keywords: [], cast: [...new Map(cast.map((c) => [c.personId, c])).values()], directors: [{ personId: directorId, name: `Director ${directorId}` }],
-      posterPath: `/p${i + 1}.jpg`, backdropPath: null, popularity: Math.round(1000 * random() ** 3) / 10, voteAverage: 5 + 4 * random(), voteCount: 100,
+      titleId,
+      mediaType,
+      tmdbId: i + 1,
+      imdbId: null,
+      title: `Title ${i + 1}`,
+      originalTitle: `Title ${i + 1}`,
+      overview: '',
+      releaseDate: `${year}-06-01`,
+      year,
+      runtimeMinutes: 100,
+      originalLanguage: pick(['en', 'en', 'en', 'fr', 'ja', 'ko']),
+      genreIds,
+      keywords: [],
+      cast: [...new Map(cast.map((c) => [c.personId, c])).values()],
+      directors: [{ personId: directorId, name: `Director ${directorId}` }],
+      posterPath: `/p${i + 1}.jpg`,
+      backdropPath: null,
+      popularity: Math.round(1000 * random() ** 3) / 10,
+      voteAverage: 5 + 4 * random(),
+      voteCount: 100,
       watchProviders: {},
     },
   } as NewEvent;
@@ -175,9 +196,16 @@ const ratingsOf = new Map(people.filter((p) => p.rates).map((p) => [p.userId, ra
 // ---- fixture rows (no projection yet): the shape the projection writes ----
 
 const REASONS: RecommendationReason[][] = [
-  [{ kind: 'similar', text: 'Because you liked Title 1', titleId: 'movie:1' }, { kind: 'genre', text: 'Because you like Crime and Drama' }],
+  [
+    { kind: 'similar', text: 'Because you liked Title 1', titleId: 'movie:1' },
+    { kind: 'genre', text: 'Because you like Crime and Drama' },
+  ],
   [{ kind: 'person', text: 'Because you like Director 10001' }],
-  [{ kind: 'similar', text: 'Because you liked Title 2', titleId: 'movie:2' }, { kind: 'trending', text: 'Trending on Reeltime' }, { kind: 'popular', text: 'Popular right now' }],
+  [
+    { kind: 'similar', text: 'Because you liked Title 2', titleId: 'movie:2' },
+    { kind: 'trending', text: 'Trending on Reeltime' },
+    { kind: 'popular', text: 'Popular right now' },
+  ],
 ];
 
 function rankedRows(userId: string, exclude: ReadonlySet<string>) {
@@ -190,7 +218,14 @@ function rankedRows(userId: string, exclude: ReadonlySet<string>) {
       const title = pick(titles);
       if (taken.has(title.titleId) || exclude.has(title.titleId) || (mediaType !== undefined && title.mediaType !== mediaType)) continue;
       taken.add(title.titleId);
-      rows.push({ userId, rank: rows.length + 1, titleId: title.titleId, mediaType: title.mediaType, score: round(1 - rows.length / 200, 4), reasons: pick(REASONS) });
+      rows.push({
+        userId,
+        rank: rows.length + 1,
+        titleId: title.titleId,
+        mediaType: title.mediaType,
+        score: round(1 - rows.length / 200, 4),
+        reasons: pick(REASONS),
+      });
       have++;
     }
   };
@@ -218,7 +253,12 @@ async function installFixtures(admin: pg.Client): Promise<void> {
   }
   await insert(batch);
   const similar = titles.flatMap((title) =>
-    Array.from({ length: 20 }, (_, i) => ({ title_id: title.titleId, rank: i + 1, similar_id: pick(titles).titleId, score: round(0.9 - i * 0.03, 4) })),
+    Array.from({ length: 20 }, (_, i) => ({
+      title_id: title.titleId,
+      rank: i + 1,
+      similar_id: pick(titles).titleId,
+      score: round(0.9 - i * 0.03, 4),
+    })),
   );
   for (let i = 0; i < similar.length; i += 20_000) {
     await admin.query(
@@ -233,7 +273,16 @@ async function installFixtures(admin: pg.Client): Promise<void> {
 
 // ---- measuring ----
 
-type Run = { requestsPerSecond: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number; non2xx: number; errors: number; cpuMsPerRequest: number | null };
+type Run = {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  cpuMsPerRequest: number | null;
+};
 
 /**
  * CPU time (user + system) of a process so far, in ms, from /proc (Linux; null elsewhere).
@@ -279,7 +328,9 @@ async function measure(seconds: number, next: (i: number) => { path: string; tok
     maxMs: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    cpuMsPerRequest: await cpuMs(queryApiPid).then((after) => (after === null || cpuBefore === null ? null : round((after - cpuBefore) / Math.max(1, result.requests.total), 3))),
+    cpuMsPerRequest: await cpuMs(queryApiPid).then((after) =>
+      after === null || cpuBefore === null ? null : round((after - cpuBefore) / Math.max(1, result.requests.total), 3),
+    ),
   };
 }
 
@@ -289,15 +340,29 @@ const store = await createPostgresEventStore({ connectionString: DATABASE_URL, s
 try {
   const setupStarted = performance.now();
   for (let i = 0; i < titles.length; i += 50) {
-    await Promise.all(titles.slice(i, i + 50).map((title, j) => store.appendToStream(titleStream(title.titleId), [titleImported(title, i + j)], { expectedVersion: 'any' })));
+    await Promise.all(
+      titles
+        .slice(i, i + 50)
+        .map((title, j) => store.appendToStream(titleStream(title.titleId), [titleImported(title, i + j)], { expectedVersion: 'any' })),
+    );
   }
   const appends: (() => Promise<unknown>)[] = [];
   for (const person of people) {
-    appends.push(() => store.appendToStream(userStream(person.userId), [{ type: 'UserRegistered', data: { userId: person.userId, displayName: 'Bench' } } as NewEvent], { expectedVersion: 'any' }));
+    appends.push(() =>
+      store.appendToStream(
+        userStream(person.userId),
+        [{ type: 'UserRegistered', data: { userId: person.userId, displayName: 'Bench' } } as NewEvent],
+        { expectedVersion: 'any' },
+      ),
+    );
     for (const title of ratingsOf.get(person.userId) ?? []) {
       const score = 1 + Math.floor(random() * 10);
       appends.push(() =>
-        store.appendToStream(ratingStream(person.userId, title.titleId), [{ type: 'TitleRated', data: { userId: person.userId, titleId: title.titleId, score, containsSpoilers: false } } as NewEvent], { expectedVersion: 'any' }),
+        store.appendToStream(
+          ratingStream(person.userId, title.titleId),
+          [{ type: 'TitleRated', data: { userId: person.userId, titleId: title.titleId, score, containsSpoilers: false } } as NewEvent],
+          { expectedVersion: 'any' },
+        ),
       );
     }
   }
@@ -309,16 +374,27 @@ try {
   start('projector/src/main.ts');
   queryApiPid = start('query-api/src/main.ts').pid;
   await until('query-api ready', 60_000, async () => (await fetch(`${QUERY}/health/ready`)).ok);
-  await until('catalog and activity projected', 600_000, async () => (await fetch(`${QUERY}/titles/${titles.at(-1)!.titleId}`, { headers: { 'x-min-position': last } })).ok);
+  await until(
+    'catalog and activity projected',
+    600_000,
+    async () => (await fetch(`${QUERY}/titles/${titles.at(-1)!.titleId}`, { headers: { 'x-min-position': last } })).ok,
+  );
   const warm = people.filter((p) => p.rates);
   if (SOURCE === 'fixture') {
     await installFixtures(admin);
   } else {
     const token = accessToken(warm[0]!.userId);
-    await until('recommendations projected', 600_000, async () => (await fetch(`${QUERY}/me/recommendations`, { headers: { 'x-min-position': last, authorization: `Bearer ${token}` } })).ok);
+    await until(
+      'recommendations projected',
+      600_000,
+      async () =>
+        (await fetch(`${QUERY}/me/recommendations`, { headers: { 'x-min-position': last, authorization: `Bearer ${token}` } })).ok,
+    );
     // Someone the engine has not ranked yet would get the cold-start rows: wait for everyone.
     await until('everyone with ratings has rows', 600_000, async () => {
-      const { rows } = await admin.query<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM ${READ}.recommendations WHERE user_id <> '*'`);
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(DISTINCT user_id)::int AS n FROM ${READ}.recommendations WHERE user_id <> '*'`,
+      );
       return rows[0]!.n >= warm.length;
     });
   }
@@ -329,7 +405,9 @@ try {
   // Second pages as a client gets them: the first page's nextCursor.
   const cursors = new Map<string, string>();
   for (const person of warm.slice(0, 500)) {
-    const answer = await fetch(`${QUERY}/me/recommendations?limit=20`, { headers: { authorization: `Bearer ${tokens.get(person.userId)}` } });
+    const answer = await fetch(`${QUERY}/me/recommendations?limit=20`, {
+      headers: { authorization: `Bearer ${tokens.get(person.userId)}` },
+    });
     const body = (await answer.json()) as { nextCursor: string | null };
     if (body.nextCursor) cursors.set(person.userId, body.nextCursor);
   }

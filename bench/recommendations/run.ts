@@ -95,16 +95,23 @@ while (workingSet.pending()) {
 }
 const scoreAllMs = performance.now() - upkeepStarted - fitMs;
 // CPU time of the scoring (this process, GC included): steadier than wall time on a busy machine.
-const scoreCpuMs = scoreCpu === undefined ? 0 : (() => {
-  const used = process.cpuUsage(scoreCpu);
-  return (used.user + used.system) / 1000;
-})();
+const scoreCpuMs =
+  scoreCpu === undefined
+    ? 0
+    : (() => {
+        const used = process.cpuUsage(scoreCpu);
+        return (used.user + used.system) / 1000;
+      })();
 
 function liveRound(): number[] {
   const times: number[] = [];
   for (let s = 0; s < SAMPLES; s++) {
     const u = Math.floor(rand() * USERS);
-    const event = recorded('TitleRated', { userId: userId(u), titleId: titleId(pickTitle(u % GENRES.length)), score: 8, containsSpoilers: false }, Date.now());
+    const event = recorded(
+      'TitleRated',
+      { userId: userId(u), titleId: titleId(pickTitle(u % GENRES.length)), score: 8, containsSpoilers: false },
+      Date.now(),
+    );
     const batch = new RecommendationChanges(workingSet);
     const t = performance.now();
     workingSet.apply(batch, event, notices);
@@ -133,7 +140,14 @@ const result = {
   ratings: folded,
   modelTitles: workingSet.engine.model?.size ?? 0,
   // Fit = until the first upkeep step wrote rows (the worker's fit plus that first step).
-  rebuild: { foldMs: Math.round(foldMs), fitMs: Math.round(fitMs), scoreAllMs: Math.round(scoreAllMs), totalMs: Math.round(foldMs + fitMs + scoreAllMs), scoreCpuMs: Math.round(scoreCpuMs), serializedMb: mb(serialized) },
+  rebuild: {
+    foldMs: Math.round(foldMs),
+    fitMs: Math.round(fitMs),
+    scoreAllMs: Math.round(scoreAllMs),
+    totalMs: Math.round(foldMs + fitMs + scoreAllMs),
+    scoreCpuMs: Math.round(scoreCpuMs),
+    serializedMb: mb(serialized),
+  },
   live: {
     perEventMs: { p50: round(median(quiet)), p99: round(percentile(quiet, 99)), samples: quiet.length },
     perEventDuringRefitMs: { p50: round(median(duringFit)), p99: round(percentile(duringFit, 99)), samples: duringFit.length },

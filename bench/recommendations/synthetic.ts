@@ -89,7 +89,12 @@ export function syntheticRatings(options: { titles: number; users: number; ratin
         yield {
           type: 'TitleRated',
           at: at + k * 60_000,
-          data: { userId: syntheticUserId(u), titleId: syntheticTitleId(title), score: 5 + Math.floor(rand() * 6), containsSpoilers: false },
+          data: {
+            userId: syntheticUserId(u),
+            titleId: syntheticTitleId(title),
+            score: 5 + Math.floor(rand() * 6),
+            containsSpoilers: false,
+          },
         };
       }
     }

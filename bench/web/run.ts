@@ -76,7 +76,13 @@ function run(path: string, env: NodeJS.ProcessEnv, extra: string[] = []): ChildP
 
 async function ready(url: string, what: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${what} did not become ready`);
@@ -148,7 +154,12 @@ async function startStack(): Promise<{ web: string; query: string; setup: Record
   const buildStarted = performance.now();
   const built = ensureWebBuild((line) => console.error(line));
   const buildMs = built ? performance.now() - buildStarted : 0;
-  const web = await startWebServer({ COMMAND_API_URL: command, QUERY_API_URL: query, PUBLIC_LIVE_URL: `ws://127.0.0.1:${ports.query}/live`, LOG_LEVEL: 'warn' });
+  const web = await startWebServer({
+    COMMAND_API_URL: command,
+    QUERY_API_URL: query,
+    PUBLIC_LIVE_URL: `ws://127.0.0.1:${ports.query}/live`,
+    LOG_LEVEL: 'warn',
+  });
   stopWeb = web.stop;
   return { web: web.url, query, setup: { ingestMs: Math.round(ingestMs), readyMs: Math.round(projectedMs), buildMs: Math.round(buildMs) } };
 }
@@ -192,7 +203,13 @@ async function lcp(browser: Browser, url: string) {
   await lcpOnce(browser, url); // warm-up: the server's first render of a route
   const runs: LcpRun[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await lcpOnce(browser, url));
-  return { url, runs, medianMs: median(runs.map((r) => r.lcpMs)), medianTtfbMs: median(runs.map((r) => r.ttfbMs)), element: runs.at(-1)!.element };
+  return {
+    url,
+    runs,
+    medianMs: median(runs.map((r) => r.lcpMs)),
+    medianTtfbMs: median(runs.map((r) => r.ttfbMs)),
+    element: runs.at(-1)!.element,
+  };
 }
 
 type Script = { url: string; rawBytes: number; gzipBytes: number; transferredBytes: number; encoding: string };
@@ -205,7 +222,8 @@ async function firstLoadJavaScript(browser: Browser, url: string) {
     const pending: Promise<Script | null>[] = [];
     page.on('response', (response) => {
       const type = response.headers()['content-type'] ?? '';
-      const isScript = response.request().resourceType() === 'script' || type.includes('javascript') || new URL(response.url()).pathname.endsWith('.js');
+      const isScript =
+        response.request().resourceType() === 'script' || type.includes('javascript') || new URL(response.url()).pathname.endsWith('.js');
       if (!isScript || !response.ok()) return;
       pending.push(
         (async () => {
@@ -308,8 +326,23 @@ try {
       titles: paths.length,
       connections: CONNECTIONS,
       seconds: SECONDS,
-      atRate: { rate: RATE, runs: atRate, median: { requestsPerSecond: med(atRate, (r) => r.requestsPerSecond), p50Ms: med(atRate, (r) => r.p50Ms), p99Ms: med(atRate, (r) => r.p99Ms) } },
-      flatOut: { runs: flatOut, median: { requestsPerSecond: med(flatOut, (r) => r.requestsPerSecond), p50Ms: med(flatOut, (r) => r.p50Ms), p99Ms: med(flatOut, (r) => r.p99Ms) } },
+      atRate: {
+        rate: RATE,
+        runs: atRate,
+        median: {
+          requestsPerSecond: med(atRate, (r) => r.requestsPerSecond),
+          p50Ms: med(atRate, (r) => r.p50Ms),
+          p99Ms: med(atRate, (r) => r.p99Ms),
+        },
+      },
+      flatOut: {
+        runs: flatOut,
+        median: {
+          requestsPerSecond: med(flatOut, (r) => r.requestsPerSecond),
+          p50Ms: med(flatOut, (r) => r.p50Ms),
+          p99Ms: med(flatOut, (r) => r.p99Ms),
+        },
+      },
       non2xx: [...atRate, ...flatOut].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
       target: { pagesPerSecond: TARGET.pagesPerSecond, p99Ms: TARGET.p99Ms },
     },
@@ -322,7 +355,8 @@ try {
   const f = summary.titlePages.flatOut.median;
   // Flat out it must serve >= 200 pages/s within the p99; at the target rate (autocannon's
   // overallRate sends each second's share in a burst) the p99 must hold too.
-  const pagesOk = f.requestsPerSecond >= TARGET.pagesPerSecond && f.p99Ms <= TARGET.p99Ms && r.p99Ms <= TARGET.p99Ms && summary.titlePages.non2xx === 0;
+  const pagesOk =
+    f.requestsPerSecond >= TARGET.pagesPerSecond && f.p99Ms <= TARGET.p99Ms && r.p99Ms <= TARGET.p99Ms && summary.titlePages.non2xx === 0;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
     `web: LCP / ${home.medianMs} ms, title ${title.medianMs} ms (target ≤ ${TARGET.lcpMs}: ${verdict(lcpOk)}); ` +
@@ -334,8 +368,15 @@ try {
   await browser?.close().catch(() => {});
   await stopWeb();
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  const killer = setTimeout(() => children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')), 10_000);
-  await Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)))));
+  const killer = setTimeout(
+    () => children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')),
+    10_000,
+  );
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode !== null || child.signalCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)),
+    ),
+  );
   clearTimeout(killer);
   await dropSchemas().catch((error: unknown) => console.error('bench:web: dropping the schemas failed', error));
 }

@@ -41,7 +41,11 @@ export type CommandApiOptions = {
 };
 
 /** Uploads up to 32 MiB (a 100,000-row diary is about 10 MiB), at most 2 running per user. */
-export const DEFAULT_IMPORT_LIMITS: ImportRouteDeps['limits'] = { ...DEFAULT_UPLOAD_LIMITS, maxFileBytes: 32 * 1024 * 1024, maxRunningPerUser: 2 };
+export const DEFAULT_IMPORT_LIMITS: ImportRouteDeps['limits'] = {
+  ...DEFAULT_UPLOAD_LIMITS,
+  maxFileBytes: 32 * 1024 * 1024,
+  maxRunningPerUser: 2,
+};
 
 /**
  * Domain and store errors as problems (an unreachable database or store is the platform's 503);
@@ -50,7 +54,9 @@ export const DEFAULT_IMPORT_LIMITS: ImportRouteDeps['limits'] = { ...DEFAULT_UPL
 function mapError(error: unknown): HttpProblem | undefined {
   if (error instanceof CommandRefused) return new HttpProblem(error.status, error.code, error.message);
   if (error instanceof ConcurrencyError) {
-    return new HttpProblem(409, 'concurrent_change', 'The resource kept changing while this command ran; retry it.', { headers: { 'retry-after': '1' } });
+    return new HttpProblem(409, 'concurrent_change', 'The resource kept changing while this command ran; retry it.', {
+      headers: { 'retry-after': '1' },
+    });
   }
   if (error instanceof DuplicateEventIdError) return new HttpProblem(409, 'duplicate_event', error.message);
   return undefined;

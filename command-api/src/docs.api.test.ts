@@ -11,8 +11,10 @@ describe('OpenAPI document', () => {
   it('lists every command-api route of api.md with its body and answers', async () => {
     const { status, body } = await api.call('GET', '/docs/json');
     expect(status).toBe(200);
-    const operations = Object.entries(body.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>).flatMap(
-      ([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    const operations = Object.entries(
+      body.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
     );
     const routes = operations.map((o) => o.route);
     expect(routes).toEqual(
@@ -36,7 +38,10 @@ describe('OpenAPI document', () => {
     );
     for (const { route, operation } of operations) {
       if (/^(POST|PUT|PATCH) /.test(route)) expect(operation.requestBody, route).toBeDefined();
-      expect(Object.keys(operation.responses).some((code) => code.startsWith('2')), route).toBe(true);
+      expect(
+        Object.keys(operation.responses).some((code) => code.startsWith('2')),
+        route,
+      ).toBe(true);
     }
     expect(routes.filter((route) => route.includes('/health') || route.includes('/metrics'))).toEqual([]);
   });

@@ -21,15 +21,64 @@ const UNSTORABLE = { nul: 'before\u0000after', 'lone surrogate': 'half \uD83D of
 
 type Case = { command: string; method: string; path: () => string; field: string; body: (text: string) => object; auth: boolean };
 const cases: Case[] = [
-  { command: 'register', method: 'POST', path: () => '/auth/register', field: 'displayName', auth: false, body: (text) => ({ email: 'nul@example.com', password: 'a long password', displayName: text }) },
-  { command: 'register', method: 'POST', path: () => '/auth/register', field: 'password', auth: false, body: (text) => ({ email: 'nul@example.com', password: `long ${text}`, displayName: 'Nul' }) },
-  { command: 'login', method: 'POST', path: () => '/auth/login', field: 'password', auth: false, body: (text) => ({ email: 'nul@example.com', password: text }) },
+  {
+    command: 'register',
+    method: 'POST',
+    path: () => '/auth/register',
+    field: 'displayName',
+    auth: false,
+    body: (text) => ({ email: 'nul@example.com', password: 'a long password', displayName: text }),
+  },
+  {
+    command: 'register',
+    method: 'POST',
+    path: () => '/auth/register',
+    field: 'password',
+    auth: false,
+    body: (text) => ({ email: 'nul@example.com', password: `long ${text}`, displayName: 'Nul' }),
+  },
+  {
+    command: 'login',
+    method: 'POST',
+    path: () => '/auth/login',
+    field: 'password',
+    auth: false,
+    body: (text) => ({ email: 'nul@example.com', password: text }),
+  },
   { command: 'create list', method: 'POST', path: () => '/lists', field: 'name', auth: true, body: (text) => ({ name: text }) },
-  { command: 'create list', method: 'POST', path: () => '/lists', field: 'description', auth: true, body: (text) => ({ name: 'Fine', description: text }) },
+  {
+    command: 'create list',
+    method: 'POST',
+    path: () => '/lists',
+    field: 'description',
+    auth: true,
+    body: (text) => ({ name: 'Fine', description: text }),
+  },
   { command: 'update list', method: 'PATCH', path: () => `/lists/${listId}`, field: 'name', auth: true, body: (text) => ({ name: text }) },
-  { command: 'update list', method: 'PATCH', path: () => `/lists/${listId}`, field: 'description', auth: true, body: (text) => ({ description: text }) },
-  { command: 'add list item', method: 'POST', path: () => `/lists/${listId}/items`, field: 'note', auth: true, body: (text) => ({ titleId: 'movie:603', note: text }) },
-  { command: 'rate', method: 'PUT', path: () => '/ratings/movie:603', field: 'review', auth: true, body: (text) => ({ score: 8, review: text }) },
+  {
+    command: 'update list',
+    method: 'PATCH',
+    path: () => `/lists/${listId}`,
+    field: 'description',
+    auth: true,
+    body: (text) => ({ description: text }),
+  },
+  {
+    command: 'add list item',
+    method: 'POST',
+    path: () => `/lists/${listId}/items`,
+    field: 'note',
+    auth: true,
+    body: (text) => ({ titleId: 'movie:603', note: text }),
+  },
+  {
+    command: 'rate',
+    method: 'PUT',
+    path: () => '/ratings/movie:603',
+    field: 'review',
+    auth: true,
+    body: (text) => ({ score: 8, review: text }),
+  },
 ];
 
 describe('text PostgreSQL cannot store, through the real HTTP API', () => {
@@ -47,7 +96,9 @@ describe('text PostgreSQL cannot store, through the real HTTP API', () => {
   it('the same text without the bad character is accepted (the refusal is about that character alone)', async () => {
     const rated = await api.call('PUT', '/ratings/movie:603', { token: viewer.accessToken, body: { score: 8, review: 'before after 😀' } });
     expect(rated.status).toBe(200);
-    const registered = await api.call('POST', '/auth/register', { body: { email: 'nul@example.com', password: 'a long password', displayName: 'Nul 😀' } });
+    const registered = await api.call('POST', '/auth/register', {
+      body: { email: 'nul@example.com', password: 'a long password', displayName: 'Nul 😀' },
+    });
     expect(registered.status).toBe(201);
   });
 
@@ -57,15 +108,25 @@ describe('text PostgreSQL cannot store, through the real HTTP API', () => {
     const walk = (schema: Record<string, unknown> | undefined, where: string) => {
       if (!schema || typeof schema !== 'object') return;
       // A string constrained by a pattern, another format or an enum cannot carry free text.
-      if (schema.type === 'string' && schema.format !== TEXT_FORMAT && schema.pattern === undefined && schema.format === undefined && schema.enum === undefined && schema.const === undefined) {
+      if (
+        schema.type === 'string' &&
+        schema.format !== TEXT_FORMAT &&
+        schema.pattern === undefined &&
+        schema.format === undefined &&
+        schema.enum === undefined &&
+        schema.const === undefined
+      ) {
         unguarded.push(where);
       }
-      for (const [key, value] of Object.entries((schema.properties as Record<string, Record<string, unknown>>) ?? {})) walk(value, `${where}/${key}`);
+      for (const [key, value] of Object.entries((schema.properties as Record<string, Record<string, unknown>>) ?? {}))
+        walk(value, `${where}/${key}`);
       if (schema.items) walk(schema.items as Record<string, unknown>, `${where}/items`);
       for (const branch of [...((schema.anyOf as []) ?? []), ...((schema.oneOf as []) ?? [])]) walk(branch, where);
     };
     const seen: string[] = [];
-    for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>)) {
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>,
+    )) {
       for (const [method, operation] of Object.entries(methods)) {
         for (const content of Object.values(operation.requestBody?.content ?? {})) {
           seen.push(`${method} ${path}`);

@@ -1,5 +1,16 @@
 import { AuthEnv, authSettingsFrom, parseTrustProxy, TrustProxyEnv, type AuthSettings, type TrustProxy } from '@reeltime/platform';
-import { CommandSchemaEnv, defineEnv, eventStoreEnv, eventStoreSettingsFrom, httpEnv, logEnv, mergeEnv, RateLimitEnv, readEnv, ReadModelEnv } from '@reeltime/platform/config';
+import {
+  CommandSchemaEnv,
+  defineEnv,
+  eventStoreEnv,
+  eventStoreSettingsFrom,
+  httpEnv,
+  logEnv,
+  mergeEnv,
+  RateLimitEnv,
+  readEnv,
+  ReadModelEnv,
+} from '@reeltime/platform/config';
 import type { EventStoreSettings } from '@reeltime/eventstore';
 import { Type } from 'typebox';
 
@@ -14,7 +25,11 @@ export const CommandApiEnv = mergeEnv(
   httpEnv('COMMAND_API_PORT', 4001, "command-api's HTTP port"),
   defineEnv({
     COMMAND_POOL_SIZE: Type.Integer({ description: "connections in the pool of the command side's own tables", minimum: 1, default: 10 }),
-    AUTH_ATTEMPTS_PER_MINUTE: Type.Integer({ description: 'register/login/refresh attempts per address per minute', minimum: 1, default: 20 }),
+    AUTH_ATTEMPTS_PER_MINUTE: Type.Integer({
+      description: 'register/login/refresh attempts per address per minute',
+      minimum: 1,
+      default: 20,
+    }),
     IMPORT_MAX_BYTES: Type.Integer({ description: 'largest POST /imports file (413 above)', minimum: 1, default: 32 * 1024 * 1024 }),
     // Imported rows are matched against the catalog's read views.
     READ_SCHEMA: ReadModelEnv.variables.READ_SCHEMA,

@@ -75,9 +75,7 @@ export function toRecordedEvent(raw: RawRecordedEvent): RecordedEvent {
   const { metadata } = raw;
   const current = eventRegistry.currentVersion(raw.type);
   const data =
-    current !== undefined && metadata.schemaVersion < current
-      ? eventRegistry.upcast(raw.type, metadata.schemaVersion, raw.data)
-      : raw.data;
+    current !== undefined && metadata.schemaVersion < current ? eventRegistry.upcast(raw.type, metadata.schemaVersion, raw.data) : raw.data;
   return {
     streamId: raw.streamId,
     version: raw.version,

@@ -9,13 +9,7 @@ describe('position tokens', () => {
   });
 
   it('compare as strings in the same order as their numbers', () => {
-    const ordered = [
-      START_POSITION,
-      encodePosition(1, 999),
-      encodePosition(2, 3),
-      encodePosition(2, 10),
-      encodePosition(10, 1),
-    ];
+    const ordered = [START_POSITION, encodePosition(1, 999), encodePosition(2, 3), encodePosition(2, 10), encodePosition(10, 1)];
     const shuffled = [...ordered].reverse().sort(comparePositions);
     expect(shuffled).toEqual(ordered);
     expect([...ordered].reverse().sort()).toEqual(ordered);

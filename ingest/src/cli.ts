@@ -118,7 +118,9 @@ try {
       onProgress: (s) => show('movielens', s.imported + s.unchanged, s.imported + s.unchanged, 0),
     });
     bar.stop();
-    console.log(`movielens: ${summary.imported} imported, ${summary.unchanged} already known, ${summary.skipped} rows without a TMDb id skipped`);
+    console.log(
+      `movielens: ${summary.imported} imported, ${summary.unchanged} already known, ${summary.skipped} rows without a TMDb id skipped`,
+    );
   } else {
     const onProgress = (p: SyncProgress) => show(p.phase, p.done, p.total, p.failed);
     const deps = { store: services.store, progress: services.progress, log, signal: controller.signal, onProgress };

@@ -42,7 +42,10 @@ describe('ingestSettings', () => {
   });
 
   it('reads the command schema and whether to seed the demo community', () => {
-    expect(ingestSettings({ COMMAND_SCHEMA: 'cmd', INGEST_DEMO_COMMUNITY: 'off' })).toMatchObject({ commandSchema: 'cmd', demoCommunity: false });
+    expect(ingestSettings({ COMMAND_SCHEMA: 'cmd', INGEST_DEMO_COMMUNITY: 'off' })).toMatchObject({
+      commandSchema: 'cmd',
+      demoCommunity: false,
+    });
     expect(ingestSettings({ INGEST_DEMO_COMMUNITY: 'true' }).demoCommunity).toBe(true);
     expect(() => ingestSettings({ INGEST_DEMO_COMMUNITY: 'maybe' })).toThrow(/INGEST_DEMO_COMMUNITY/);
     expect(() => ingestSettings({ COMMAND_SCHEMA: 'Bad-Name' })).toThrow(/schema/);

@@ -1,5 +1,16 @@
 import type { EventStoreSettings } from '@reeltime/eventstore';
-import { CommandSchemaEnv, defineEnv, envFlag, eventStoreEnv, eventStoreSettingsFrom, IDENTIFIER, isOn, logEnv, mergeEnv, readEnv } from '@reeltime/platform/config';
+import {
+  CommandSchemaEnv,
+  defineEnv,
+  envFlag,
+  eventStoreEnv,
+  eventStoreSettingsFrom,
+  IDENTIFIER,
+  isOn,
+  logEnv,
+  mergeEnv,
+  readEnv,
+} from '@reeltime/platform/config';
 import { Type } from 'typebox';
 import type { TmdbCredential } from './tmdb/client.ts';
 
@@ -49,14 +60,24 @@ export const IngestEnv = mergeEnv(
   logEnv(),
   defineEnv(
     {
-      TMDB_READ_ACCESS_TOKEN: Type.Optional(Type.String({ description: 'TMDb API Read Access Token, sent as Authorization: Bearer (preferred)', secret: true })),
+      TMDB_READ_ACCESS_TOKEN: Type.Optional(
+        Type.String({ description: 'TMDb API Read Access Token, sent as Authorization: Bearer (preferred)', secret: true }),
+      ),
       TMDB_API_KEY: Type.Optional(Type.String({ description: 'TMDb v3 API key, sent as the api_key query parameter', secret: true })),
-      TMDB_BASE_URL: Type.String({ description: 'the TMDb v3 root (a local server for tests and demos)', pattern: '^https?://', default: TMDB_DEFAULT_BASE_URL }),
+      TMDB_BASE_URL: Type.String({
+        description: 'the TMDb v3 root (a local server for tests and demos)',
+        pattern: '^https?://',
+        default: TMDB_DEFAULT_BASE_URL,
+      }),
       // 0 lifts the limit (a local fixture server); TMDb itself allows about 40-50 per second.
       TMDB_RATE_LIMIT: Type.Number({ description: 'TMDb requests started per second (0: no limit)', minimum: 0, default: 40 }),
       TMDB_CONCURRENCY: Type.Integer({ description: 'TMDb requests in flight', minimum: 1, default: 8 }),
       TMDB_TIMEOUT_MS: Type.Integer({ description: 'per TMDb attempt, body included, in ms', minimum: 1, default: 10_000 }),
-      INGEST_INTERVAL: Type.String({ description: 'time between scheduled syncs, at least 1s: 6h, 30m, 1h30m, 45s or milliseconds', pattern: DURATION, default: '6h' }),
+      INGEST_INTERVAL: Type.String({
+        description: 'time between scheduled syncs, at least 1s: 6h, 30m, 1h30m, 45s or milliseconds',
+        pattern: DURATION,
+        default: '6h',
+      }),
       INGEST_PAGES: Type.Integer({ description: 'pages (20 titles each) of every list a run reads', minimum: 0, default: 5 }),
       INGEST_SCHEMA: Type.String({ description: 'schema of the sync progress tables', pattern: IDENTIFIER, default: 'ingest' }),
       INGEST_DEMO_COMMUNITY: envFlag('seed the demo community after the demo catalog', true),
@@ -64,7 +85,9 @@ export const IngestEnv = mergeEnv(
     {
       checks: [
         (config) =>
-          config.INGEST_INTERVAL !== undefined && new RegExp(DURATION).test(config.INGEST_INTERVAL) && parseDuration(config.INGEST_INTERVAL) < 1000
+          config.INGEST_INTERVAL !== undefined &&
+          new RegExp(DURATION).test(config.INGEST_INTERVAL) &&
+          parseDuration(config.INGEST_INTERVAL) < 1000
             ? [{ variable: 'INGEST_INTERVAL', problem: 'must be at least 1s' }]
             : [],
       ],

@@ -57,7 +57,10 @@ export async function syncDemo(settings: IngestSettings, deps: SyncDependencies,
 }
 
 /** The demo community (ingest/src/community/), after the demo catalog: once per database. */
-export function seedDemoCommunity(settings: IngestSettings, deps: Pick<SyncDependencies, 'store' | 'progress' | 'log' | 'signal'>): Promise<SeedOutcome> {
+export function seedDemoCommunity(
+  settings: IngestSettings,
+  deps: Pick<SyncDependencies, 'store' | 'progress' | 'log' | 'signal'>,
+): Promise<SeedOutcome> {
   return seedCommunity({
     store: deps.store,
     progress: deps.progress,

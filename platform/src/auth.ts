@@ -14,7 +14,11 @@ export type AuthSettings = {
 
 /** Both APIs read the same variables so a token issued by command-api is accepted by query-api. */
 export const AuthEnv = defineEnv({
-  JWT_SECRET: Type.String({ description: 'HS256 key for access tokens, at least 32 characters; npm start generates one for local runs', minLength: 32, secret: true }),
+  JWT_SECRET: Type.String({
+    description: 'HS256 key for access tokens, at least 32 characters; npm start generates one for local runs',
+    minLength: 32,
+    secret: true,
+  }),
   JWT_AUDIENCE: Type.String({ description: 'audience claim access tokens are pinned to', default: 'reeltime' }),
   JWT_ISSUER: Type.String({ description: 'issuer claim access tokens are pinned to', default: 'reeltime' }),
 });
@@ -88,9 +92,15 @@ export function tokenUserId(request: FastifyRequest): string | undefined {
 
 /** preHandler: 401 unless a valid access token names the user. */
 export async function requireUser(this: FastifyInstance, request: FastifyRequest): Promise<void> {
-  if (!bearerToken(request)) throw new HttpProblem(401, 'unauthenticated', 'An access token is required (Authorization: Bearer <token>).', { headers: { 'www-authenticate': 'Bearer' } });
+  if (!bearerToken(request))
+    throw new HttpProblem(401, 'unauthenticated', 'An access token is required (Authorization: Bearer <token>).', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
   const userId = tokenUserId(request);
-  if (!userId) throw new HttpProblem(401, 'invalid_token', 'The access token is invalid or expired.', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+  if (!userId)
+    throw new HttpProblem(401, 'invalid_token', 'The access token is invalid or expired.', {
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
   request.userId = userId;
 }
 

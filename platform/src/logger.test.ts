@@ -11,14 +11,23 @@ describe('redactSecrets', () => {
   it.each([
     ['/live?token=eyJ.a.b', '/live?token=[redacted]'],
     ['/live?x=1&access_token=abc&y=2', '/live?x=1&access_token=[redacted]&y=2'],
-    ['https://api.themoviedb.org/3/movie/1?append=credits&api_key=k3y', 'https://api.themoviedb.org/3/movie/1?append=credits&api_key=[redacted]'],
+    [
+      'https://api.themoviedb.org/3/movie/1?append=credits&api_key=k3y',
+      'https://api.themoviedb.org/3/movie/1?append=credits&api_key=[redacted]',
+    ],
     ['sent Authorization: Bearer eyJhbGci.eyJzdWIi.sig', 'sent Authorization: Bearer [redacted]'],
     ['postgres://reeltime:hunter2@db:5432/reeltime', 'postgres://reeltime:[redacted]@db:5432/reeltime'],
   ])('%s', (given, expected) => {
     expect(redactSecrets(given)).toBe(expected);
   });
 
-  it.each(['/titles?q=token&limit=20', 'basic auth failed', 'postgres://root@127.0.0.1:5432/test', 'nats://127.0.0.1:4222', 'a plain message'])('leaves %s alone', (text) => {
+  it.each([
+    '/titles?q=token&limit=20',
+    'basic auth failed',
+    'postgres://root@127.0.0.1:5432/test',
+    'nats://127.0.0.1:4222',
+    'a plain message',
+  ])('leaves %s alone', (text) => {
     expect(redactSecrets(text)).toBe(text);
   });
 });
@@ -40,7 +49,10 @@ describe('the logger', () => {
     const { log, lines, parsed } = capture();
     const fields = { url: '/live?token=eyJhbGci.t0k3n.s1g', status: 101 };
     log.info(fields, 'request');
-    log.info({ req: { method: 'GET', url: '/live?token=eyJhbGci.t0k3n.s1g', headers: { authorization: 'Bearer eyJhbGci.t0k3n.s1g' } } }, 'req');
+    log.info(
+      { req: { method: 'GET', url: '/live?token=eyJhbGci.t0k3n.s1g', headers: { authorization: 'Bearer eyJhbGci.t0k3n.s1g' } } },
+      'req',
+    );
     log.warn('calling /3/movie/1?api_key=k3y');
     log.child({ correlationId: 'c' }).error({ err: new Error('GET /3/movie/1?api_key=k3y failed (Bearer eyJhbGci.t0k3n.s1g)') }, 'failed');
     expect(fields.url).toBe('/live?token=eyJhbGci.t0k3n.s1g');

@@ -36,7 +36,8 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((name) => {
 });
 
 /** A query parameter whose name says it carries a credential. */
-const SECRET_PARAMETER = /([?&;](?:[^=&#\s]*?)(?:token|key|secret|password|passwd|auth|session|signature|credential)[^=&#\s]*=)[^&#\s"']*/gi;
+const SECRET_PARAMETER =
+  /([?&;](?:[^=&#\s]*?)(?:token|key|secret|password|passwd|auth|session|signature|credential)[^=&#\s]*=)[^&#\s"']*/gi;
 // Long enough to be a credential, so "basic auth failed" stays readable.
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/?#\s]+@/gi;

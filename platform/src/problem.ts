@@ -89,7 +89,11 @@ export function problemErrorHandler(mapError: ErrorMapper = () => undefined) {
       request.log.warn({ err: error }, 'dependency unavailable');
       return sendProblem(
         reply,
-        problemBody(503, 'unavailable', 'A database or service this request needs is unreachable right now; nothing was changed. Retry shortly.'),
+        problemBody(
+          503,
+          'unavailable',
+          'A database or service this request needs is unreachable right now; nothing was changed. Retry shortly.',
+        ),
         { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
       );
     }

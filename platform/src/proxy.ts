@@ -45,7 +45,9 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   const entries = text.split(',').map((entry) => entry.trim());
   const bad = entries.filter((entry) => !validEntry(entry));
   if (bad.length > 0) {
-    throw new Error(`${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not an IP address, a CIDR range, loopback, linklocal or uniquelocal (or use false)`);
+    throw new Error(
+      `${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not an IP address, a CIDR range, loopback, linklocal or uniquelocal (or use false)`,
+    );
   }
   return entries;
 }
@@ -53,7 +55,8 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
 export const TrustProxyEnv = defineEnv(
   {
     TRUST_PROXY: Type.String({
-      description: 'peers whose X-Forwarded-For is believed: false, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+      description:
+        'peers whose X-Forwarded-For is believed: false, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
       default: 'loopback',
     }),
   },

@@ -74,7 +74,16 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level]({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, userId: request.userId }, 'request');
+    request.log[level](
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        userId: request.userId,
+      },
+      'request',
+    );
   });
 
   await app.register(swagger, {

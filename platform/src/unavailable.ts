@@ -4,7 +4,16 @@
  * record, the event store, a read model) meets the outage first.
  */
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 // SQLSTATE: 08 connection exceptions; 57P01-57P03 the server shutting down, crashed or still
 // starting; 57014 a statement timeout; 53 out of resources (too many connections).
@@ -12,7 +21,8 @@ const SQLSTATE = /^(08|57P0[1-3]|57014|53)/;
 
 // node-postgres reports these without a code: a pool wait that timed out, a connection the
 // server closed mid-query, a client that already lost its connection.
-const MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i;
+const MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i;
 
 /** True for errors that mean "unreachable right now", also when wrapped as an error's `cause`. */
 export function isDependencyUnavailable(error: unknown): boolean {

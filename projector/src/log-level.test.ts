@@ -19,7 +19,9 @@ describe('projector LOG_LEVEL', { timeout: 60_000 }, () => {
 
   it('given LOG_LEVEL=warn, when the projector starts, projects and stops, then it logs nothing below warn', async () => {
     const userId = uuid();
-    await h.store.appendToStream(streams.rating(userId, 'movie:603'), [event('TitleRated', { userId, titleId: 'movie:603', score: 8, containsSpoilers: false })]);
+    await h.store.appendToStream(streams.rating(userId, 'movie:603'), [
+      event('TitleRated', { userId, titleId: 'movie:603', score: 8, containsSpoilers: false }),
+    ]);
     child = startChild({ ...h.env, LOG_LEVEL: 'warn' });
     await eventually(async () => {
       const rows = await h.read<{ n: number }>(`SELECT count(*)::int AS n FROM read.ratings`).catch(() => [{ n: 0 }]);

@@ -39,7 +39,9 @@ describe('projector processes', { timeout: 60_000 }, () => {
         users.map(async (userId, u) => {
           for (const [t, titleId] of titles.entries()) {
             const score = 1 + ((u + t + round) % 10);
-            await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleRated', { userId, titleId, score, containsSpoilers: false })]);
+            await h.store.appendToStream(streams.rating(userId, titleId), [
+              event('TitleRated', { userId, titleId, score, containsSpoilers: false }),
+            ]);
           }
         }),
       );
@@ -53,7 +55,7 @@ describe('projector processes', { timeout: 60_000 }, () => {
       expect(row!.position >= head).toBe(true);
     }, 30_000);
     const expected = new Map<string, { trending: number | null; scores: Map<string, number> }>();
-    for (let from = h.store.startPosition; ; ) {
+    for (let from = h.store.startPosition; ;) {
       const page = await h.store.readAll({ from, limit: 5000, eventTypes: ['TitleRated'] });
       for (const e of page.events) {
         if (e.type !== 'TitleRated') continue;
@@ -113,7 +115,11 @@ describe('projector processes', { timeout: 60_000 }, () => {
     holder.process.kill('SIGKILL');
     await holder.exited;
     const killedAt = Date.now();
-    await eventually(async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog', 'imports', 'recommendations']), 10_000, 100);
+    await eventually(
+      async () => expect(await activeProjections(standby)).toEqual(['activity', 'catalog', 'imports', 'recommendations']),
+      10_000,
+      100,
+    );
     expect(Date.now() - killedAt).toBeLessThan(5000);
     await rateRounds(1);
     await expectExact();

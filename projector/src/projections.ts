@@ -5,4 +5,9 @@ import type { Projection } from './model/projection.ts';
 import { recommendationsProjection } from './recommendations/projection.ts';
 
 /** Every projection this projector runs. */
-export const projections: readonly Projection[] = [catalogProjection as Projection, activityProjection as Projection, recommendationsProjection as Projection, importsProjection as Projection];
+export const projections: readonly Projection[] = [
+  catalogProjection as Projection,
+  activityProjection as Projection,
+  recommendationsProjection as Projection,
+  importsProjection as Projection,
+];

@@ -27,7 +27,8 @@ describe('projector end to end through the PostgreSQL store', () => {
     nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
     const subscription = nats.subscribe(`${h.base}.live.>`);
     void (async () => {
-      for await (const message of subscription) received.push({ subject: message.subject, body: JSON.parse(new TextDecoder().decode(message.data)) });
+      for await (const message of subscription)
+        received.push({ subject: message.subject, body: JSON.parse(new TextDecoder().decode(message.data)) });
     })();
     service = await startProjector(h.settings, projections, h.log);
   });
@@ -54,7 +55,8 @@ describe('projector end to end through the PostgreSQL store', () => {
       await h.store.appendToStream(streams.title(titleId), [event('TitleImported', titleImported(603 + index, `Film ${index} Matrix`))]);
     }
     const users = Array.from({ length: 5 }, () => uuid());
-    for (const userId of users) await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: `user ${userId.slice(0, 4)}` })]);
+    for (const userId of users)
+      await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: `user ${userId.slice(0, 4)}` })]);
 
     const ratings = new Map<string, number>();
     const lists = new Map<string, { owner: string; visibility: 'public' | 'private'; items: Set<string> }>();
@@ -64,7 +66,9 @@ describe('projector end to end through the PostgreSQL store', () => {
       const owner = pick(users);
       const visibility = next() < 0.5 ? 'public' : 'private';
       lists.set(listId, { owner, visibility, items: new Set() });
-      await h.store.appendToStream(streams.list(listId), [event('ListCreated', { listId, ownerId: owner, name: 'L', description: '', visibility, kind: 'custom' })]);
+      await h.store.appendToStream(streams.list(listId), [
+        event('ListCreated', { listId, ownerId: owner, name: 'L', description: '', visibility, kind: 'custom' }),
+      ]);
     };
     for (let i = 0; i < 3; i++) await newList();
 
@@ -76,7 +80,9 @@ describe('projector end to end through the PostgreSQL store', () => {
       if (roll < 0.35) {
         const score = 1 + Math.floor(next() * 10);
         ratings.set(key, score);
-        await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleRated', { userId, titleId, score, containsSpoilers: false })]);
+        await h.store.appendToStream(streams.rating(userId, titleId), [
+          event('TitleRated', { userId, titleId, score, containsSpoilers: false }),
+        ]);
       } else if (roll < 0.45) {
         if (!ratings.delete(key)) continue;
         await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleUnrated', { userId, titleId })]);
@@ -101,7 +107,9 @@ describe('projector end to end through the PostgreSQL store', () => {
       } else if (roll < 0.95) {
         const entryId = uuid();
         diary.set(entryId, { titleId, userId });
-        await h.store.appendToStream(streams.diary(userId), [event('TitleWatched', { entryId, userId, titleId, watchedOn: '2025-01-02', rewatch: false })]);
+        await h.store.appendToStream(streams.diary(userId), [
+          event('TitleWatched', { entryId, userId, titleId, watchedOn: '2025-01-02', rewatch: false }),
+        ]);
       } else {
         if (diary.size === 0) continue;
         const [entryId, entry] = pick([...diary]);
@@ -128,7 +136,9 @@ describe('projector end to end through the PostgreSQL store', () => {
     );
     expect(stats).toEqual(expected);
     const items = await h.read<{ list_id: string; title_id: string }>('SELECT list_id, title_id FROM read.list_items');
-    expect(items.map((i) => `${i.list_id}|${i.title_id}`).sort()).toEqual([...lists].flatMap(([id, l]) => [...l.items].map((t) => `${id}|${t}`)).sort());
+    expect(items.map((i) => `${i.list_id}|${i.title_id}`).sort()).toEqual(
+      [...lists].flatMap(([id, l]) => [...l.items].map((t) => `${id}|${t}`)).sort(),
+    );
     const privateLists = [...lists].filter(([, l]) => l.visibility === 'private').map(([id]) => id);
     expect(await h.read('SELECT * FROM read.feed WHERE list_id = ANY($1)', [privateLists])).toEqual([]);
     expect((await h.read('SELECT count(*)::int AS n FROM read.feed WHERE kind = $1', ['rated']))[0]).toEqual({ n: ratings.size });
@@ -141,7 +151,9 @@ describe('projector end to end through the PostgreSQL store', () => {
     const listId = uuid();
     const titles = ['movie:603', 'movie:604', 'movie:605'];
     await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: 'Contract' })]);
-    await h.store.appendToStream(streams.rating(userId, titles[0]!), [event('TitleRated', { userId, titleId: titles[0]!, score: 7, review: 'Fine.', containsSpoilers: false })]);
+    await h.store.appendToStream(streams.rating(userId, titles[0]!), [
+      event('TitleRated', { userId, titleId: titles[0]!, score: 7, review: 'Fine.', containsSpoilers: false }),
+    ]);
     await h.store.appendToStream(streams.list(listId), [
       event('ListCreated', { listId, ownerId: userId, name: 'C', description: '', visibility: 'public', kind: 'custom' }),
       event('ListRenamed', { listId, name: 'Contract' }),
@@ -162,7 +174,9 @@ describe('projector end to end through the PostgreSQL store', () => {
     await h.store.appendToStream(streams.user(userId), [event('UserErased', { userId })]);
     await caughtUp();
 
-    const rows = await h.read<{ channel: string; data: { type: string }; projection: string }>('SELECT channel, data, projection FROM read.live_updates ORDER BY position, channel, projection');
+    const rows = await h.read<{ channel: string; data: { type: string }; projection: string }>(
+      'SELECT channel, data, projection FROM read.live_updates ORDER BY position, channel, projection',
+    );
     for (const row of rows) expectLiveUpdate(row.data);
     expect([...new Set(rows.map((row) => row.data.type))].sort()).toEqual(schemaConsts(LiveUpdateData, 'type'));
     // The recommendations projection announces its own update, on `me` channels only.
@@ -180,8 +194,10 @@ describe('projector end to end through the PostgreSQL store', () => {
     expect(rows.length).toBeGreaterThan(100);
     expect([...new Set(rows.map((row) => row.projection))].sort()).toEqual(['activity', 'imports', 'recommendations']);
     await eventually(async () => expect(received.filter((m) => m.subject.startsWith(`${h.base}.live.`)).length).toBe(rows.length));
-    const sort = (a: { position: string; channel: string; projection: string }, b: { position: string; channel: string; projection: string }) =>
-      a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel) || a.projection.localeCompare(b.projection);
+    const sort = (
+      a: { position: string; channel: string; projection: string },
+      b: { position: string; channel: string; projection: string },
+    ) => a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel) || a.projection.localeCompare(b.projection);
     expect(received.map((m) => m.body).sort(sort)).toEqual(rows);
     for (const message of received) {
       expect(message.subject).toBe(`${h.base}.live.${message.body.channel}`);
@@ -197,7 +213,14 @@ describe('projector end to end through the PostgreSQL store', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(await h.read('SELECT name FROM read.genres WHERE genre_id = 878')).toEqual([{ name: 'Science Fiction' }]);
     const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
-    for (const name of ['projector_lag_events', 'projector_lag_seconds', 'projector_batch_events_bucket', 'projector_batch_duration_seconds_bucket', 'projector_position', 'projector_lag_events_exact']) {
+    for (const name of [
+      'projector_lag_events',
+      'projector_lag_seconds',
+      'projector_batch_events_bucket',
+      'projector_batch_duration_seconds_bucket',
+      'projector_position',
+      'projector_lag_events_exact',
+    ]) {
       expect(metrics).toContain(name);
     }
     // The position is the store's count of events up to the checkpoint, not a number read out of a token.

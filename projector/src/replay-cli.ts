@@ -48,7 +48,15 @@ const bars = new cliProgress.MultiBar(
   },
   cliProgress.Presets.shades_classic,
 );
-type Bar = { bar: cliProgress.SingleBar; started: number; lastAt: number; speed: number; tally: EventTally; value: number; countedAt: number };
+type Bar = {
+  bar: cliProgress.SingleBar;
+  started: number;
+  lastAt: number;
+  speed: number;
+  tally: EventTally;
+  value: number;
+  countedAt: number;
+};
 const perProjection = new Map<string, Bar>();
 /** Counts the events up to the runner's checkpoint in the background, one count at a time per bar. */
 const recount = (entry: Bar, checkpoint: string) => {
@@ -75,7 +83,15 @@ const results = await rebuild({
       let entry = perProjection.get(runner.name);
       if (entry === undefined) {
         const bar = bars.create(total, 0, { projection: runner.name.padEnd(9), speed: 0, state: 'waiting' });
-        entry = { bar, started: performance.now(), lastAt: performance.now(), speed: 0, tally: new EventTally(store), value: 0, countedAt: 0 };
+        entry = {
+          bar,
+          started: performance.now(),
+          lastAt: performance.now(),
+          speed: 0,
+          tally: new EventTally(store),
+          value: 0,
+          countedAt: 0,
+        };
         perProjection.set(runner.name, entry);
       }
       const now = performance.now();
@@ -87,7 +103,11 @@ const results = await rebuild({
       }
       const state = runner.mode === 'serving' ? 'swapped in' : runner.active ? 'building' : 'waiting for lease';
       entry.bar.setTotal(Math.max(total, value));
-      entry.bar.update(runner.mode === 'serving' ? Math.max(total, value) : value, { projection: runner.name.padEnd(9), speed: entry.speed, state });
+      entry.bar.update(runner.mode === 'serving' ? Math.max(total, value) : value, {
+        projection: runner.name.padEnd(9),
+        speed: entry.speed,
+        state,
+      });
     }
   },
 });

@@ -20,7 +20,11 @@ export type ProjectorService = {
 };
 
 /** Migrations, every projection under the supervisor, NATS, and the metrics/health server. */
-export async function startProjector(settings: ProjectorSettings, projections: readonly Projection[], log: Logger): Promise<ProjectorService> {
+export async function startProjector(
+  settings: ProjectorSettings,
+  projections: readonly Projection[],
+  log: Logger,
+): Promise<ProjectorService> {
   const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error'));
   const pool = createReadModelPool(settings.databaseUrl);
   pool.on('error', (error) => log.warn({ err: error }, 'read-model pool error'));

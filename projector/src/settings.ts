@@ -1,5 +1,17 @@
 import type { EventStoreSettings } from '@reeltime/eventstore';
-import { defineEnv, envFlag, eventStoreEnv, eventStoreSettingsFrom, IDENTIFIER, isOn, logEnv, mergeEnv, NatsEnv, readEnv, ReadModelEnv } from '@reeltime/platform/config';
+import {
+  defineEnv,
+  envFlag,
+  eventStoreEnv,
+  eventStoreSettingsFrom,
+  IDENTIFIER,
+  isOn,
+  logEnv,
+  mergeEnv,
+  NatsEnv,
+  readEnv,
+  ReadModelEnv,
+} from '@reeltime/platform/config';
 import { Type } from 'typebox';
 
 export type ProjectorSettings = {
@@ -50,8 +62,16 @@ export const ProjectorEnv = mergeEnv(
   logEnv(),
   defineEnv({
     PROJECTOR_PORT: count('HTTP port of /metrics and /health/*', 4003, 0),
-    PROJECTOR_SCHEMA: Type.String({ description: 'schema of the projection registry and the live-update log', pattern: IDENTIFIER, default: 'projector' }),
-    PROJECTOR_SCHEMA_PREFIX: Type.String({ description: "prefix of every projection version's schema", pattern: '^[a-z_][a-z0-9_]{0,40}$', default: 'rm_' }),
+    PROJECTOR_SCHEMA: Type.String({
+      description: 'schema of the projection registry and the live-update log',
+      pattern: IDENTIFIER,
+      default: 'projector',
+    }),
+    PROJECTOR_SCHEMA_PREFIX: Type.String({
+      description: "prefix of every projection version's schema",
+      pattern: '^[a-z_][a-z0-9_]{0,40}$',
+      default: 'rm_',
+    }),
     // Short batches keep the projector's transactions short: the store's readers wait for
     // every older transaction, so a long one here would delay every subscriber.
     PROJECTOR_BATCH_SIZE: count('most events in one live batch', 1000),
@@ -64,7 +84,11 @@ export const ProjectorEnv = mergeEnv(
     PROJECTOR_BULK_LOAD: envFlag('a fresh build loads in bulk (COPY) rather than batch by batch', true),
     LIVE_RETENTION_DAYS: count('days the live-update log keeps its entries', 7),
     PROJECTOR_LEASE_RETRY_MS: count('how often a standby tries to take a lease, in ms', 1000),
-    RECOMMENDATIONS_REFIT_MS: count('shortest time between two refits of the recommendation model, in ms (0: whenever 1% of interactions changed)', 600_000, 0),
+    RECOMMENDATIONS_REFIT_MS: count(
+      'shortest time between two refits of the recommendation model, in ms (0: whenever 1% of interactions changed)',
+      600_000,
+      0,
+    ),
     RECOMMENDATIONS_UPKEEP_MS: count('work per re-scoring step between batches, in ms', 50),
   }),
 );

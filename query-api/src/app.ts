@@ -1,4 +1,11 @@
-import { HttpProblem, UNAVAILABLE_RETRY_AFTER_SECONDS, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
+import {
+  HttpProblem,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  createHttpService,
+  type AuthSettings,
+  type HttpService,
+  type TrustProxy,
+} from '@reeltime/platform';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ExportDocument } from '@reeltime/schemas';

@@ -6,5 +6,13 @@ import { connect, type NatsConnection } from 'nats';
  */
 export function connectNats(url: string, reconnectMs = 1000): Promise<NatsConnection> {
   // Pings every 10 s: a server gone without closing the connection is noticed within ~30 s.
-  return connect({ servers: url, name: 'reeltime-query-api', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: reconnectMs, pingInterval: 10_000, maxPingOut: 2 });
+  return connect({
+    servers: url,
+    name: 'reeltime-query-api',
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: reconnectMs,
+    pingInterval: 10_000,
+    maxPingOut: 2,
+  });
 }

@@ -15,7 +15,11 @@ export const QueryApiEnv = mergeEnv(
   defineEnv({
     CONSISTENCY_WAIT_MS: Type.Integer({ description: 'longest X-Min-Position wait before 503', minimum: 0, default: 5000 }),
     QUERY_POOL_SIZE: Type.Integer({ description: 'connections in the read-model pool', minimum: 1, default: 10 }),
-    LIVE_CONNECTS_PER_MINUTE: Type.Integer({ description: 'WebSocket upgrades per minute per user (per address when anonymous)', minimum: 1, default: 120 }),
+    LIVE_CONNECTS_PER_MINUTE: Type.Integer({
+      description: 'WebSocket upgrades per minute per user (per address when anonymous)',
+      minimum: 1,
+      default: 120,
+    }),
   }),
 );
 

@@ -5,9 +5,8 @@ import { IsoDate, IsoDateTime, LanguageCode, MediaType, PersonId, RegionCode, Ti
 describe('TitleId', () => {
   const check = Compile(TitleId);
   it.each(['movie:603', 'tv:1396', 'movie:1'])('accepts %s', (id) => expect(check.Check(id)).toBe(true));
-  it.each(['movie:0', 'movie:0603', 'tv:', 'tv:-1', 'Movie:603', 'book:1', 'movie:603 ', 'movie:6.5', 'movie-603'])(
-    'rejects %j',
-    (id) => expect(check.Check(id)).toBe(false),
+  it.each(['movie:0', 'movie:0603', 'tv:', 'tv:-1', 'Movie:603', 'book:1', 'movie:603 ', 'movie:6.5', 'movie-603'])('rejects %j', (id) =>
+    expect(check.Check(id)).toBe(false),
   );
 });
 

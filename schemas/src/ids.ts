@@ -12,7 +12,12 @@ export type UserId = Static<typeof UserId>;
 export const ListId = Type.String({ format: 'uuid', pattern: UUID_PATTERN, maxLength: 36, description: 'List id (lower-case UUID)' });
 export type ListId = Static<typeof ListId>;
 
-export const DiaryEntryId = Type.String({ format: 'uuid', pattern: UUID_PATTERN, maxLength: 36, description: 'Diary entry id (lower-case UUID)' });
+export const DiaryEntryId = Type.String({
+  format: 'uuid',
+  pattern: UUID_PATTERN,
+  maxLength: 36,
+  description: 'Diary entry id (lower-case UUID)',
+});
 export type DiaryEntryId = Static<typeof DiaryEntryId>;
 
 export const MediaType = Type.Enum(['movie', 'tv'], { description: 'Movie or TV show' });

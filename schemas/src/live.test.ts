@@ -64,7 +64,17 @@ describe('@reeltime/schemas/live (the browser entry point)', () => {
     const live: Record<string, unknown> = await import('@reeltime/schemas/live');
     const main: Record<string, unknown> = await import('@reeltime/schemas');
     const names = Object.keys(live);
-    expect(names).toEqual(expect.arrayContaining(['LiveUpdateData', 'UpdateMessage', 'LiveServerMessage', 'LiveClientMessage', 'LiveChannel', 'PositionToken', 'TitleSummary']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'LiveUpdateData',
+        'UpdateMessage',
+        'LiveServerMessage',
+        'LiveClientMessage',
+        'LiveChannel',
+        'PositionToken',
+        'TitleSummary',
+      ]),
+    );
     for (const name of names) expect(live[name], name).toBe(main[name]);
   });
 });

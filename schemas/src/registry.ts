@@ -168,7 +168,9 @@ export const eventRegistry = {
       value = step.up(value as never);
     }
     if (!event.validator.Check(value)) {
-      throw new Error(`Upcasting ${type} v${schemaVersion} gave an invalid v${event.version} payload (${describe(value, event.validator)})`);
+      throw new Error(
+        `Upcasting ${type} v${schemaVersion} gave an invalid v${event.version} payload (${describe(value, event.validator)})`,
+      );
     }
     return value;
   },

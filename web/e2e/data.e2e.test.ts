@@ -36,8 +36,11 @@ describe.skipIf(missing !== null)('Import & export in a browser', () => {
     const list = await web.backend.command('POST', '/lists', { ...as, body: { name: 'Heists' } });
     await web.backend.command('POST', `/lists/${list.body.listId}/items`, { ...as, body: { titleId: 'movie:949', note: 'the best' } });
     // The downloads read the read models as they are: wait until the last change is in them.
-    const position = (await web.backend.command('POST', '/diary', { ...as, body: { titleId: 'movie:949', watchedOn: '2024-05-01' } })).body.position;
-    await web.backend.startQueryApi().then((api) => api.get('/me/lists', { token: person.accessToken, headers: { 'x-min-position': position } }));
+    const position = (await web.backend.command('POST', '/diary', { ...as, body: { titleId: 'movie:949', watchedOn: '2024-05-01' } })).body
+      .position;
+    await web.backend
+      .startQueryApi()
+      .then((api) => api.get('/me/lists', { token: person.accessToken, headers: { 'x-min-position': position } }));
   });
   afterAll(() => web?.close());
 
@@ -52,14 +55,19 @@ describe.skipIf(missing !== null)('Import & export in a browser', () => {
     expect(json.name).toMatch(/^reeltime-export-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(json.bytes.toString('utf8'));
     expect(doc.profile.displayName).toBe('Mover');
-    expect(doc.ratings.map((r: { titleId: string; score: number }) => [r.titleId, r.score]).sort()).toEqual([['movie:949', 9], ['tv:1396', 10]]);
+    expect(doc.ratings.map((r: { titleId: string; score: number }) => [r.titleId, r.score]).sort()).toEqual([
+      ['movie:949', 9],
+      ['tv:1396', 10],
+    ]);
     expect(doc.lists.find((l: { name: string }) => l.name === 'Heists').items[0]).toMatchObject({ titleId: 'movie:949', note: 'the best' });
     expect(doc.diary).toEqual([expect.objectContaining({ titleId: 'movie:949', watchedOn: '2024-05-01' })]);
 
     const zip = await download(page, 'Download for Letterboxd');
     expect(zip.name).toMatch(/^reeltime-export-\d{4}-\d{2}-\d{2}\.zip$/);
     const files = Object.fromEntries(Object.entries(unzipSync(zip.bytes)).map(([name, data]) => [name, strFromU8(data)]));
-    expect(files['ratings.csv']).toMatch(/^Date,Name,Year,Letterboxd URI,Rating,tmdbID,imdbID\n\d{4}-\d{2}-\d{2},Heat,1995,,4.5,949,tt0113277\n$/);
+    expect(files['ratings.csv']).toMatch(
+      /^Date,Name,Year,Letterboxd URI,Rating,tmdbID,imdbID\n\d{4}-\d{2}-\d{2},Heat,1995,,4.5,949,tt0113277\n$/,
+    );
     expect(files['reviews.csv']).toContain(",'=not a formula,");
     expect(files['lists/heists.csv']).toContain('1,Heat,1995,,the best,949,tt0113277');
     expect(files['README.txt']).toContain('- 1 TV ratings (ratings.csv)');

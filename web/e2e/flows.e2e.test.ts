@@ -127,7 +127,10 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
       await eventually(() => section.getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
 
       await page.goto(`${web.url}/me/lists`);
-      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page
+        .getByRole('link', { name: /Watchlist/i })
+        .first()
+        .click();
       await eventually(() => page.getByRole('link', { name: /The Matrix/ }).count()).toBeGreaterThan(0);
     });
 
@@ -154,7 +157,10 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
         await eventually(() => section.getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
       }
       await page.goto(`${web.url}/me/lists`);
-      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page
+        .getByRole('link', { name: /Watchlist/i })
+        .first()
+        .click();
       const titles = page.getByRole('region', { name: 'Titles' }).getByRole('listitem');
       const order = async () => (await titles.allTextContents()).map((text) => (/Forrest Gump|Shawshank/.exec(text) ?? ['?'])[0]);
       await eventually(order).toHaveLength(2);
@@ -169,7 +175,9 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
 
       await eventually(order).toEqual([second, first]);
       // The keyboard stays with the moved title (its Up is now disabled, so on its Down).
-      await eventually(() => page.evaluate("document.activeElement?.getAttribute('aria-label') ?? ''")).toMatch(new RegExp(`Move .*${second}.* down`));
+      await eventually(() => page.evaluate("document.activeElement?.getAttribute('aria-label') ?? ''")).toMatch(
+        new RegExp(`Move .*${second}.* down`),
+      );
       expect((await saved).ok()).toBe(true);
       await page.reload();
       await eventually(order).toEqual([second, first]);
@@ -234,7 +242,10 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
       await search.fill('fight club');
       await search.press('Enter');
       await page.waitForURL(/\/titles\?q=fight/);
-      await page.getByRole('link', { name: /Fight Club/ }).first().click();
+      await page
+        .getByRole('link', { name: /Fight Club/ })
+        .first()
+        .click();
       await page.waitForURL(/\/titles\/movie:550/);
 
       await pickStars(page, '3.5 out of 5 stars', { javascript: false });
@@ -245,7 +256,12 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
 
       await page.getByRole('region', { name: 'Add to a list' }).getByRole('button', { name: 'Add to list' }).click();
       await page.waitForLoadState('load');
-      expect(await page.getByRole('region', { name: 'Add to a list' }).getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
+      expect(
+        await page
+          .getByRole('region', { name: 'Add to a list' })
+          .getByRole('button', { name: /Remove/ })
+          .count(),
+      ).toBeGreaterThan(0);
 
       await page.getByRole('region', { name: 'Log a watch' }).getByRole('button', { name: 'Log watch' }).click();
       await page.waitForLoadState('load');
@@ -253,7 +269,10 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
       await page.goto(`${web.url}/me/diary`);
       expect(await page.getByRole('link', { name: /Fight Club/ }).count()).toBeGreaterThan(0);
       await page.goto(`${web.url}/me/lists`);
-      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page
+        .getByRole('link', { name: /Watchlist/i })
+        .first()
+        .click();
       await page.waitForLoadState('load');
       expect(await page.getByRole('link', { name: /Fight Club/ }).count()).toBeGreaterThan(0);
     });
@@ -279,7 +298,7 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
   });
 
   describe('accessibility', () => {
-    it('given a watchlist with a title and its owner\'s profile, when axe checks them, then they have no serious or critical violations', async () => {
+    it("given a watchlist with a title and its owner's profile, when axe checks them, then they have no serious or critical violations", async () => {
       const person = await web.register('Lister');
       const { page } = await web.newPage({ person });
       await page.goto(`${web.url}${MATRIX}`);
@@ -287,7 +306,10 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
       await section.getByRole('button', { name: 'Add to list' }).click();
       await eventually(() => section.getByRole('button', { name: /Remove/ }).count()).toBeGreaterThan(0);
       await page.goto(`${web.url}/me/lists`);
-      await page.getByRole('link', { name: /Watchlist/i }).first().click();
+      await page
+        .getByRole('link', { name: /Watchlist/i })
+        .first()
+        .click();
       await page.waitForURL(/\/lists\//);
       await eventually(() => page.getByRole('link', { name: /The Matrix/ }).count()).toBeGreaterThan(0);
       expect(await seriousAxeViolations(page)).toEqual([]);
@@ -297,7 +319,19 @@ describe.skipIf(missing !== null)('Reeltime in a browser', () => {
       expect(await seriousAxeViolations(page)).toEqual([]);
     });
 
-    const pages = ['/', '/titles', '/titles?q=matrix', MATRIX, '/signin', '/signup', '/me/lists', '/me/ratings', '/me/diary', '/me/preferences', '/me/account'];
+    const pages = [
+      '/',
+      '/titles',
+      '/titles?q=matrix',
+      MATRIX,
+      '/signin',
+      '/signup',
+      '/me/lists',
+      '/me/ratings',
+      '/me/diary',
+      '/me/preferences',
+      '/me/account',
+    ];
 
     it.each(pages)('given %s, when axe checks it signed in, then it has no serious or critical violations', async (path) => {
       const person = await web.register('Axe');

@@ -66,7 +66,8 @@ async function importDemoCatalog(backend: Stack): Promise<number> {
   const progress = await openProgressStore({ connectionString: backend.harness.url, schema: `${backend.base}_ingest`, poolSize: 4 });
   try {
     const result = await syncDemo(ingestSettings({}), { store: backend.harness.store, progress, log });
-    if (result.status !== 'completed' || result.summary.failed > 0) throw new Error(`demo import: ${result.status} ${JSON.stringify(result.summary)}`);
+    if (result.status !== 'completed' || result.summary.failed > 0)
+      throw new Error(`demo import: ${result.status} ${JSON.stringify(result.summary)}`);
     return result.summary.imported + result.summary.updated + result.summary.unchanged;
   } finally {
     await progress.close();
@@ -138,7 +139,8 @@ export async function startWebServer(env: Record<string, string>): Promise<WebSe
 export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer().catch((error: unknown) => console.error('web stack: closing failed', error));
+    for (const closer of closers.splice(0).reverse())
+      await closer().catch((error: unknown) => console.error('web stack: closing failed', error));
   };
   try {
     const backend = await startStack(options.prefix ?? 'web_e2e');

@@ -31,8 +31,13 @@ export function ensureWebBuild(log: (line: string) => void = console.log): boole
   log('web: building the app (sources changed or no build yet)');
   const started = Date.now();
   const vite = join(WEB_DIRECTORY, '..', 'node_modules', '.bin', 'vite');
-  const result = spawnSync(vite, ['build', '--logLevel', 'error'], { cwd: WEB_DIRECTORY, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
-  if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal}); run \`cd web && npx vite build\` to see why`);
+  const result = spawnSync(vite, ['build', '--logLevel', 'error'], {
+    cwd: WEB_DIRECTORY,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0)
+    throw new Error(`vite build failed (exit ${result.status ?? result.signal}); run \`cd web && npx vite build\` to see why`);
   log(`web: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }

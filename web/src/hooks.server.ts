@@ -27,7 +27,14 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   if (!event.url.pathname.startsWith('/_app/')) {
     log.info(
-      { correlationId: event.locals.requestId, method: event.request.method, url: event.url.pathname, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10, userId: event.locals.user?.userId },
+      {
+        correlationId: event.locals.requestId,
+        method: event.request.method,
+        url: event.url.pathname,
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        userId: event.locals.user?.userId,
+      },
       'request',
     );
   }
@@ -36,5 +43,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status >= 500) log.error({ err: error, correlationId: event.locals.requestId, url: event.url.pathname }, 'unexpected error');
-  return { message: status >= 500 ? 'Something went wrong on our side. It has been logged; please try again.' : message, requestId: event.locals.requestId };
+  return {
+    message: status >= 500 ? 'Something went wrong on our side. It has been logged; please try again.' : message,
+    requestId: event.locals.requestId,
+  };
 };

@@ -8,9 +8,7 @@ export type Account = { userId: string; email: string; passwordHash: string; dis
 export type IssuedRefreshToken = { token: string; familyId: string };
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; userId: string; displayName: string; next: IssuedRefreshToken }
-  | { kind: 'reused' }
-  | { kind: 'invalid' };
+  { kind: 'rotated'; userId: string; displayName: string; next: IssuedRefreshToken } | { kind: 'reused' } | { kind: 'invalid' };
 
 const REFRESH_TOKEN_DAYS = 30;
 const TOKEN_SHAPE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
@@ -116,7 +114,9 @@ export class AccountStore {
         return { kind: 'invalid' };
       }
       if (row.used || row.revoked) {
-        await client.query(`UPDATE ${this.schema}.refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE family_id = $1`, [row.family_id]);
+        await client.query(`UPDATE ${this.schema}.refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE family_id = $1`, [
+          row.family_id,
+        ]);
         await client.query('COMMIT');
         return row.used ? { kind: 'reused' } : { kind: 'invalid' };
       }

@@ -18,18 +18,27 @@ describe('registration', () => {
     const email = `New.Viewer-${Date.now()}@Example.com`;
     const answer = await api.call('POST', '/auth/register', { body: { email, password: 'a long password', displayName: 'Nia' } });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ userId: expect.any(String), accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+    expect(answer.body).toMatchObject({
+      userId: expect.any(String),
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+    });
     const [registered] = await api.store.readStream(`user-${answer.body.userId}`);
     expect(registered).toMatchObject({ type: 'UserRegistered', data: { userId: answer.body.userId, displayName: 'Nia' } });
     expect(registered!.correlationId).toBe(answer.headers.get('x-request-id'));
-    expect(await api.listsCreatedBy(answer.body.userId)).toEqual([expect.objectContaining({ kind: 'watchlist', visibility: 'private', name: 'Watchlist' })]);
+    expect(await api.listsCreatedBy(answer.body.userId)).toEqual([
+      expect.objectContaining({ kind: 'watchlist', visibility: 'private', name: 'Watchlist' }),
+    ]);
     expect((await allEventsText()).toLowerCase()).not.toContain(email.toLowerCase());
   });
 
   it('refuses a taken email whatever its case, and appends nothing for it', async () => {
     const first = await api.register();
     const before = await api.eventCount();
-    const again = await api.call('POST', '/auth/register', { body: { email: first.email.toUpperCase(), password: 'another password', displayName: 'Copy' } });
+    const again = await api.call('POST', '/auth/register', {
+      body: { email: first.email.toUpperCase(), password: 'another password', displayName: 'Copy' },
+    });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ status: 409, code: 'email_taken' });
     expect(again.headers.get('content-type')).toContain('application/problem+json');
@@ -95,9 +104,13 @@ describe('login and tokens', () => {
     const sign = (options: object) => createSigner({ key: TEST_AUTH.secret, ...options })({ sub: viewer.userId });
     const expired = sign({ aud: 'reeltime', iss: 'reeltime', expiresIn: 1, clockTimestamp: Date.now() - 60_000 });
     const wrongAudience = sign({ aud: 'somebody-else', iss: 'reeltime', expiresIn: 60_000 });
-    const wrongKey = createSigner({ key: 'another-secret-another-secret-another', aud: 'reeltime', iss: 'reeltime' })({ sub: viewer.userId });
+    const wrongKey = createSigner({ key: 'another-secret-another-secret-another', aud: 'reeltime', iss: 'reeltime' })({
+      sub: viewer.userId,
+    });
     const [header, payload, signature] = viewer.accessToken.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '00000000-0000-4000-8000-000000000000' }),
+    ).toString('base64url');
     const tampered = `${header}.${forgedPayload}.${signature}`;
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     for (const token of [expired, wrongAudience, wrongKey, tampered, unsigned, 'garbage']) {
@@ -217,7 +230,10 @@ describe('behind a proxy (X-Forwarded-For)', () => {
   const attempts = async (harness: CommandApiHarness, forwardedFor: string, count: number) => {
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) {
-      const answer = await harness.call('POST', '/auth/login', { body: { email: `nobody${i}@example.com`, password: 'whatever123' }, headers: { 'x-forwarded-for': forwardedFor } });
+      const answer = await harness.call('POST', '/auth/login', {
+        body: { email: `nobody${i}@example.com`, password: 'whatever123' },
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
       statuses.push(answer.status);
     }
     return statuses;
@@ -250,7 +266,8 @@ describe('behind a proxy (X-Forwarded-For)', () => {
     const limited = await startCommandApi({ rateLimitPerMinute: 3, trustProxy: ['loopback'] });
     try {
       const [first, second] = [await limited.register(), await limited.register()];
-      const create = (token: string) => limited.call('POST', '/lists', { token, body: { name: 'x' }, headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const create = (token: string) =>
+        limited.call('POST', '/lists', { token, body: { name: 'x' }, headers: { 'x-forwarded-for': '203.0.113.9' } });
       const statuses = async (token: string) => {
         const answers: number[] = [];
         for (let i = 0; i < 4; i++) answers.push((await create(token)).status);

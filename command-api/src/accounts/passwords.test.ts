@@ -25,6 +25,7 @@ describe('password hashing', () => {
   });
 
   it('never matches the unusable hash, whatever the password', async () => {
-    for (const password of ['', 'unusable', '!unusable', 'reeltime-demo']) expect(await verifyPassword(password, UNUSABLE_PASSWORD_HASH)).toBe(false);
+    for (const password of ['', 'unusable', '!unusable', 'reeltime-demo'])
+      expect(await verifyPassword(password, UNUSABLE_PASSWORD_HASH)).toBe(false);
   });
 });

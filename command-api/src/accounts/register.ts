@@ -36,14 +36,16 @@ export async function writeWithEvents(
     return inTransaction(store.pool, async (client) => {
       await write(client);
       let position = store.startPosition;
-      for (const { stream, events, expectedVersion } of streams) position = (await store.appendWithin(client, stream, events, { expectedVersion })).position;
+      for (const { stream, events, expectedVersion } of streams)
+        position = (await store.appendWithin(client, stream, events, { expectedVersion })).position;
       return position;
     });
   }
   await inTransaction(deps.pool, write);
   let position = store.startPosition;
   try {
-    for (const { stream, events, expectedVersion } of streams) position = (await store.appendToStream(stream, events, { expectedVersion })).position;
+    for (const { stream, events, expectedVersion } of streams)
+      position = (await store.appendToStream(stream, events, { expectedVersion })).position;
     return position;
   } catch (error) {
     await undo();
@@ -75,15 +77,30 @@ export function registrationWrites(account: NewAccount): StreamWrite[] {
   const { userId, watchlistId, displayName } = account;
   const metadata = { ...account.metadata, userId };
   const watchlist = listDecider.decide(
-    { type: 'CreateList', listId: watchlistId, actorId: userId, ownerId: userId, name: 'Watchlist', kind: 'watchlist', visibility: 'private' },
+    {
+      type: 'CreateList',
+      listId: watchlistId,
+      actorId: userId,
+      ownerId: userId,
+      name: 'Watchlist',
+      kind: 'watchlist',
+      visibility: 'private',
+    },
     fold(listDecider, []),
   );
   const writes: StreamWrite[] = [
-    { stream: userStream(userId), events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }], expectedVersion: 'no_stream' },
+    {
+      stream: userStream(userId),
+      events: [{ type: 'UserRegistered', data: { userId, displayName }, metadata }],
+      expectedVersion: 'no_stream',
+    },
     { stream: listStream(watchlistId), events: watchlist.map((event) => ({ ...event, metadata })), expectedVersion: 'no_stream' },
   ];
   const eventId = account.eventId ?? (() => randomUUID());
-  return writes.map((write) => ({ ...write, events: write.events.map((event, index) => ({ ...event, eventId: eventId(write.stream, index) })) }));
+  return writes.map((write) => ({
+    ...write,
+    events: write.events.map((event, index) => ({ ...event, eventId: eventId(write.stream, index) })),
+  }));
 }
 
 const EmailTaken = Symbol('email taken');

@@ -28,7 +28,9 @@ export type AccountRouteDeps = {
 export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   const { accounts, throttle, accessTokenSeconds } = deps;
   const tags = ['auth'];
-  const authLimit = { rateLimit: { max: deps.authAttemptsPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `auth:${request.ip}` } };
+  const authLimit = {
+    rateLimit: { max: deps.authAttemptsPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `auth:${request.ip}` },
+  };
 
   const tokens = async (userId: string, displayName: string, refreshToken?: string) => ({
     userId,
@@ -66,7 +68,12 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
     '/auth/login',
     {
       config: authLimit,
-      schema: { tags, summary: 'Log in with email and password', body: LoginBody, response: { 200: TokenPair, ...problems(400, 401, 429) } },
+      schema: {
+        tags,
+        summary: 'Log in with email and password',
+        body: LoginBody,
+        response: { 200: TokenPair, ...problems(400, 401, 429) },
+      },
     },
     async (request) => {
       const email = normalizeEmail(request.body.email);
@@ -89,20 +96,40 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
 
   app.post(
     '/auth/refresh',
-    { config: authLimit, schema: { tags, summary: 'Trade a refresh token for a new pair (rotation)', body: RefreshBody, response: { 200: TokenPair, ...problems(400, 401, 429) } } },
+    {
+      config: authLimit,
+      schema: {
+        tags,
+        summary: 'Trade a refresh token for a new pair (rotation)',
+        body: RefreshBody,
+        response: { 200: TokenPair, ...problems(400, 401, 429) },
+      },
+    },
     async (request) => {
       const outcome = await accounts.rotate(request.body.refreshToken);
       if (outcome.kind === 'reused') {
-        throw new HttpProblem(401, 'refresh_token_reused', 'This refresh token was already used; every session of this login has been ended.');
+        throw new HttpProblem(
+          401,
+          'refresh_token_reused',
+          'This refresh token was already used; every session of this login has been ended.',
+        );
       }
-      if (outcome.kind === 'invalid') throw new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, expired or revoked.');
+      if (outcome.kind === 'invalid')
+        throw new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, expired or revoked.');
       return tokens(outcome.userId, outcome.displayName, outcome.next.token);
     },
   );
 
   app.post(
     '/auth/logout',
-    { schema: { tags, summary: 'End the login this refresh token belongs to', body: RefreshBody, response: { 204: Type.Null(), ...problems(400) } } },
+    {
+      schema: {
+        tags,
+        summary: 'End the login this refresh token belongs to',
+        body: RefreshBody,
+        response: { 204: Type.Null(), ...problems(400) },
+      },
+    },
     async (request, reply) => {
       await accounts.revokeFamilyOf(request.body.refreshToken);
       return reply.code(204).send(null);
@@ -139,7 +166,12 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
     '/me',
     {
       preHandler: deps.requireActiveUser,
-      schema: { tags, security: SECURED, summary: 'Erase your account: credentials and personal data are deleted', response: { 202: CommandAccepted, ...problems(401) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Erase your account: credentials and personal data are deleted',
+        response: { 202: CommandAccepted, ...problems(401) },
+      },
     },
     async (request, reply) => {
       const userId = request.userId!;

@@ -25,5 +25,7 @@ export type ImportedWatch = Pick<Watched, 'entryId' | 'titleId' | 'watchedOn'> &
  * watch already in the diary (same entry id, or the same title on the same day) adds nothing,
  * so a re-import or an import overlapping what the user logged never duplicates.
  */
-export type ImportWatches = Actor & { type: 'ImportWatches'; today: Watched['watchedOn'] } & Pick<Watched, 'userId'> & { watches: ImportedWatch[] };
+export type ImportWatches = Actor & { type: 'ImportWatches'; today: Watched['watchedOn'] } & Pick<Watched, 'userId'> & {
+    watches: ImportedWatch[];
+  };
 export type DiaryCommand = LogWatch | RemoveDiaryEntry | ImportWatches;

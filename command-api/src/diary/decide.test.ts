@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '@reeltime/platform/decider';
 import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
-import { diaryDecider, diaryEntries, diaryStreamId, type DiaryEvent, type ImportedWatch, type ImportWatches, type LogWatch, type RemoveDiaryEntry } from './index.ts';
+import {
+  diaryDecider,
+  diaryEntries,
+  diaryStreamId,
+  type DiaryEvent,
+  type ImportedWatch,
+  type ImportWatches,
+  type LogWatch,
+  type RemoveDiaryEntry,
+} from './index.ts';
 
 const TODAY = '2024-05-17';
-const ENTRY = ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9', '2c3d4e5f-6071-4829-93a4-b5c6d7e8f9a0'] as const;
+const ENTRY = [
+  '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9',
+  '2c3d4e5f-6071-4829-93a4-b5c6d7e8f9a0',
+] as const;
 const matrix = 'movie:603';
 const breakingBad = 'tv:1396';
 
@@ -32,8 +45,12 @@ const removed = (entryId: string): DiaryEvent => ({ type: 'DiaryEntryRemoved', d
 
 describe('LogWatch', () => {
   it('logs a first watch for today unless a date is given', () => {
-    given(diaryDecider).when(log()).then([watched(ENTRY[0], matrix)]);
-    given(diaryDecider).when(log({ watchedOn: '1999-04-02' })).then([watched(ENTRY[0], matrix, '1999-04-02')]);
+    given(diaryDecider)
+      .when(log())
+      .then([watched(ENTRY[0], matrix)]);
+    given(diaryDecider)
+      .when(log({ watchedOn: '1999-04-02' }))
+      .then([watched(ENTRY[0], matrix, '1999-04-02')]);
   });
 
   it('logs a rewatch as a separate entry, flagged as a rewatch', () =>
@@ -47,22 +64,32 @@ describe('LogWatch', () => {
       .then([watched(ENTRY[2], matrix)]));
 
   it('lets an explicit rewatch flag win', () => {
-    given(diaryDecider).when(log({ rewatch: true })).then([watched(ENTRY[0], matrix, TODAY, true)]);
+    given(diaryDecider)
+      .when(log({ rewatch: true }))
+      .then([watched(ENTRY[0], matrix, TODAY, true)]);
     given(diaryDecider, [watched(ENTRY[0], matrix)])
       .when(log({ entryId: ENTRY[1], rewatch: false }))
       .then([watched(ENTRY[1], matrix, TODAY, false)]);
   });
 
   it('appends nothing when an entry id is logged again (a retried request)', () => {
-    given(diaryDecider, [watched(ENTRY[0], matrix)]).when(log()).thenNothing();
-    given(diaryDecider, [watched(ENTRY[0], matrix), removed(ENTRY[0])]).when(log()).thenNothing();
+    given(diaryDecider, [watched(ENTRY[0], matrix)])
+      .when(log())
+      .thenNothing();
+    given(diaryDecider, [watched(ENTRY[0], matrix), removed(ENTRY[0])])
+      .when(log())
+      .thenNothing();
   });
 
   it('refuses an entry id already used for another title', () =>
-    given(diaryDecider, [watched(ENTRY[0], breakingBad)]).when(log()).thenRefused('entry_id_taken', 409));
+    given(diaryDecider, [watched(ENTRY[0], breakingBad)])
+      .when(log())
+      .thenRefused('entry_id_taken', 409));
 
   it.each([TODAY, '1870-01-01', '2024-02-29'])('accepts watchedOn %s', (watchedOn) =>
-    given(diaryDecider).when(log({ watchedOn })).then([watched(ENTRY[0], matrix, watchedOn)]),
+    given(diaryDecider)
+      .when(log({ watchedOn }))
+      .then([watched(ENTRY[0], matrix, watchedOn)]),
   );
 
   it.each(['2024-05-18', '2999-01-01', '1869-12-31', '0001-01-01', '2023-02-29', '2024-5-1', '17.05.2024'])(
@@ -74,25 +101,41 @@ describe('LogWatch', () => {
     expect(() => diaryDecider.decide(log({ today: 'today' }), diaryDecider.initialState)).toThrow(TypeError));
 
   it('refuses to log into someone else’s diary', () =>
-    given(diaryDecider).when(log({ actorId: OTHER_USER_ID })).thenRefused('forbidden', 403));
+    given(diaryDecider)
+      .when(log({ actorId: OTHER_USER_ID }))
+      .thenRefused('forbidden', 403));
 });
 
 describe('RemoveDiaryEntry', () => {
-  it('removes an entry', () => given(diaryDecider, [watched(ENTRY[0], matrix)]).when(remove()).then([removed(ENTRY[0])]));
+  it('removes an entry', () =>
+    given(diaryDecider, [watched(ENTRY[0], matrix)])
+      .when(remove())
+      .then([removed(ENTRY[0])]));
 
   it('answers 404 for an unknown entry', () =>
-    given(diaryDecider, [watched(ENTRY[1], matrix)]).when(remove()).thenRefused('entry_not_found', 404));
+    given(diaryDecider, [watched(ENTRY[1], matrix)])
+      .when(remove())
+      .thenRefused('entry_not_found', 404));
 
   it('answers 404 for an entry already removed', () =>
-    given(diaryDecider, [watched(ENTRY[0], matrix), removed(ENTRY[0])]).when(remove()).thenRefused('entry_not_found', 404));
+    given(diaryDecider, [watched(ENTRY[0], matrix), removed(ENTRY[0])])
+      .when(remove())
+      .thenRefused('entry_not_found', 404));
 
   it('refuses to remove from someone else’s diary', () =>
-    given(diaryDecider, [watched(ENTRY[0], matrix)]).when(remove({ actorId: OTHER_USER_ID })).thenRefused('forbidden', 403));
+    given(diaryDecider, [watched(ENTRY[0], matrix)])
+      .when(remove({ actorId: OTHER_USER_ID }))
+      .thenRefused('forbidden', 403));
 });
 
 describe('diary stream', () => {
   it('folds a full history into its entries', () => {
-    const history = [watched(ENTRY[0], matrix, '1999-04-02'), watched(ENTRY[1], matrix, TODAY, true), watched(ENTRY[2], breakingBad), removed(ENTRY[0])];
+    const history = [
+      watched(ENTRY[0], matrix, '1999-04-02'),
+      watched(ENTRY[1], matrix, TODAY, true),
+      watched(ENTRY[2], breakingBad),
+      removed(ENTRY[0]),
+    ];
     expect(diaryEntries(fold(diaryDecider, history))).toEqual(
       new Map([
         [ENTRY[0], { titleId: matrix, watchedOn: '1999-04-02', rewatch: false, removed: true }],
@@ -104,7 +147,12 @@ describe('diary stream', () => {
 
   it('produces only events the registry accepts', () => {
     const produced: DiaryEvent[] = [];
-    for (const command of [log(), log({ entryId: ENTRY[1], watchedOn: '1870-01-01' }), remove(), log({ entryId: ENTRY[2], titleId: breakingBad, rewatch: true })]) {
+    for (const command of [
+      log(),
+      log({ entryId: ENTRY[1], watchedOn: '1870-01-01' }),
+      remove(),
+      log({ entryId: ENTRY[2], titleId: breakingBad, rewatch: true }),
+    ]) {
       produced.push(...diaryDecider.decide(command, fold(diaryDecider, produced)));
     }
     expect(produced.map((event) => event.type)).toEqual(['TitleWatched', 'TitleWatched', 'DiaryEntryRemoved', 'TitleWatched']);
@@ -115,18 +163,42 @@ describe('diary stream', () => {
 });
 
 describe('ImportWatches', () => {
-  const importing = (...watches: ImportedWatch[]): ImportWatches => ({ type: 'ImportWatches', actorId: USER_ID, userId: USER_ID, today: TODAY, watches });
+  const importing = (...watches: ImportedWatch[]): ImportWatches => ({
+    type: 'ImportWatches',
+    actorId: USER_ID,
+    userId: USER_ID,
+    today: TODAY,
+    watches,
+  });
   it('logs each watch on its own day with the rewatch flag it came with', () =>
     given(diaryDecider)
-      .when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01', rewatch: false }, { entryId: ENTRY[1], titleId: matrix, watchedOn: '2021-01-01', rewatch: true }))
+      .when(
+        importing(
+          { entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01', rewatch: false },
+          { entryId: ENTRY[1], titleId: matrix, watchedOn: '2021-01-01', rewatch: true },
+        ),
+      )
       .then([watched(ENTRY[0], matrix, '2020-01-01'), watched(ENTRY[1], matrix, '2021-01-01', true)]));
   it('adds nothing for an entry already imported, or the same title on the same day logged by hand', () =>
     given(diaryDecider, [watched(ENTRY[0], matrix, '2020-01-01'), watched(ENTRY[2], breakingBad, '2022-02-02')])
-      .when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01' }, { entryId: ENTRY[1], titleId: breakingBad, watchedOn: '2022-02-02' }))
+      .when(
+        importing(
+          { entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01' },
+          { entryId: ENTRY[1], titleId: breakingBad, watchedOn: '2022-02-02' },
+        ),
+      )
       .thenNothing());
   it('logs "seen it" only for a title without any entry', () =>
     given(diaryDecider, [watched(ENTRY[0], matrix, '2020-01-01')])
-      .when(importing({ entryId: ENTRY[1], titleId: matrix, watchedOn: '2024-01-01', onlyIfUnwatched: true }, { entryId: ENTRY[2], titleId: breakingBad, watchedOn: '2024-01-01', onlyIfUnwatched: true, rewatch: false }))
+      .when(
+        importing(
+          { entryId: ENTRY[1], titleId: matrix, watchedOn: '2024-01-01', onlyIfUnwatched: true },
+          { entryId: ENTRY[2], titleId: breakingBad, watchedOn: '2024-01-01', onlyIfUnwatched: true, rewatch: false },
+        ),
+      )
       .then([watched(ENTRY[2], breakingBad, '2024-01-01')]));
-  it('refuses a future day', () => given(diaryDecider).when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2999-01-01' })).thenRefused('invalid_watch_date', 409));
+  it('refuses a future day', () =>
+    given(diaryDecider)
+      .when(importing({ entryId: ENTRY[0], titleId: matrix, watchedOn: '2999-01-01' }))
+      .thenRefused('invalid_watch_date', 409));
 });

@@ -15,7 +15,14 @@ export function diaryRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/diary',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Log a watch (rewatches are separate entries)', headers: IDEMPOTENCY_HEADERS, body: LogWatchBody, response: { 201: DiaryLogged, ...problems(400, 401, 404, 409, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Log a watch (rewatches are separate entries)',
+        headers: IDEMPOTENCY_HEADERS,
+        body: LogWatchBody,
+        response: { 201: DiaryLogged, ...problems(400, 401, 404, 409, 422, 429) },
+      },
     },
     async (request, reply) => {
       const context = commandContext(request);
@@ -36,7 +43,14 @@ export function diaryRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/diary/:entryId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Remove a diary entry', headers: IDEMPOTENCY_HEADERS, params: DiaryEntryParams, response: { 200: CommandAccepted, ...problems(400, 401, 404, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Remove a diary entry',
+        headers: IDEMPOTENCY_HEADERS,
+        params: DiaryEntryParams,
+        response: { 200: CommandAccepted, ...problems(400, 401, 404, 422, 429) },
+      },
     },
     async (request, reply) => {
       const context = commandContext(request);

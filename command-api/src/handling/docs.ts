@@ -8,7 +8,9 @@ export function problems(...statuses: number[]): Record<number, unknown> {
 export const SECURED = [{ bearer: [] }];
 
 export const IDEMPOTENCY_HEADERS = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key and body return the first answer', maxLength: 200 })),
+  'idempotency-key': Type.Optional(
+    Type.String({ description: 'Retries with the same key and body return the first answer', maxLength: 200 }),
+  ),
 });
 
 export const LIST_HEADERS = Type.Object({

@@ -69,10 +69,19 @@ export function commandExecutor(store: EventStore, queue: StreamQueue): CommandE
           }
           const occurredAt = new Date().toISOString();
           const metadata = { correlationId: context.requestId, causationId: context.requestId, userId: context.userId, occurredAt };
-          const toAppend = events.map((event, index): NewEvent => ({ ...(event as ReelEvent), eventId: eventId(version + index), metadata }));
+          const toAppend = events.map((event, index): NewEvent => ({
+            ...(event as ReelEvent),
+            eventId: eventId(version + index),
+            metadata,
+          }));
           try {
             const result = await store.appendToStream(stream, toAppend, { expectedVersion: version === 0 ? 'no_stream' : version });
-            return { version: result.nextVersion, position: result.position, state: events.reduce(decider.evolve, state), appended: events.length };
+            return {
+              version: result.nextVersion,
+              position: result.position,
+              state: events.reduce(decider.evolve, state),
+              appended: events.length,
+            };
           } catch (error) {
             if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
             await sleep(Math.random() * 5 * 2 ** attempt);

@@ -27,12 +27,24 @@ describe('Idempotency-Key', () => {
 
   it('treats the same key with another body as 422, whatever the key order', async () => {
     const headers = { 'idempotency-key': 'diary-1' };
-    const first = await api.call('POST', '/diary', { token: viewer.accessToken, body: { titleId: 'movie:604', watchedOn: '2024-01-02' }, headers });
+    const first = await api.call('POST', '/diary', {
+      token: viewer.accessToken,
+      body: { titleId: 'movie:604', watchedOn: '2024-01-02' },
+      headers,
+    });
     expect(first.status).toBe(201);
-    const sameReordered = await api.call('POST', '/diary', { token: viewer.accessToken, body: { watchedOn: '2024-01-02', titleId: 'movie:604' }, headers });
+    const sameReordered = await api.call('POST', '/diary', {
+      token: viewer.accessToken,
+      body: { watchedOn: '2024-01-02', titleId: 'movie:604' },
+      headers,
+    });
     expect(sameReordered.status).toBe(201);
     expect(sameReordered.body.entryId).toBe(first.body.entryId);
-    const other = await api.call('POST', '/diary', { token: viewer.accessToken, body: { titleId: 'movie:604', watchedOn: '2024-01-03' }, headers });
+    const other = await api.call('POST', '/diary', {
+      token: viewer.accessToken,
+      body: { titleId: 'movie:604', watchedOn: '2024-01-03' },
+      headers,
+    });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('idempotency_key_reused');
     expect(await countEvents(`diary-${viewer.userId}`)).toBe(1);
@@ -40,7 +52,9 @@ describe('Idempotency-Key', () => {
 
   it('appends once for two concurrent requests with one key, and both get the same answer', async () => {
     const headers = { 'idempotency-key': 'new-list-concurrent' };
-    const answers = await Promise.all([1, 2, 3].map(() => api.call('POST', '/lists', { token: viewer.accessToken, body: { name: 'Once' }, headers })));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => api.call('POST', '/lists', { token: viewer.accessToken, body: { name: 'Once' }, headers })),
+    );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.listId)).size).toBe(1);
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
@@ -61,7 +75,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses a malformed key', async () => {
-    const answer = await api.call('PUT', '/ratings/movie:603', { token: viewer.accessToken, body: { score: 8 }, headers: { 'idempotency-key': 'x'.repeat(300) } });
+    const answer = await api.call('PUT', '/ratings/movie:603', {
+      token: viewer.accessToken,
+      body: { score: 8 },
+      headers: { 'idempotency-key': 'x'.repeat(300) },
+    });
     expect(answer.status).toBe(400);
   });
 });

@@ -167,7 +167,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     }
     // The command itself succeeded: its answer stands. Unrecorded, a retry runs the command again
     // against the stream as it is now (a rating already given appends nothing).
-    await store.complete(userId, key, { status: reply.statusCode, headers, body: payload }).catch((error: unknown) => release(request, userId, key, error));
+    await store
+      .complete(userId, key, { status: reply.statusCode, headers, body: payload })
+      .catch((error: unknown) => release(request, userId, key, error));
     return payload;
   });
 }
@@ -192,7 +194,10 @@ export function idempotencyHandler(store: IdempotencyStore) {
         request.idempotencyKey = header;
         return undefined;
       case 'replay':
-        return reply.code(claim.answer.status).headers({ ...claim.answer.headers, 'idempotent-replayed': 'true' }).send(claim.answer.body);
+        return reply
+          .code(claim.answer.status)
+          .headers({ ...claim.answer.headers, 'idempotent-replayed': 'true' })
+          .send(claim.answer.body);
       case 'mismatch':
         throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
       case 'in_progress':

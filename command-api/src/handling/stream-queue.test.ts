@@ -14,7 +14,10 @@ describe('StreamQueue', () => {
   it('lets different streams run side by side and forgets idle streams', async () => {
     const queue = new StreamQueue();
     const log: string[] = [];
-    await Promise.all([queue.run('x', () => sleep(20).then(() => void log.push('x'))), queue.run('y', () => sleep(1).then(() => void log.push('y')))]);
+    await Promise.all([
+      queue.run('x', () => sleep(20).then(() => void log.push('x'))),
+      queue.run('y', () => sleep(1).then(() => void log.push('y'))),
+    ]);
     expect(log).toEqual(['y', 'x']);
     await sleep(0);
     expect(queue.size).toBe(0);

@@ -2,7 +2,6 @@ import type { EventStore } from '@reeltime/eventstore';
 import { titleStream, type TitleId } from '@reeltime/schemas';
 import { HttpProblem } from '@reeltime/platform';
 
-
 /**
  * Commands about a title need its catalog stream to exist; the event store answers, never a
  * read model. Titles are never deleted, so a title seen once is remembered.

@@ -37,7 +37,16 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
     const batch = plan.ratings.slice(start, start + RATINGS_PER_BATCH);
     const work = batch.map((rating) => ({
       stream: ratingStream(userId, rating.titleId as TitleId),
-      commands: [{ type: 'ImportRating' as const, actorId: userId, userId, titleId: rating.titleId as TitleId, score: rating.score, review: rating.review }],
+      commands: [
+        {
+          type: 'ImportRating' as const,
+          actorId: userId,
+          userId,
+          titleId: rating.titleId as TitleId,
+          score: rating.score,
+          review: rating.review,
+        },
+      ],
     }));
     const decided = await decideAcross(context, ratingDecider, work);
     batch.forEach((rating, index) => {
@@ -49,7 +58,9 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
   for (let start = 0; start < plan.watches.length; start += WATCHES_PER_APPEND) {
     const batch = plan.watches.slice(start, start + WATCHES_PER_APPEND);
     const decided = (
-      await decideMany(context, diaryDecider, diaryStream(userId), [{ type: 'ImportWatches', actorId: userId, userId, today, watches: batch.map(({ watch }) => watch) }])
+      await decideMany(context, diaryDecider, diaryStream(userId), [
+        { type: 'ImportWatches', actorId: userId, userId, today, watches: batch.map(({ watch }) => watch) },
+      ])
     )[0]!;
     if ('refused' in decided) {
       for (const { row } of batch) progress.settle(row, { reason: decided.refused.message });
@@ -70,18 +81,38 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
   }
 
   for (const { listId, list, items } of plan.lists) {
-    const create: ListCommand = { type: 'CreateList', listId, actorId: userId, ownerId: userId, name: list.name.trim() || 'Imported list', description: list.description, visibility: 'private' };
+    const create: ListCommand = {
+      type: 'CreateList',
+      listId,
+      actorId: userId,
+      ownerId: userId,
+      name: list.name.trim() || 'Imported list',
+      description: list.description,
+      visibility: 'private',
+    };
     await addItems(context, progress, listId, [create], items);
     await context.onStep();
   }
 }
 
 /** Adds items in order; "already in the list" is already present, and a list that exists already is fine. */
-async function addItems(context: ApplyContext, progress: ImportProgress, listId: string, first: ListCommand[], items: PlannedItem[]): Promise<void> {
+async function addItems(
+  context: ApplyContext,
+  progress: ImportProgress,
+  listId: string,
+  first: ListCommand[],
+  items: PlannedItem[],
+): Promise<void> {
   const { userId } = context;
   const commands: ListCommand[] = [
     ...first,
-    ...items.map((item): ListCommand => ({ type: 'AddListItem', listId, actorId: userId, titleId: item.titleId as TitleId, ...(item.note === undefined ? {} : { note: item.note }) })),
+    ...items.map((item): ListCommand => ({
+      type: 'AddListItem',
+      listId,
+      actorId: userId,
+      titleId: item.titleId as TitleId,
+      ...(item.note === undefined ? {} : { note: item.note }),
+    })),
   ];
   const decided = await decideMany(context, listDecider, listStream(listId), commands);
   items.forEach((item, index) => {

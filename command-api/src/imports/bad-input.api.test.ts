@@ -9,30 +9,59 @@ let api: CommandApiHarness;
 let user: Session;
 
 beforeAll(async () => {
-  api = await startCommandApi({ importLimits: { maxFileBytes: 2 * 1024 * 1024, maxUnpackedBytes: 4 * 1024 * 1024 }, readSchema: 'no_read_models_here' });
+  api = await startCommandApi({
+    importLimits: { maxFileBytes: 2 * 1024 * 1024, maxUnpackedBytes: 4 * 1024 * 1024 },
+    readSchema: 'no_read_models_here',
+  });
   user = await api.register();
 });
 afterAll(() => api.close());
 
 async function upload(name: string, content: string | Uint8Array, source?: string, token = user.accessToken) {
-  const response = await fetch(`${api.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form(name, content, source) });
+  const response = await fetch(`${api.baseUrl}/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form(name, content, source),
+  });
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Answer['body'] };
 }
 
-const importEvents = async () => (await api.store.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'import-%'`)).rows[0].n;
+const importEvents = async () =>
+  (await api.store.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'import-%'`)).rows[0].n;
 const storedUploads = async () => (await api.pool.query(`SELECT count(*)::int AS n FROM ${api.schema}.imports`)).rows[0].n;
 
 describe('POST /imports with bad input', () => {
   it.each([
     ['a file of no known export', 'notes.csv', 'Title,Stars\nAlien,5\n', 'notes.csv, line 1: is not a Letterboxd or IMDb export'],
     ['missing columns', 'diary.csv', 'Date,Name,Letterboxd URI\n2024-01-01,Alien,x\n', 'diary.csv, line 1: missing column Year'],
-    ['broken quoting', 'ratings.csv', 'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Alien,1979,x,4\n2024-01-02,"Heat" x,1995,y,3\n', 'ratings.csv, line 3: broken quoting'],
-    ['a row with too many fields', 'ratings.csv', 'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Alien,1979,x,4,extra\n', 'ratings.csv, line 2: has 6 fields where the header has 5'],
+    [
+      'broken quoting',
+      'ratings.csv',
+      'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Alien,1979,x,4\n2024-01-02,"Heat" x,1995,y,3\n',
+      'ratings.csv, line 3: broken quoting',
+    ],
+    [
+      'a row with too many fields',
+      'ratings.csv',
+      'Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Alien,1979,x,4,extra\n',
+      'ratings.csv, line 2: has 6 fields where the header has 5',
+    ],
     ['JSON that is not JSON', 'ratings-movies.json', '[{"rating": 9,\n "movie": {]', 'ratings-movies.json, line 2: is not valid JSON'],
     ['JSON that is not a Trakt export', 'data.json', '{"hello": "world"}', 'data.json, line 1: is not a Trakt export'],
     ['text that is not UTF-8', 'diary.csv', new Uint8Array([0x44, 0x61, 0xff, 0xfe, 0x0a]), 'diary.csv: is not UTF-8 text'],
-    ['a zip with no export in it', 'export.zip', zip({ 'readme.txt': 'hello' }), 'export.zip: holds no Letterboxd, IMDb or Trakt export file'],
-    ['a source that does not fit the file', 'diary.csv', letterboxd.diary([{ film: { name: 'Alien', year: 1979 }, watched: '2020-01-01' }]), 'diary.csv: is a Letterboxd export, not IMDb', 'imdb'],
+    [
+      'a zip with no export in it',
+      'export.zip',
+      zip({ 'readme.txt': 'hello' }),
+      'export.zip: holds no Letterboxd, IMDb or Trakt export file',
+    ],
+    [
+      'a source that does not fit the file',
+      'diary.csv',
+      letterboxd.diary([{ film: { name: 'Alien', year: 1979 }, watched: '2020-01-01' }]),
+      'diary.csv: is a Letterboxd export, not IMDb',
+      'imdb',
+    ],
   ])('refuses %s with 400 naming file and line', async (_what, name, content, detail, source?: string) => {
     const answer = await upload(name, content, source);
     expect(answer.status).toBe(400);
@@ -69,7 +98,11 @@ describe('POST /imports with bad input', () => {
     extra.append('owner', 'someone-else');
     expect((await fetch(`${api.baseUrl}/imports`, { method: 'POST', headers, body: extra })).status).toBe(400);
     expect((await upload('diary.csv', letterboxd.diary([]), 'netflix')).status).toBe(400);
-    const json = await fetch(`${api.baseUrl}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${api.baseUrl}/imports`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(415);
     expect((await upload('diary.csv', letterboxd.diary([]), undefined, 'not-a-token')).status).toBe(401);
   });
@@ -82,19 +115,35 @@ describe('POST /imports with bad input', () => {
 
 describe('POST /imports with good input', () => {
   it('accepts a 100,000-row diary with a BOM and CRLF in well under the request time', async () => {
-    const rows = Array.from({ length: 100_000 }, (_, i) => [`2020-01-0${(i % 9) + 1}`, `Film number ${i}`, 1950 + (i % 70), `https://boxd.it/x${i}`, '3.5', '', '', `2020-01-0${(i % 9) + 1}`]);
+    const rows = Array.from({ length: 100_000 }, (_, i) => [
+      `2020-01-0${(i % 9) + 1}`,
+      `Film number ${i}`,
+      1950 + (i % 70),
+      `https://boxd.it/x${i}`,
+      '3.5',
+      '',
+      '',
+      `2020-01-0${(i % 9) + 1}`,
+    ]);
     const file = '\ufeff' + csv(['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'Rewatch', 'Tags', 'Watched Date'], rows, '\r\n');
     expect(file.length).toBeGreaterThan(2 * 1024 * 1024);
     const roomy = await startCommandApi({ readSchema: 'no_read_models_here' });
     try {
       const someone = await roomy.register();
       const started = Date.now();
-      const response = await fetch(`${roomy.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${someone.accessToken}` }, body: form('diary.csv', file) });
+      const response = await fetch(`${roomy.baseUrl}/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${someone.accessToken}` },
+        body: form('diary.csv', file),
+      });
       expect(response.status).toBe(202);
       expect(Date.now() - started).toBeLessThan(10_000);
       const { importId } = (await response.json()) as Answer['body'];
       const [startedEvent] = await roomy.store.readStream(`import-${importId}`);
-      expect(startedEvent).toMatchObject({ type: 'ImportStarted', data: { importId, source: 'letterboxd', fileName: 'diary.csv', rows: 100_000 } });
+      expect(startedEvent).toMatchObject({
+        type: 'ImportStarted',
+        data: { importId, source: 'letterboxd', fileName: 'diary.csv', rows: 100_000 },
+      });
     } finally {
       await roomy.app.imports.stop();
       await roomy.close();

@@ -21,7 +21,10 @@ export function decodeText(file: string, bytes: Uint8Array): string {
  */
 export function readCsv(file: string, text: string): CsvRecord[] {
   try {
-    const parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
     return parsed.map(({ record, info }) => {
       let breaks = 0;
       for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) breaks++;
@@ -30,7 +33,11 @@ export function readCsv(file: string, text: string): CsvRecord[] {
   } catch (error) {
     const { lines, code } = error as { lines?: number; code?: string };
     const reason = code?.includes('QUOTE') ? 'broken quoting' : 'not valid CSV';
-    throw new ImportFileError(file, typeof lines === 'number' ? lines : 0, `${reason} (${(error as Error).message.replace(/ at line \d+.*$/, '')})`);
+    throw new ImportFileError(
+      file,
+      typeof lines === 'number' ? lines : 0,
+      `${reason} (${(error as Error).message.replace(/ at line \d+.*$/, '')})`,
+    );
   }
 }
 
@@ -46,7 +53,8 @@ export function table(file: string, records: CsvRecord[], required: readonly str
   if (header === undefined) throw new ImportFileError(file, 1, 'is empty');
   const index = new Map(header.fields.map((name, i) => [name.trim(), i]));
   const missing = required.filter((column) => !index.has(column));
-  if (missing.length > 0) throw new ImportFileError(file, header.line, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ImportFileError(file, header.line, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   const rows = body.map((record) => {
     if (record.fields.length !== header.fields.length) {
       throw new ImportFileError(file, record.line, `has ${record.fields.length} fields where the header has ${header.fields.length}`);

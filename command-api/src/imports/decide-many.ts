@@ -20,7 +20,11 @@ export type DecideManyContext = { store: EventStore; queue: StreamQueue; importI
  * itself. Event ids derive from the import, stream and version, so an append retried after a
  * lost answer is recognised by the store instead of written twice.
  */
-function decideAll<Command, State, Event>(decider: Decider<Command, State, Event>, state: State, commands: readonly Command[]): { decided: Decided<Event>[]; events: Event[] } {
+function decideAll<Command, State, Event>(
+  decider: Decider<Command, State, Event>,
+  state: State,
+  commands: readonly Command[],
+): { decided: Decided<Event>[]; events: Event[] } {
   const decided: Decided<Event>[] = [];
   const events: Event[] = [];
   for (const command of commands) {
@@ -38,9 +42,14 @@ function decideAll<Command, State, Event>(decider: Decider<Command, State, Event
 }
 
 const withIds = <Event extends ReelEvent>(context: DecideManyContext, stream: string, version: number, events: Event[]) =>
-  events.map((event, index): NewEvent => ({ ...(event as ReelEvent), eventId: deterministicUuid('import-event', context.importId, stream, String(version + index)), metadata: context.metadata }));
+  events.map((event, index): NewEvent => ({
+    ...(event as ReelEvent),
+    eventId: deterministicUuid('import-event', context.importId, stream, String(version + index)),
+    metadata: context.metadata,
+  }));
 
-const hasAppendWithin = (store: EventStore): store is PostgresEventStore => typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
+const hasAppendWithin = (store: EventStore): store is PostgresEventStore =>
+  typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
 
 /**
  * Commands on many small streams (an import's ratings, one stream per title). Every stream is
@@ -55,7 +64,8 @@ export async function decideAcross<Command, State, Event extends ReelEvent>(
 ): Promise<Decided<Event>[][]> {
   const limit = pLimit(16);
   const { store } = context;
-  if (!hasAppendWithin(store)) return Promise.all(work.map(({ stream, commands }) => limit(() => decideMany(context, decider, stream, commands))));
+  if (!hasAppendWithin(store))
+    return Promise.all(work.map(({ stream, commands }) => limit(() => decideMany(context, decider, stream, commands))));
   const read = await Promise.all(
     work.map(({ stream, commands }) =>
       limit(async () => {
@@ -68,7 +78,10 @@ export async function decideAcross<Command, State, Event extends ReelEvent>(
   try {
     await inTransaction(store.pool, async (client) => {
       for (const { stream, version, events } of read) {
-        if (events.length > 0) await store.appendWithin(client, stream, withIds(context, stream, version, events), { expectedVersion: version === 0 ? 'no_stream' : version });
+        if (events.length > 0)
+          await store.appendWithin(client, stream, withIds(context, stream, version, events), {
+            expectedVersion: version === 0 ? 'no_stream' : version,
+          });
       }
     });
     return read.map((r) => r.decided);

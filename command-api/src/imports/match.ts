@@ -20,8 +20,12 @@ export async function matchRows(db: Queryable, readSchema: string, rows: readonl
   // 1. TMDb ids (Trakt): the title id itself.
   const byTmdb = open().filter(({ row }) => row.tmdbId !== undefined);
   if (byTmdb.length > 0) {
-    const wanted = byTmdb.flatMap(({ row }) => (row.mediaType ? [`${row.mediaType}:${row.tmdbId}`] : [`movie:${row.tmdbId}`, `tv:${row.tmdbId}`]));
-    const { rows: found } = await db.query<{ title_id: string }>(`SELECT title_id FROM ${titles} WHERE title_id = ANY($1::text[])`, [wanted]);
+    const wanted = byTmdb.flatMap(({ row }) =>
+      row.mediaType ? [`${row.mediaType}:${row.tmdbId}`] : [`movie:${row.tmdbId}`, `tv:${row.tmdbId}`],
+    );
+    const { rows: found } = await db.query<{ title_id: string }>(`SELECT title_id FROM ${titles} WHERE title_id = ANY($1::text[])`, [
+      wanted,
+    ]);
     const known = new Set(found.map((r) => r.title_id));
     for (const { row, i } of byTmdb) {
       const hits = (row.mediaType ? [row.mediaType] : ['movie', 'tv']).map((type) => `${type}:${row.tmdbId}`).filter((id) => known.has(id));
@@ -57,7 +61,12 @@ export async function matchRows(db: Queryable, readSchema: string, rows: readonl
     );
     const candidates = groupBy(found, (r) => `${r.name}|${r.media_type ?? ''}`);
     for (const { row, i } of byName) {
-      const list = (candidates.get(`${row.name!.toLowerCase()}|${row.mediaType ?? ''}`) ?? []).map((r) => ({ titleId: r.title_id, title: r.title, year: r.year, score: 1 }));
+      const list = (candidates.get(`${row.name!.toLowerCase()}|${row.mediaType ?? ''}`) ?? []).map((r) => ({
+        titleId: r.title_id,
+        title: r.title,
+        year: r.year,
+        score: 1,
+      }));
       const choice = chooseExact(list, row.year);
       if (choice !== undefined) result[i] = choice;
     }
@@ -75,15 +84,31 @@ export async function matchRows(db: Queryable, readSchema: string, rows: readonl
             AND (q.year IS NULL OR t.year BETWEEN q.year - 1 AND q.year + 1)
             AND (q.media_type IS NULL OR t.media_type = q.media_type)
           ORDER BY score DESC LIMIT 3) c`,
-      [chunk.map(({ i }) => i), chunk.map(({ row }) => row.name!), chunk.map(({ row }) => row.year ?? null), chunk.map(({ row }) => row.mediaType ?? null)],
+      [
+        chunk.map(({ i }) => i),
+        chunk.map(({ row }) => row.name!),
+        chunk.map(({ row }) => row.year ?? null),
+        chunk.map(({ row }) => row.mediaType ?? null),
+      ],
     );
     const byRow = groupBy(found, (r) => r.i);
     for (const { row, i } of chunk) {
-      const list: Candidate[] = (byRow.get(i) ?? []).map((r) => ({ titleId: r.title_id, title: r.title, year: r.year, score: Number(r.score) }));
+      const list: Candidate[] = (byRow.get(i) ?? []).map((r) => ({
+        titleId: r.title_id,
+        title: r.title,
+        year: r.year,
+        score: Number(r.score),
+      }));
       result[i] = chooseFuzzy(list, row.year);
     }
   }
-  return result.map((r, i) => r ?? { reason: rows[i]!.name === undefined ? 'the row names no title the catalog knows' : 'no title with this name and year in the catalog' });
+  return result.map(
+    (r, i) =>
+      r ?? {
+        reason:
+          rows[i]!.name === undefined ? 'the row names no title the catalog knows' : 'no title with this name and year in the catalog',
+      },
+  );
 }
 
 /** `Map.groupBy` arrives with Node 21. */

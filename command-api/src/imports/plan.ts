@@ -24,8 +24,10 @@ export type ImportPlan = {
 
 export type PlanContext = { userId: string; source: ImportSource; today: string };
 
-export const importedListId = (userId: string, source: ImportSource, listKey: string) => deterministicUuid('import-list', userId, source, listKey);
-export const importedEntryId = (userId: string, source: ImportSource, rowKey: string) => deterministicUuid('import-diary', userId, source, rowKey);
+export const importedListId = (userId: string, source: ImportSource, listKey: string) =>
+  deterministicUuid('import-list', userId, source, listKey);
+export const importedEntryId = (userId: string, source: ImportSource, rowKey: string) =>
+  deterministicUuid('import-diary', userId, source, rowKey);
 
 export function planImport(rows: readonly ImportRow[], matches: readonly Matched[], context: PlanContext): ImportPlan {
   const { userId, source, today } = context;
@@ -68,7 +70,8 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
         watches.push({ watch, row: index });
         if (action.kind === 'watch' && action.score !== undefined) {
           const latest = fromDiary.get(titleId);
-          if (latest === undefined || latest.watchedOn <= action.watchedOn) fromDiary.set(titleId, { score: action.score, watchedOn: action.watchedOn, row: index });
+          if (latest === undefined || latest.watchedOn <= action.watchedOn)
+            fromDiary.set(titleId, { score: action.score, watchedOn: action.watchedOn, row: index });
         }
         return;
       }

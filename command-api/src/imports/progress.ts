@@ -70,7 +70,12 @@ export class ImportProgress {
       if (this.#kept < MAX_UNMATCHED_KEPT) {
         this.#kept++;
         const { file, line, text } = this.#rows[row]!;
-        this.#newUnmatched.push({ file: file.slice(0, 300), line, text: [...text].slice(0, TEXT_LIMIT).join(''), reason: outcome.reason.slice(0, REASON_LIMIT) });
+        this.#newUnmatched.push({
+          file: file.slice(0, 300),
+          line,
+          text: [...text].slice(0, TEXT_LIMIT).join(''),
+          reason: outcome.reason.slice(0, REASON_LIMIT),
+        });
       }
     }
   }

@@ -5,7 +5,8 @@ import { readUpload } from './read-upload.ts';
 import { ImportFileError } from './rows.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-const read = (name: string, content: string | Uint8Array) => readUpload({ name, bytes: typeof content === 'string' ? bytes(content) : content });
+const read = (name: string, content: string | Uint8Array) =>
+  readUpload({ name, bytes: typeof content === 'string' ? bytes(content) : content });
 
 describe('reading exports', () => {
   it('reads a Letterboxd diary with half stars, rewatches and real dates, BOM and CRLF alike', () => {
@@ -14,44 +15,82 @@ describe('reading exports', () => {
       const { source, rows } = read('diary.csv', content);
       expect(source).toBe('letterboxd');
       expect(rows).toEqual([
-        expect.objectContaining({ file: 'diary.csv', line: 2, text: 'Alien (1979)', name: 'Alien', year: 1979, mediaType: 'movie', action: { kind: 'watch', watchedOn: '2023-10-31', rewatch: true, score: 9 } }),
+        expect.objectContaining({
+          file: 'diary.csv',
+          line: 2,
+          text: 'Alien (1979)',
+          name: 'Alien',
+          year: 1979,
+          mediaType: 'movie',
+          action: { kind: 'watch', watchedOn: '2023-10-31', rewatch: true, score: 9 },
+        }),
       ]);
     }
   });
 
   it('keeps list order and notes, and a quoted note across lines', () => {
-    const { rows } = read('lists/noir.csv', letterboxd.list('Noir', 'Shadows', [{ film: { name: 'Heat', year: 1995 }, note: 'line one\nline two' }, { film: { name: 'Alien', year: 1979 } }]));
+    const { rows } = read(
+      'lists/noir.csv',
+      letterboxd.list('Noir', 'Shadows', [
+        { film: { name: 'Heat', year: 1995 }, note: 'line one\nline two' },
+        { film: { name: 'Alien', year: 1979 } },
+      ]),
+    );
     expect(rows.map((r) => [r.line, r.action])).toEqual([
-      [6, { kind: 'list', list: expect.objectContaining({ name: 'Noir', description: 'Shadows' }), position: 1, note: 'line one\nline two' }],
+      [
+        6,
+        { kind: 'list', list: expect.objectContaining({ name: 'Noir', description: 'Shadows' }), position: 1, note: 'line one\nline two' },
+      ],
       [8, { kind: 'list', list: expect.objectContaining({ name: 'Noir' }), position: 2 }],
     ]);
   });
 
   it('reports bad cells as row problems, not file errors', () => {
-    const { rows } = read('ratings.csv', csv(['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating'], [['2024-01-01', 'Alien', 1979, 'x', '7']]));
+    const { rows } = read(
+      'ratings.csv',
+      csv(['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating'], [['2024-01-01', 'Alien', 1979, 'x', '7']]),
+    );
     expect(rows[0]!.problem).toBe('rating "7" is not 0.5 to 5 stars');
   });
 
   it('tells IMDb series from films and reports episodes', () => {
-    const { source, rows } = read('ratings.csv', imdb.ratings([{ id: 'tt0903747', title: 'Breaking Bad', year: 2008, rating: 10, type: 'TV Series' }, { id: 'tt0959621', title: 'Pilot', year: 2008, rating: 8, type: 'TV Episode' }]));
+    const { source, rows } = read(
+      'ratings.csv',
+      imdb.ratings([
+        { id: 'tt0903747', title: 'Breaking Bad', year: 2008, rating: 10, type: 'TV Series' },
+        { id: 'tt0959621', title: 'Pilot', year: 2008, rating: 8, type: 'TV Episode' },
+      ]),
+    );
     expect(source).toBe('imdb');
     expect(rows[0]).toMatchObject({ imdbId: 'tt0903747', mediaType: 'tv', action: { kind: 'rating', score: 10 } });
     expect(rows[1]!.problem).toBe('episodes are not tracked, only films and series');
   });
 
   it('reads Trakt items by their fields and names lists from lists-lists.json', () => {
-    const { source, rows } = read('trakt.zip', zip({
-      'lists-lists.json': trakt.lists([{ name: 'Heists', slug: 'heists', description: 'Crews' }]),
-      'lists-heists.json': trakt.listItems([{ media: { title: 'Heat', year: 1995, tmdb: 949 }, notes: 'best' }]),
-      'ratings-shows.json': trakt.ratings('show', [{ media: { title: 'Breaking Bad', year: 2008, tmdb: 1396 }, rating: 10 }]),
-    }));
+    const { source, rows } = read(
+      'trakt.zip',
+      zip({
+        'lists-lists.json': trakt.lists([{ name: 'Heists', slug: 'heists', description: 'Crews' }]),
+        'lists-heists.json': trakt.listItems([{ media: { title: 'Heat', year: 1995, tmdb: 949 }, notes: 'best' }]),
+        'ratings-shows.json': trakt.ratings('show', [{ media: { title: 'Breaking Bad', year: 2008, tmdb: 1396 }, rating: 10 }]),
+      }),
+    );
     expect(source).toBe('trakt');
-    expect(rows.map((r) => [r.tmdbId, r.mediaType, r.action.kind])).toEqual([[949, 'movie', 'list'], [1396, 'tv', 'rating']]);
+    expect(rows.map((r) => [r.tmdbId, r.mediaType, r.action.kind])).toEqual([
+      [949, 'movie', 'list'],
+      [1396, 'tv', 'rating'],
+    ]);
     expect(rows[0]!.action).toMatchObject({ list: { name: 'Heists', description: 'Crews' }, note: 'best' });
   });
 
   it('skips deleted and orphaned entries of a Letterboxd zip', () => {
-    const { rows } = read('export.zip', zip({ 'diary.csv': letterboxd.diary([]), 'deleted/diary.csv': letterboxd.diary([{ film: { name: 'Alien', year: 1979 }, watched: '2020-01-01' }]) }));
+    const { rows } = read(
+      'export.zip',
+      zip({
+        'diary.csv': letterboxd.diary([]),
+        'deleted/diary.csv': letterboxd.diary([{ film: { name: 'Alien', year: 1979 }, watched: '2020-01-01' }]),
+      }),
+    );
     expect(rows).toEqual([]);
   });
 
@@ -76,12 +115,18 @@ describe('choosing a title by name', () => {
   const c = (titleId: string, title: string, year: number, score: number) => ({ titleId, title, year, score });
   it('takes the one exact match of the year, and calls two of them ambiguous', () => {
     expect(chooseExact([c('movie:1', 'Heat', 1995, 1), c('movie:2', 'Heat', 1986, 1)], 1995)).toEqual({ titleId: 'movie:1' });
-    expect(chooseExact([c('movie:1', 'Twins', 1988, 1), c('movie:2', 'Twins', 1988, 1)], 1988)).toEqual({ reason: 'ambiguous: Twins (1988), Twins (1988) all match' });
+    expect(chooseExact([c('movie:1', 'Twins', 1988, 1), c('movie:2', 'Twins', 1988, 1)], 1988)).toEqual({
+      reason: 'ambiguous: Twins (1988), Twins (1988) all match',
+    });
     expect(chooseExact([c('movie:1', 'Heat', 1995, 1)], 1996)).toBeUndefined();
   });
   it('takes a clear best near match above the threshold, and reports the rest', () => {
-    expect(chooseFuzzy([c('movie:603', 'The Matrix', 1999, 0.72), c('movie:604', 'The Matrix Reloaded', 2003, 0.5)], 1999)).toEqual({ titleId: 'movie:603' });
-    expect(chooseFuzzy([c('movie:1', 'Solaris', 1972, 0.7), c('movie:2', 'Solaris', 1972, 0.7)], 1972)).toEqual({ reason: 'ambiguous: could be Solaris (1972) or Solaris (1972)' });
+    expect(chooseFuzzy([c('movie:603', 'The Matrix', 1999, 0.72), c('movie:604', 'The Matrix Reloaded', 2003, 0.5)], 1999)).toEqual({
+      titleId: 'movie:603',
+    });
+    expect(chooseFuzzy([c('movie:1', 'Solaris', 1972, 0.7), c('movie:2', 'Solaris', 1972, 0.7)], 1972)).toEqual({
+      reason: 'ambiguous: could be Solaris (1972) or Solaris (1972)',
+    });
     expect(chooseFuzzy([c('movie:1', 'Alien', 1979, 0.4)], 1979)).toEqual({ reason: 'no title with this name and year in the catalog' });
   });
 });

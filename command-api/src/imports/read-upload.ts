@@ -20,7 +20,9 @@ const SOURCE_NAMES: Record<ImportSource, string> = { letterboxd: 'Letterboxd', i
  * that are not activity (profile, comments, likes): only these are read.
  */
 const LETTERBOXD_FILES = /^(?:[^/]+\/)?(?:ratings|diary|watched|watchlist|reviews)\.csv$|^(?:[^/]+\/)?lists\/[^/]+\.csv$/i;
-const wantedInZip = (name: string) => !/(^|\/)(__MACOSX|deleted|orphaned|likes)\//i.test(name) && (LETTERBOXD_FILES.test(name) || /\.json$/i.test(name) || /\.csv$/i.test(name));
+const wantedInZip = (name: string) =>
+  !/(^|\/)(__MACOSX|deleted|orphaned|likes)\//i.test(name) &&
+  (LETTERBOXD_FILES.test(name) || /\.json$/i.test(name) || /\.csv$/i.test(name));
 
 type Read = { source: ImportSource; rows: ImportRow[] } | undefined;
 
@@ -41,7 +43,9 @@ const ORDER = (name: string) => (/diary|history/i.test(name) ? 0 : /watched/i.te
 export function readUpload(upload: UploadedFile, limits: UploadLimits = DEFAULT_UPLOAD_LIMITS, expected?: ImportSource): ParsedUpload {
   const files = isZip(upload.bytes) ? unzipEntries(upload.name, upload.bytes, limits, wantedInZip) : [upload];
   files.sort((a, b) => ORDER(a.name) - ORDER(b.name) || (a.name < b.name ? -1 : 1));
-  const json = files.filter((file) => /\.json$/i.test(file.name) || (files.length === 1 && /^\s*[[{]/.test(decodeText(file.name, file.bytes.subarray(0, 64)))));
+  const json = files.filter(
+    (file) => /\.json$/i.test(file.name) || (files.length === 1 && /^\s*[[{]/.test(decodeText(file.name, file.bytes.subarray(0, 64)))),
+  );
   const lists = new Map<string, ImportedList>();
   const parsedJson = json.map((file) => ({ file, value: parseJson(file.name, decodeText(file.name, file.bytes)) }));
   for (const { value } of parsedJson) for (const [slug, list] of traktListIndex(value) ?? []) lists.set(slug, list);
@@ -51,19 +55,25 @@ export function readUpload(upload: UploadedFile, limits: UploadLimits = DEFAULT_
   const take = (file: UploadedFile, read: Read) => {
     if (read === undefined) return;
     if (source !== undefined && read.source !== source) {
-      throw new ImportFileError(file.name, 1, `is a ${SOURCE_NAMES[read.source]} file, but this upload is a ${SOURCE_NAMES[source]} export`);
+      throw new ImportFileError(
+        file.name,
+        1,
+        `is a ${SOURCE_NAMES[read.source]} file, but this upload is a ${SOURCE_NAMES[source]} export`,
+      );
     }
     source = read.source;
     for (const row of read.rows) {
       rows.push(row);
-      if (rows.length > limits.maxRows) throw new ImportFileError(file.name, row.line, `the upload has more than ${limits.maxRows} rows`, 413);
+      if (rows.length > limits.maxRows)
+        throw new ImportFileError(file.name, row.line, `the upload has more than ${limits.maxRows} rows`, 413);
     }
   };
   for (const file of files) {
     const parsed = parsedJson.find((entry) => entry.file === file);
     if (parsed !== undefined) {
       if (isTraktItems(parsed.value)) take(file, { source: 'trakt', rows: traktRows(file.name, parsed.value, lists) });
-      else if (files.length === 1 && traktListIndex(parsed.value) === undefined) throw new ImportFileError(file.name, 1, 'is not a Trakt export (an array of items with a movie or show)');
+      else if (files.length === 1 && traktListIndex(parsed.value) === undefined)
+        throw new ImportFileError(file.name, 1, 'is not a Trakt export (an array of items with a movie or show)');
       continue;
     }
     const read = readCsvFile(file);
@@ -74,7 +84,11 @@ export function readUpload(upload: UploadedFile, limits: UploadLimits = DEFAULT_
   }
   if (source === undefined) throw new ImportFileError(upload.name, 0, 'holds no Letterboxd, IMDb or Trakt export file');
   if (expected !== undefined && expected !== source) {
-    throw new ImportFileError(upload.name, 0, `is a ${SOURCE_NAMES[source]} export, not ${SOURCE_NAMES[expected]} as the source field says`);
+    throw new ImportFileError(
+      upload.name,
+      0,
+      `is a ${SOURCE_NAMES[source]} export, not ${SOURCE_NAMES[expected]} as the source field says`,
+    );
   }
   return { source, rows };
 }

@@ -37,24 +37,34 @@ async function readForm(request: FastifyRequest): Promise<{ file: UploadedFile; 
         file = { name, bytes: await part.toBuffer() };
       } else if (part.type === 'field' && part.fieldname === 'source') {
         if (!Value.Check(ImportSource, part.value)) {
-          throw new HttpProblem(400, 'invalid_request', 'source must be letterboxd, imdb or trakt.', { errors: [{ in: 'body', field: '/source', message: 'must be letterboxd, imdb or trakt' }] });
+          throw new HttpProblem(400, 'invalid_request', 'source must be letterboxd, imdb or trakt.', {
+            errors: [{ in: 'body', field: '/source', message: 'must be letterboxd, imdb or trakt' }],
+          });
         }
         source = part.value;
       } else {
         if (part.type === 'file') part.file.resume();
-        throw new HttpProblem(400, 'invalid_request', `Unexpected form field "${part.fieldname}": send one file field "file" and optionally "source".`, {
-          errors: [{ in: 'body', field: `/${part.fieldname}`, message: 'is not an accepted field' }],
-        });
+        throw new HttpProblem(
+          400,
+          'invalid_request',
+          `Unexpected form field "${part.fieldname}": send one file field "file" and optionally "source".`,
+          {
+            errors: [{ in: 'body', field: `/${part.fieldname}`, message: 'is not an accepted field' }],
+          },
+        );
       }
     }
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpProblem(413, 'import_too_large', 'The file is larger than this server accepts.');
-    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new HttpProblem(415, 'unsupported_media_type', 'Send the file as multipart/form-data.');
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
+      throw new HttpProblem(415, 'unsupported_media_type', 'Send the file as multipart/form-data.');
     throw error;
   }
   if (file === undefined) {
-    throw new HttpProblem(400, 'invalid_request', 'The form has no file field "file".', { errors: [{ in: 'body', field: '/file', message: 'is required' }] });
+    throw new HttpProblem(400, 'invalid_request', 'The form has no file field "file".', {
+      errors: [{ in: 'body', field: '/file', message: 'is required' }],
+    });
   }
   return source === undefined ? { file } : { file, source };
 }
@@ -63,7 +73,10 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
   const { store, uploads, runner, limits, commandPreHandlers } = deps;
   // Multipart only here: every other route keeps answering a form body with 415.
   await app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: limits.maxFileBytes, files: 1, fields: 2, parts: 3, fieldSize: 100 }, throwFileSizeLimit: true });
+    await scope.register(multipart, {
+      limits: { fileSize: limits.maxFileBytes, files: 1, fields: 2, parts: 3, fieldSize: 100 },
+      throwFileSizeLimit: true,
+    });
     scope.post(
       '/imports',
       {
@@ -99,15 +112,29 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
           throw error;
         }
         if ((await uploads.runningCount(userId)) >= limits.maxRunningPerUser) {
-          throw new HttpProblem(409, 'import_running', `You have ${limits.maxRunningPerUser} imports running; wait for one to finish.`, { headers: { 'retry-after': '10' } });
+          throw new HttpProblem(409, 'import_running', `You have ${limits.maxRunningPerUser} imports running; wait for one to finish.`, {
+            headers: { 'retry-after': '10' },
+          });
         }
         const key = request.idempotencyKey;
         const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key);
-        await uploads.insert({ importId, userId, source: detected, fileName: file.name, content: Buffer.from(file.bytes), correlationId: request.id });
+        await uploads.insert({
+          importId,
+          userId,
+          source: detected,
+          fileName: file.name,
+          content: Buffer.from(file.bytes),
+          correlationId: request.id,
+        });
         let position: string;
         try {
           const metadata = { correlationId: request.id, causationId: request.id, userId };
-          const started = { type: 'ImportStarted' as const, data: { importId, userId, source: detected, fileName: file.name, rows }, eventId: importEventId(importId, 'started'), metadata };
+          const started = {
+            type: 'ImportStarted' as const,
+            data: { importId, userId, source: detected, fileName: file.name, rows },
+            eventId: importEventId(importId, 'started'),
+            metadata,
+          };
           position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
         } catch (error) {
           await uploads.remove(importId).catch(() => {});

@@ -93,9 +93,20 @@ export class ImportRunner {
         setTimeout(() => void this.submit(importId), 2000 * upload.attempts).unref();
         return;
       }
-      await this.#append(upload, [{ type: 'ImportFailed', data: { importId, userId: upload.userId, reason: 'The import stopped after repeated errors; nothing was imported twice. Try again later.' } }], 'failed').catch(
-        (appendError: unknown) => log.error({ err: appendError, importId }, 'recording an import failure'),
-      );
+      await this.#append(
+        upload,
+        [
+          {
+            type: 'ImportFailed',
+            data: {
+              importId,
+              userId: upload.userId,
+              reason: 'The import stopped after repeated errors; nothing was imported twice. Try again later.',
+            },
+          },
+        ],
+        'failed',
+      ).catch((appendError: unknown) => log.error({ err: appendError, importId }, 'recording an import failure'));
       await uploads.finish(importId, 'failed').catch(() => {});
     }
   }
@@ -105,7 +116,11 @@ export class ImportRunner {
     const { importId, userId, source } = upload;
     const { rows } = readUpload({ name: upload.fileName, bytes: upload.content }, limits, source);
     // The upload's answer appended it; a process that stopped right after storing the file did not.
-    await this.#append(upload, [{ type: 'ImportStarted', data: { importId, userId, source, fileName: upload.fileName, rows: rows.length } }], 'started');
+    await this.#append(
+      upload,
+      [{ type: 'ImportStarted', data: { importId, userId, source, fileName: upload.fileName, rows: rows.length } }],
+      'started',
+    );
 
     const progress = new ImportProgress(rows);
     let lastReport = Date.now();
@@ -116,28 +131,58 @@ export class ImportRunner {
       if (!force && (done === reported || Date.now() - lastReport < PROGRESS_EVERY_MS)) return;
       lastReport = Date.now();
       reported = done;
-      await this.#append(upload, [{ type: 'ImportProgressed', data: { importId, userId, matched, imported, alreadyPresent, unmatchedCount, unmatched: progress.takeUnmatched() } }]);
+      await this.#append(upload, [
+        {
+          type: 'ImportProgressed',
+          data: { importId, userId, matched, imported, alreadyPresent, unmatchedCount, unmatched: progress.takeUnmatched() },
+        },
+      ]);
       await uploads.heartbeat(importId);
     };
 
     const clock = phaseClock();
     const matches = [];
-    for (let start = 0; start < rows.length; start += MATCH_CHUNK) matches.push(...(await matchRows(pool, readSchema, rows.slice(start, start + MATCH_CHUNK))));
+    for (let start = 0; start < rows.length; start += MATCH_CHUNK)
+      matches.push(...(await matchRows(pool, readSchema, rows.slice(start, start + MATCH_CHUNK))));
     const today = latestCalendarDay();
     const plan = planImport(rows, matches, { userId, source, today });
     plan.unmatched.forEach((reason, row) => reason !== undefined && progress.unmatched(row, reason));
     const matched = clock();
     await report(true);
 
-    const { rows: watchlists } = await pool.query<{ list_id: string }>(`SELECT list_id FROM "${readSchema}".lists WHERE owner_id = $1 AND kind = 'watchlist'`, [userId]);
-    const metadata = { correlationId: upload.correlationId, causationId: importEventId(importId, 'started'), userId, occurredAt: new Date().toISOString() };
-    await applyPlan(plan, progress, { store, queue, importId, metadata, userId, today, watchlistId: watchlists[0]?.list_id, onStep: () => report() });
+    const { rows: watchlists } = await pool.query<{ list_id: string }>(
+      `SELECT list_id FROM "${readSchema}".lists WHERE owner_id = $1 AND kind = 'watchlist'`,
+      [userId],
+    );
+    const metadata = {
+      correlationId: upload.correlationId,
+      causationId: importEventId(importId, 'started'),
+      userId,
+      occurredAt: new Date().toISOString(),
+    };
+    await applyPlan(plan, progress, {
+      store,
+      queue,
+      importId,
+      metadata,
+      userId,
+      today,
+      watchlistId: watchlists[0]?.list_id,
+      onStep: () => report(),
+    });
     progress.settleIdle();
     const applied = clock();
     await report(true);
-    this.#deps.log.info({ importId, correlationId: upload.correlationId, rows: rows.length, matchMs: matched, applyMs: applied }, 'import applied');
+    this.#deps.log.info(
+      { importId, correlationId: upload.correlationId, rows: rows.length, matchMs: matched, applyMs: applied },
+      'import applied',
+    );
     const { matched: matchedRows, imported, alreadyPresent, unmatchedCount } = progress.counters;
-    await this.#append(upload, [{ type: 'ImportCompleted', data: { importId, userId, matched: matchedRows, imported, alreadyPresent, unmatchedCount } }], 'completed');
+    await this.#append(
+      upload,
+      [{ type: 'ImportCompleted', data: { importId, userId, matched: matchedRows, imported, alreadyPresent, unmatchedCount } }],
+      'completed',
+    );
     await uploads.finish(importId, 'completed');
   }
 

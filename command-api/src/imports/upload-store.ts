@@ -33,13 +33,24 @@ export class UploadStore {
   }
 
   async runningCount(userId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.schema}.imports WHERE user_id = $1 AND status = 'running'`, [userId]);
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.schema}.imports WHERE user_id = $1 AND status = 'running'`,
+      [userId],
+    );
     return rows[0]!.n;
   }
 
   /** Takes a running import for this process, unless another one is alive with it. */
   async claim(importId: string): Promise<StoredUpload | undefined> {
-    const { rows } = await this.pool.query<{ import_id: string; user_id: string; source: ImportSource; file_name: string; content: Buffer; correlation_id: string; attempts: number }>(
+    const { rows } = await this.pool.query<{
+      import_id: string;
+      user_id: string;
+      source: ImportSource;
+      file_name: string;
+      content: Buffer;
+      correlation_id: string;
+      attempts: number;
+    }>(
       `UPDATE ${this.schema}.imports SET heartbeat_at = now(), attempts = attempts + 1
         WHERE import_id = $1 AND status = 'running' AND content IS NOT NULL
           AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $2))
@@ -48,7 +59,15 @@ export class UploadStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    return { importId: row.import_id, userId: row.user_id, source: row.source, fileName: row.file_name, content: row.content, correlationId: row.correlation_id, attempts: row.attempts };
+    return {
+      importId: row.import_id,
+      userId: row.user_id,
+      source: row.source,
+      fileName: row.file_name,
+      content: row.content,
+      correlationId: row.correlation_id,
+      attempts: row.attempts,
+    };
   }
 
   async heartbeat(importId: string): Promise<void> {

@@ -7,12 +7,18 @@ export type ZipLimits = {
   maxEntries: number;
 };
 
-export const isZip = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+export const isZip = (bytes: Uint8Array) =>
+  bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 
 /** A name that would land outside the folder it is unpacked into (`../x`, `/etc/x`, `C:\x`). */
 export function escapesArchive(name: string): boolean {
   const normalized = name.replaceAll('\\', '/');
-  return normalized.startsWith('/') || /^[a-zA-Z]:/.test(normalized) || normalized.split('/').some((part) => part === '..') || normalized.includes('\0');
+  return (
+    normalized.startsWith('/') ||
+    /^[a-zA-Z]:/.test(normalized) ||
+    normalized.split('/').some((part) => part === '..') ||
+    normalized.includes('\0')
+  );
 }
 
 /**

@@ -18,28 +18,46 @@ describe('CreateList', () => {
   });
 
   it('accepts 1 and 100 characters after trimming, counted in code points like the schema', () => {
-    given([]).when({ ...create, name: ' x ' }).then([created({ name: 'x' })]);
-    given([]).when({ ...create, name: ` ${'a'.repeat(100)} ` }).then([created({ name: 'a'.repeat(100) })]);
-    given([]).when({ ...create, name: '🎬'.repeat(100) }).then([created({ name: '🎬'.repeat(100) })]);
+    given([])
+      .when({ ...create, name: ' x ' })
+      .then([created({ name: 'x' })]);
+    given([])
+      .when({ ...create, name: ` ${'a'.repeat(100)} ` })
+      .then([created({ name: 'a'.repeat(100) })]);
+    given([])
+      .when({ ...create, name: '🎬'.repeat(100) })
+      .then([created({ name: '🎬'.repeat(100) })]);
   });
 
   it('refuses a blank name or one over 100 characters', () => {
-    given([]).when({ ...create, name: '   ' }).thenRefused('invalid_name', 409);
-    given([]).when({ ...create, name: 'a'.repeat(101) }).thenRefused('invalid_name', 409);
+    given([])
+      .when({ ...create, name: '   ' })
+      .thenRefused('invalid_name', 409);
+    given([])
+      .when({ ...create, name: 'a'.repeat(101) })
+      .thenRefused('invalid_name', 409);
   });
 
   it('accepts a description of 1,000 characters and refuses 1,001', () => {
-    given([]).when({ ...create, description: 'd'.repeat(1000) }).then([created({ description: 'd'.repeat(1000) })]);
-    given([]).when({ ...create, description: 'd'.repeat(1001) }).thenRefused('invalid_description', 409);
+    given([])
+      .when({ ...create, description: 'd'.repeat(1000) })
+      .then([created({ description: 'd'.repeat(1000) })]);
+    given([])
+      .when({ ...create, description: 'd'.repeat(1001) })
+      .thenRefused('invalid_description', 409);
   });
 
   it('refuses an existing stream, even a deleted one', () => {
     given([created()]).when(create).thenRefused('list_exists', 409);
-    given([created(), { type: 'ListDeleted', data: { listId: LIST_ID } }]).when(create).thenRefused('list_exists', 409);
+    given([created(), { type: 'ListDeleted', data: { listId: LIST_ID } }])
+      .when(create)
+      .thenRefused('list_exists', 409);
   });
 
   it('refuses to create a list owned by someone else', () => {
-    given([]).when({ ...create, actorId: OTHER }).thenRefused('not_owner', 403);
+    given([])
+      .when({ ...create, actorId: OTHER })
+      .thenRefused('not_owner', 403);
   });
 });
 
@@ -64,18 +82,28 @@ describe('UpdateList (PATCH)', () => {
 
   it('yields nothing when nothing changed', () => {
     given([created()]).when(update).thenNothing();
-    given([created()]).when({ ...update, name: '  Noir ', description: '', visibility: 'private' }).thenNothing();
+    given([created()])
+      .when({ ...update, name: '  Noir ', description: '', visibility: 'private' })
+      .thenNothing();
   });
 
   it('refuses a blank or too long name and a too long description, emitting nothing', () => {
-    given([created()]).when({ ...update, name: ' ', visibility: 'public' }).thenRefused('invalid_name', 409);
-    given([created()]).when({ ...update, name: 'a'.repeat(101) }).thenRefused('invalid_name', 409);
-    given([created()]).when({ ...update, description: 'd'.repeat(1001), visibility: 'public' }).thenRefused('invalid_description', 409);
+    given([created()])
+      .when({ ...update, name: ' ', visibility: 'public' })
+      .thenRefused('invalid_name', 409);
+    given([created()])
+      .when({ ...update, name: 'a'.repeat(101) })
+      .thenRefused('invalid_name', 409);
+    given([created()])
+      .when({ ...update, description: 'd'.repeat(1001), visibility: 'public' })
+      .thenRefused('invalid_description', 409);
   });
 
   it('refuses to rename the watchlist but lets it change the rest', () => {
     const watchlist = [created({ kind: 'watchlist', name: 'Watchlist' })];
-    given(watchlist).when({ ...update, name: 'Later', visibility: 'public' }).thenRefused('watchlist_protected', 409);
+    given(watchlist)
+      .when({ ...update, name: 'Later', visibility: 'public' })
+      .thenRefused('watchlist_protected', 409);
     given(watchlist)
       .when({ ...update, name: 'Watchlist', visibility: 'public' })
       .then([{ type: 'ListVisibilityChanged', data: { listId: LIST_ID, visibility: 'public' } }]);
@@ -86,11 +114,15 @@ describe('DeleteList', () => {
   const remove = { ...base, type: 'DeleteList' } as const;
 
   it('deletes a custom list', () => {
-    given([created()]).when(remove).then([{ type: 'ListDeleted', data: { listId: LIST_ID } }]);
+    given([created()])
+      .when(remove)
+      .then([{ type: 'ListDeleted', data: { listId: LIST_ID } }]);
   });
 
   it('refuses to delete the watchlist', () => {
-    given([created({ kind: 'watchlist' })]).when(remove).thenRefused('watchlist_protected', 409);
+    given([created({ kind: 'watchlist' })])
+      .when(remove)
+      .thenRefused('watchlist_protected', 409);
   });
 });
 
@@ -109,11 +141,15 @@ describe('who may change a list', () => {
   });
 
   it.each(changes)('$type on a deleted list → 404, even for the owner', (command) => {
-    given([created(), added('movie:603'), deleted]).when(command).thenRefused('list_not_found', 404);
+    given([created(), added('movie:603'), deleted])
+      .when(command)
+      .thenRefused('list_not_found', 404);
   });
 
   it.each(changes)("$type on someone else's private list → 404", (command) => {
-    given([created(), added('movie:603')]).when({ ...command, actorId: OTHER }).thenRefused('list_not_found', 404);
+    given([created(), added('movie:603')])
+      .when({ ...command, actorId: OTHER })
+      .thenRefused('list_not_found', 404);
   });
 
   it.each(changes)("$type on someone else's public list → 403", (command) => {
@@ -124,7 +160,11 @@ describe('who may change a list', () => {
 
   it('refuses a non-owner before any other rule (no existence or content leak)', () => {
     const watchlist = [created({ kind: 'watchlist' }), added('movie:603')];
-    given(watchlist).when({ ...base, actorId: OTHER, type: 'DeleteList' }).thenRefused('list_not_found', 404);
-    given(watchlist).when({ ...base, actorId: OTHER, type: 'AddListItem', titleId: 'movie:603' }).thenRefused('list_not_found', 404);
+    given(watchlist)
+      .when({ ...base, actorId: OTHER, type: 'DeleteList' })
+      .thenRefused('list_not_found', 404);
+    given(watchlist)
+      .when({ ...base, actorId: OTHER, type: 'AddListItem', titleId: 'movie:603' })
+      .thenRefused('list_not_found', 404);
   });
 });

@@ -29,7 +29,10 @@ describe('evolve', () => {
       description: 'Rain',
       visibility: 'public',
       // Notes follow their titles through a reorder.
-      items: [{ titleId: 'tv:3', note: 'third' }, { titleId: 'movie:1', note: 'first' }],
+      items: [
+        { titleId: 'tv:3', note: 'third' },
+        { titleId: 'movie:1', note: 'first' },
+      ],
     } satisfies ListState);
   });
 

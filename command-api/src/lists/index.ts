@@ -10,15 +10,7 @@ export const listDecider: Decider<ListCommand, ListState, ListEvent> = {
   evolve: evolveList,
 };
 
-export type {
-  AddListItem,
-  CreateList,
-  DeleteList,
-  ListCommand,
-  RemoveListItem,
-  ReorderListItems,
-  UpdateList,
-} from './commands.ts';
+export type { AddListItem, CreateList, DeleteList, ListCommand, RemoveListItem, ReorderListItems, UpdateList } from './commands.ts';
 export type { ListEvent, ListItem, ListState } from './state.ts';
 export { decideList } from './decide.ts';
 export { evolveList } from './evolve.ts';

@@ -23,7 +23,10 @@ async function createList(body: object = { name: 'Faves' }, session = owner) {
 
 describe('lists over HTTP', () => {
   it('creates a list with a trimmed name and answers version, position, ETag and X-Position', async () => {
-    const answer = await api.call('POST', '/lists', { token: owner.accessToken, body: { name: '  Sunday night  ', description: 'cosy', visibility: 'public' } });
+    const answer = await api.call('POST', '/lists', {
+      token: owner.accessToken,
+      body: { name: '  Sunday night  ', description: 'cosy', visibility: 'public' },
+    });
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ listId: expect.any(String), version: 1, position: expect.any(String) });
     expect(answer.headers.get('etag')).toBe('"1"');
@@ -37,7 +40,11 @@ describe('lists over HTTP', () => {
   });
 
   it('uses the client request id as correlation id', async () => {
-    const answer = await api.call('POST', '/lists', { token: owner.accessToken, body: { name: 'Traced' }, headers: { 'x-request-id': 'req-42.abc' } });
+    const answer = await api.call('POST', '/lists', {
+      token: owner.accessToken,
+      body: { name: 'Traced' },
+      headers: { 'x-request-id': 'req-42.abc' },
+    });
     expect(answer.headers.get('x-request-id')).toBe('req-42.abc');
     const [created] = await api.store.readStream(`list-${answer.body.listId}`);
     expect(created).toMatchObject({ correlationId: 'req-42.abc', causationId: 'req-42.abc' });
@@ -45,7 +52,9 @@ describe('lists over HTTP', () => {
 
   it('takes 20 parallel adds of different titles to one list', async () => {
     const listId = await createList();
-    const answers = await Promise.all(TITLES.slice(0, 20).map((titleId) => api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId } })));
+    const answers = await Promise.all(
+      TITLES.slice(0, 20).map((titleId) => api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId } })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     const events = await api.store.readStream(`list-${listId}`);
     expect(events.filter((e) => e.type === 'ListItemAdded')).toHaveLength(20);
@@ -53,12 +62,24 @@ describe('lists over HTTP', () => {
   });
 
   it('retries conflicts between two instances on one stream until every add lands', async () => {
-    const second = await buildCommandApi({ store: api.store, pool: api.pool, schema: api.schema, auth: TEST_AUTH, logger: pino({ level: 'silent' }), rateLimitPerMinute: 100_000 });
+    const second = await buildCommandApi({
+      store: api.store,
+      pool: api.pool,
+      schema: api.schema,
+      auth: TEST_AUTH,
+      logger: pino({ level: 'silent' }),
+      rateLimitPerMinute: 100_000,
+    });
     try {
       const listId = await createList();
       const answers = await Promise.all(
         TITLES.slice(0, 20).map(async (titleId, i) => {
-          const request = { method: 'POST' as const, url: `/lists/${listId}/items`, headers: { authorization: `Bearer ${owner.accessToken}` }, payload: { titleId } };
+          const request = {
+            method: 'POST' as const,
+            url: `/lists/${listId}/items`,
+            headers: { authorization: `Bearer ${owner.accessToken}` },
+            payload: { titleId },
+          };
           if (i % 2 === 0) return (await second.inject(request)).statusCode;
           return (await api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId } })).status;
         }),
@@ -72,7 +93,11 @@ describe('lists over HTTP', () => {
 
   it('appends exactly one event for 20 parallel adds of the same title', async () => {
     const listId = await createList();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId: TITLES[0] } })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId: TITLES[0] } }),
+      ),
+    );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, ...Array(19).fill(409)]);
     expect(answers.find((a) => a.status === 409)!.body.code).toBe('already_in_list');
@@ -102,24 +127,40 @@ describe('lists over HTTP', () => {
   it('honours If-Match: a stale version is 412 with the current ETag, the current one passes', async () => {
     const listId = await createList();
     await api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId: TITLES[2] } });
-    const stale = await api.call('PATCH', `/lists/${listId}`, { token: owner.accessToken, body: { name: 'Renamed' }, headers: { 'if-match': '"1"' } });
+    const stale = await api.call('PATCH', `/lists/${listId}`, {
+      token: owner.accessToken,
+      body: { name: 'Renamed' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe('"2"');
-    const fresh = await api.call('PATCH', `/lists/${listId}`, { token: owner.accessToken, body: { name: 'Renamed' }, headers: { 'if-match': '"2"' } });
+    const fresh = await api.call('PATCH', `/lists/${listId}`, {
+      token: owner.accessToken,
+      body: { name: 'Renamed' },
+      headers: { 'if-match': '"2"' },
+    });
     expect(fresh.status).toBe(200);
     expect(fresh.body.version).toBe(3);
     expect(fresh.headers.get('etag')).toBe('"3"');
-    const bad = await api.call('PATCH', `/lists/${listId}`, { token: owner.accessToken, body: { name: 'x' }, headers: { 'if-match': 'three' } });
+    const bad = await api.call('PATCH', `/lists/${listId}`, {
+      token: owner.accessToken,
+      body: { name: 'x' },
+      headers: { 'if-match': 'three' },
+    });
     expect(bad.status).toBe(400);
   });
 
   it('reorders only by an exact permutation', async () => {
     const listId = await createList();
-    for (const titleId of TITLES.slice(0, 3)) await api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId } });
+    for (const titleId of TITLES.slice(0, 3))
+      await api.call('POST', `/lists/${listId}/items`, { token: owner.accessToken, body: { titleId } });
     const wrong = await api.call('PUT', `/lists/${listId}/order`, { token: owner.accessToken, body: { titleIds: [TITLES[0], TITLES[1]] } });
     expect(wrong.status).toBe(409);
     expect(wrong.body.code).toBe('not_a_permutation');
-    const right = await api.call('PUT', `/lists/${listId}/order`, { token: owner.accessToken, body: { titleIds: [TITLES[2], TITLES[0], TITLES[1]] } });
+    const right = await api.call('PUT', `/lists/${listId}/order`, {
+      token: owner.accessToken,
+      body: { titleIds: [TITLES[2], TITLES[0], TITLES[1]] },
+    });
     expect(right.status).toBe(200);
     const removed = await api.call('DELETE', `/lists/${listId}/items/${TITLES[0]}`, { token: owner.accessToken });
     expect(removed.status).toBe(200);
@@ -150,7 +191,10 @@ describe('lists over HTTP', () => {
     expect(cases[0]!.body.errors).toEqual([expect.objectContaining({ in: 'body', field: '/name' })]);
     expect(cases[1]!.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['/name', '/visibility']);
     expect(cases[4]!.body.errors[0]).toMatchObject({ in: 'params', field: '/listId' });
-    const huge = await api.call('PUT', `/lists/${listId}/order`, { token: owner.accessToken, body: { titleIds: Array(20_000).fill('movie:1') } });
+    const huge = await api.call('PUT', `/lists/${listId}/order`, {
+      token: owner.accessToken,
+      body: { titleIds: Array(20_000).fill('movie:1') },
+    });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
     expect(await api.store.streamVersion(`list-${listId}`)).toBe(1);

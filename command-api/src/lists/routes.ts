@@ -27,7 +27,9 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   /** Runs a command on an existing list, honouring If-Match, and answers its version and position. */
   const changeList = async (request: FastifyRequest, reply: FastifyReply, listId: string, command: ListCommand) => {
     const context = commandContext(request);
-    const executed = await executor.execute(listDecider, listStreamId(listId), command, context, { expectedVersion: ifMatchVersion(request) });
+    const executed = await executor.execute(listDecider, listStreamId(listId), command, context, {
+      expectedVersion: ifMatchVersion(request),
+    });
     withVersion(reply, executed);
     return { version: executed.version, position: executed.position };
   };
@@ -36,7 +38,14 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Create a list', headers: LIST_HEADERS, body: CreateListBody, response: { 201: ListCreatedAnswer, ...problems(400, 401, 409, 413, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Create a list',
+        headers: LIST_HEADERS,
+        body: CreateListBody,
+        response: { 201: ListCreatedAnswer, ...problems(400, 401, 409, 413, 422, 429) },
+      },
     },
     async (request, reply) => {
       const context = commandContext(request);
@@ -57,7 +66,15 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists/:listId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Rename, describe or change the visibility of a list', headers: LIST_HEADERS, params: ListParams, body: UpdateListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Rename, describe or change the visibility of a list',
+        headers: LIST_HEADERS,
+        params: ListParams,
+        body: UpdateListBody,
+        response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) },
+      },
     },
     async (request, reply) => {
       const { listId } = request.params;
@@ -69,7 +86,14 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists/:listId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Delete a list (not the watchlist)', headers: LIST_HEADERS, params: ListParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Delete a list (not the watchlist)',
+        headers: LIST_HEADERS,
+        params: ListParams,
+        response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) },
+      },
     },
     async (request, reply) => {
       const { listId } = request.params;
@@ -81,7 +105,15 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists/:listId/items',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Add a title to a list', headers: LIST_HEADERS, params: ListParams, body: AddListItemBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Add a title to a list',
+        headers: LIST_HEADERS,
+        params: ListParams,
+        body: AddListItemBody,
+        response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) },
+      },
     },
     async (request, reply) => {
       const { listId } = request.params;
@@ -94,7 +126,14 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists/:listId/items/:titleId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Remove a title from a list', headers: LIST_HEADERS, params: ListItemParams, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Remove a title from a list',
+        headers: LIST_HEADERS,
+        params: ListItemParams,
+        response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 422, 429) },
+      },
     },
     async (request, reply) => {
       const { listId, titleId } = request.params;
@@ -106,11 +145,24 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/lists/:listId/order',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Reorder a list (a permutation of its items)', headers: LIST_HEADERS, params: ListParams, body: ReorderListBody, response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 413, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Reorder a list (a permutation of its items)',
+        headers: LIST_HEADERS,
+        params: ListParams,
+        body: ReorderListBody,
+        response: { 200: ListChanged, ...problems(400, 401, 403, 404, 409, 412, 413, 422, 429) },
+      },
     },
     async (request, reply) => {
       const { listId } = request.params;
-      return changeList(request, reply, listId, { type: 'ReorderListItems', listId, actorId: request.userId!, titleIds: request.body.titleIds });
+      return changeList(request, reply, listId, {
+        type: 'ReorderListItems',
+        listId,
+        actorId: request.userId!,
+        titleIds: request.body.titleIds,
+      });
     },
   );
 }

@@ -1,4 +1,14 @@
-import type { ListDescription, ListId, ListItemNote, ListKind, ListName, ListVisibility, ReelEvent, TitleId, UserId } from '@reeltime/schemas';
+import type {
+  ListDescription,
+  ListId,
+  ListItemNote,
+  ListKind,
+  ListName,
+  ListVisibility,
+  ReelEvent,
+  TitleId,
+  UserId,
+} from '@reeltime/schemas';
 
 export type ListEvent = Extract<
   ReelEvent,

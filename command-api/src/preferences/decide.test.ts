@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '@reeltime/platform/decider';
 import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
-import { PREFERENCE_LIMITS, preferencesDecider, preferencesStreamId, type PreferencesEvent, type PreferredGenre, type SetPreferences } from './index.ts';
+import {
+  PREFERENCE_LIMITS,
+  preferencesDecider,
+  preferencesStreamId,
+  type PreferencesEvent,
+  type PreferredGenre,
+  type SetPreferences,
+} from './index.ts';
 
-const set = (fields: Partial<SetPreferences> = {}): SetPreferences => ({ type: 'SetPreferences', actorId: USER_ID, userId: USER_ID, ...fields });
+const set = (fields: Partial<SetPreferences> = {}): SetPreferences => ({
+  type: 'SetPreferences',
+  actorId: USER_ID,
+  userId: USER_ID,
+  ...fields,
+});
 const userId = USER_ID;
 const [ACTION, COMEDY, DRAMA, HORROR] = [28, 35, 18, 27] as const;
 const KEANU = 6384;
@@ -21,12 +33,26 @@ const history = [likedGenre(ACTION), likedGenre(DRAMA), dislikedGenre(HORROR), l
 describe('SetPreferences', () => {
   it('stores every item of a first PUT as its own event, in a fixed order', () =>
     given(preferencesDecider)
-      .when(set({ mediaTypes: ['movie'], languages: ['en'], people: { liked: [KEANU] }, genres: { liked: [DRAMA, ACTION], disliked: [HORROR] } }))
+      .when(
+        set({
+          mediaTypes: ['movie'],
+          languages: ['en'],
+          people: { liked: [KEANU] },
+          genres: { liked: [DRAMA, ACTION], disliked: [HORROR] },
+        }),
+      )
       .then([likedGenre(DRAMA), likedGenre(ACTION), dislikedGenre(HORROR), likedPerson(KEANU), language('en'), movies]));
 
   it('appends nothing when the same preferences come again, in any order', () =>
     given(preferencesDecider, history)
-      .when(set({ genres: { liked: [DRAMA, ACTION], disliked: [HORROR] }, people: { liked: [KEANU] }, languages: ['en'], mediaTypes: ['movie'] }))
+      .when(
+        set({
+          genres: { liked: [DRAMA, ACTION], disliked: [HORROR] },
+          people: { liked: [KEANU] },
+          languages: ['en'],
+          mediaTypes: ['movie'],
+        }),
+      )
       .thenNothing());
 
   it('appends nothing for an empty PUT', () => given(preferencesDecider, history).when(set()).thenNothing());
@@ -58,7 +84,14 @@ describe('SetPreferences', () => {
 
   it('collapses duplicates inside an array', () =>
     given(preferencesDecider)
-      .when(set({ genres: { liked: [COMEDY, COMEDY], disliked: [] }, people: { liked: [KEANU, KEANU] }, languages: ['en', 'en'], mediaTypes: ['movie', 'movie'] }))
+      .when(
+        set({
+          genres: { liked: [COMEDY, COMEDY], disliked: [] },
+          people: { liked: [KEANU, KEANU] },
+          languages: ['en', 'en'],
+          mediaTypes: ['movie', 'movie'],
+        }),
+      )
       .then([likedGenre(COMEDY), likedPerson(KEANU), language('en'), movies]));
 
   it('refuses a genre both liked and disliked', () =>
@@ -68,14 +101,22 @@ describe('SetPreferences', () => {
 
   it(`accepts ${PREFERENCE_LIMITS.likedPeople} liked people, counted after collapsing duplicates`, () => {
     const liked = Array.from({ length: PREFERENCE_LIMITS.likedPeople }, (_, i) => i + 1);
-    given(preferencesDecider).when(set({ people: { liked: [...liked, ...liked] } })).then(liked.map(likedPerson));
+    given(preferencesDecider)
+      .when(set({ people: { liked: [...liked, ...liked] } }))
+      .then(liked.map(likedPerson));
   });
 
   it('refuses too many people or languages', () => {
     const people = Array.from({ length: PREFERENCE_LIMITS.likedPeople + 1 }, (_, i) => i + 1);
-    given(preferencesDecider).when(set({ people: { liked: people } })).thenRefused('too_many_preferences', 409);
-    const codes = Array.from({ length: PREFERENCE_LIMITS.languages + 1 }, (_, i) => String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26)));
-    given(preferencesDecider).when(set({ languages: codes })).thenRefused('too_many_preferences', 409);
+    given(preferencesDecider)
+      .when(set({ people: { liked: people } }))
+      .thenRefused('too_many_preferences', 409);
+    const codes = Array.from({ length: PREFERENCE_LIMITS.languages + 1 }, (_, i) =>
+      String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26)),
+    );
+    given(preferencesDecider)
+      .when(set({ languages: codes }))
+      .thenRefused('too_many_preferences', 409);
   });
 
   // Input is validated at the HTTP edge; these guard the events, which cannot be fixed once stored.
@@ -87,7 +128,9 @@ describe('SetPreferences', () => {
   ])('refuses %s', (_what, command) => given(preferencesDecider).when(command).thenRefused('invalid_preference', 409));
 
   it('refuses to change someone else’s preferences', () =>
-    given(preferencesDecider).when(set({ actorId: OTHER_USER_ID, languages: ['en'] })).thenRefused('forbidden', 403));
+    given(preferencesDecider)
+      .when(set({ actorId: OTHER_USER_ID, languages: ['en'] }))
+      .thenRefused('forbidden', 403));
 });
 
 describe('preferences stream', () => {
@@ -110,7 +153,12 @@ describe('preferences stream', () => {
   });
 
   it('produces only events the registry accepts, and deciding on the result again is a no-op', () => {
-    const command = set({ genres: { liked: [10751, 10765], disliked: [27] }, people: { liked: [1, 2_147_483_647] }, languages: ['xx', 'pt'], mediaTypes: ['tv', 'movie'] });
+    const command = set({
+      genres: { liked: [10751, 10765], disliked: [27] },
+      people: { liked: [1, 2_147_483_647] },
+      languages: ['xx', 'pt'],
+      mediaTypes: ['tv', 'movie'],
+    });
     const produced = preferencesDecider.decide(command, fold(preferencesDecider, history));
     expect(produced.map((event) => event.type)).toEqual([
       ...['GenreUnliked', 'GenreUnliked', 'GenreLiked', 'GenreLiked'],

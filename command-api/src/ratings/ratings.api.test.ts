@@ -63,7 +63,18 @@ describe('ratings, diary and preferences over HTTP', () => {
   });
 
   it('never answers 500 to hostile input', async () => {
-    const hostile: unknown[] = [null, [], 'text', 42, { score: '9' }, { score: null }, { titleId: { $ne: 1 } }, { ['__proto__']: { admin: true } }, { constructor: { prototype: {} } }, { titleIds: [null] }];
+    const hostile: unknown[] = [
+      null,
+      [],
+      'text',
+      42,
+      { score: '9' },
+      { score: null },
+      { titleId: { $ne: 1 } },
+      { ['__proto__']: { admin: true } },
+      { constructor: { prototype: {} } },
+      { titleIds: [null] },
+    ];
     const routes: [string, string][] = [
       ['PUT', '/ratings/movie:603'],
       ['POST', '/diary'],
@@ -81,7 +92,11 @@ describe('ratings, diary and preferences over HTTP', () => {
         expect(answer.status, `${method} ${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
         expect(answer.status, `${method} ${path} ${JSON.stringify(body)}`).toBeLessThan(500);
       }
-      const wrongType = await api.call(method, path, { token: viewer.accessToken, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const wrongType = await api.call(method, path, {
+        token: viewer.accessToken,
+        raw: 'a=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(wrongType.status, `${method} ${path} form body`).toBe(415);
     }
   });

@@ -13,7 +13,15 @@ export function ratingRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/ratings/:titleId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Rate a title (replaces your rating and review)', headers: IDEMPOTENCY_HEADERS, params: TitleParams, body: RateTitleBody, response: { 200: CommandAccepted, ...problems(400, 401, 404, 409, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Rate a title (replaces your rating and review)',
+        headers: IDEMPOTENCY_HEADERS,
+        params: TitleParams,
+        body: RateTitleBody,
+        response: { 200: CommandAccepted, ...problems(400, 401, 404, 409, 422, 429) },
+      },
     },
     async (request, reply) => {
       const context = commandContext(request);
@@ -34,7 +42,14 @@ export function ratingRoutes(app: HttpService, deps: CommandRouteDeps): void {
     '/ratings/:titleId',
     {
       preHandler: commandPreHandlers,
-      schema: { tags, security: SECURED, summary: 'Remove your rating', headers: IDEMPOTENCY_HEADERS, params: TitleParams, response: { 200: CommandAccepted, ...problems(400, 401, 404, 422, 429) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Remove your rating',
+        headers: IDEMPOTENCY_HEADERS,
+        params: TitleParams,
+        response: { 200: CommandAccepted, ...problems(400, 401, 404, 422, 429) },
+      },
     },
     async (request, reply) => {
       const context = commandContext(request);

@@ -7,7 +7,12 @@ import pino from 'pino';
 import { buildCommandApi, type CommandApiOptions } from '../app.ts';
 import { migrateCommandTables } from '../migrations.ts';
 
-export const TEST_AUTH = { secret: 'test-secret-for-reeltime-command-api-0123456789', audience: 'reeltime', issuer: 'reeltime', accessTokenSeconds: 900 };
+export const TEST_AUTH = {
+  secret: 'test-secret-for-reeltime-command-api-0123456789',
+  audience: 'reeltime',
+  issuer: 'reeltime',
+  accessTokenSeconds: 900,
+};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every shape
 export type Answer = { status: number; headers: Headers; body: any };
@@ -36,7 +41,11 @@ export async function startCommandApi(overrides: Partial<CommandApiOptions> = {}
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let registered = 0;
 
-  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.raw;
@@ -68,7 +77,10 @@ export async function startCommandApi(overrides: Partial<CommandApiOptions> = {}
      * events below the cluster-wide xmin horizon, which other test files' open transactions hold back.
      */
     async listsCreatedBy(ownerId: string): Promise<EventData<'ListCreated'>[]> {
-      const { rows } = await store.pool.query(`SELECT data FROM events WHERE type = 'ListCreated' AND data->>'ownerId' = $1 ORDER BY global_position`, [ownerId]);
+      const { rows } = await store.pool.query(
+        `SELECT data FROM events WHERE type = 'ListCreated' AND data->>'ownerId' = $1 ORDER BY global_position`,
+        [ownerId],
+      );
       return rows.map((row: { data: EventData<'ListCreated'> }) => row.data);
     },
     async eventCount(): Promise<number> {
@@ -76,7 +88,8 @@ export async function startCommandApi(overrides: Partial<CommandApiOptions> = {}
       return rows[0].n;
     },
     async seedTitles(...titleIds: TitleId[]): Promise<void> {
-      for (const titleId of titleIds) await store.appendToStream(titleStream(titleId), [titleImported(titleId as `movie:${number}`)], { expectedVersion: 'no_stream' });
+      for (const titleId of titleIds)
+        await store.appendToStream(titleStream(titleId), [titleImported(titleId as `movie:${number}`)], { expectedVersion: 'no_stream' });
     },
     async close(): Promise<void> {
       await app.close();

@@ -128,9 +128,7 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
       expect((error as EventValidationError).issues).toEqual([
         expect.objectContaining({ index: 1, type: 'ListItemAdded', path: '/titleId' }),
       ]);
-      await expect(store.appendToStream(stream, [{ type: 'NoSuchEvent', data: {} } as never])).rejects.toBeInstanceOf(
-        EventValidationError,
-      );
+      await expect(store.appendToStream(stream, [{ type: 'NoSuchEvent', data: {} } as never])).rejects.toBeInstanceOf(EventValidationError);
       expect(await store.streamVersion(stream)).toBe(1);
     });
 
@@ -162,7 +160,10 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
     it('reads the global order in pages, filtered by event type', async () => {
       const from = await store.headPosition();
       const { listId, stream } = await newList();
-      await store.appendToStream(stream, [1, 2, 3, 4, 5].map((n) => itemAdded(listId, n)));
+      await store.appendToStream(
+        stream,
+        [1, 2, 3, 4, 5].map((n) => itemAdded(listId, n)),
+      );
       const mine = (events: RecordedEvent[]) => events.filter((e) => e.streamId === stream);
       const first = await store.readAll({ from, limit: 4 });
       expect(mine(first.events).map((e) => e.version)).toEqual([1, 2, 3, 4]);
@@ -181,7 +182,10 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
       const from = await store.headPosition();
       const { listId, stream } = await newList();
       for (let n = 0; n < 12; n++) {
-        await store.appendToStream(stream, Array.from({ length: 100 }, (_, k) => itemAdded(listId, n * 100 + k + 1)));
+        await store.appendToStream(
+          stream,
+          Array.from({ length: 100 }, (_, k) => itemAdded(listId, n * 100 + k + 1)),
+        );
       }
       const versions: number[] = [];
       for (let page = await store.readAll({ from, limit: 333 }); ; page = await store.readAll({ from: page.position, limit: 333 })) {
@@ -193,7 +197,10 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
 
     it('counts the events between two positions exactly over a short range', async () => {
       const { listId, stream, created } = await newList();
-      const appended = await store.appendToStream(stream, [1, 2, 3, 4].map((n) => itemAdded(listId, n)));
+      const appended = await store.appendToStream(
+        stream,
+        [1, 2, 3, 4].map((n) => itemAdded(listId, n)),
+      );
       expect(await store.countEvents(created.position, appended.position)).toEqual({ count: 4, exact: true });
       const [, second] = await store.readStream(stream, { limit: 2 });
       expect(await store.countEvents(second!.position, appended.position)).toEqual({ count: 3, exact: true });
@@ -214,7 +221,12 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
       const { listId, stream, created } = await newList();
       let last = created.position;
       for (let n = 0; n < 12; n++) {
-        last = (await store.appendToStream(stream, Array.from({ length: 100 }, (_, k) => itemAdded(listId, n * 100 + k + 1)))).position;
+        last = (
+          await store.appendToStream(
+            stream,
+            Array.from({ length: 100 }, (_, k) => itemAdded(listId, n * 100 + k + 1)),
+          )
+        ).position;
       }
       const counted = await store.countEvents(created.position, last);
       // The harnesses set the exact limit below 1,200, so an adapter that estimates shows it here.
@@ -257,15 +269,11 @@ export function describeEventStoreContract(name: string, setup: ContractSetup, o
       expect(seen).toEqual([]);
     });
 
-    it(
-      'torture: concurrent writers, held-open and rolled-back appends; every subscriber sees every committed event once, in one order',
-      async () => {
-        const report = await runTorture(harness);
-        expect(report.committed).toBeGreaterThan(500);
-        expect(report.rolledBack).toBeGreaterThan(20);
-        expect(report.problems).toEqual([]);
-      },
-      120_000,
-    );
+    it('torture: concurrent writers, held-open and rolled-back appends; every subscriber sees every committed event once, in one order', async () => {
+      const report = await runTorture(harness);
+      expect(report.committed).toBeGreaterThan(500);
+      expect(report.rolledBack).toBeGreaterThan(20);
+      expect(report.problems).toEqual([]);
+    }, 120_000);
   });
 }

@@ -9,7 +9,12 @@ import type { ReadClient } from './read.ts';
 function logOf(commits: readonly bigint[]) {
   const readAll = vi.fn((options: { fromPosition: typeof START | { commit: bigint }; maxCount: number }) => {
     const from = options.fromPosition === START ? -1n : options.fromPosition.commit;
-    return fakeRead(commits.filter((c) => c >= from).slice(0, options.maxCount).map((commit) => fakeResolved({ commit })));
+    return fakeRead(
+      commits
+        .filter((c) => c >= from)
+        .slice(0, options.maxCount)
+        .map((commit) => fakeResolved({ commit })),
+    );
   });
   return { readAll, readStream: vi.fn() } as unknown as ReadClient & { readAll: typeof readAll };
 }

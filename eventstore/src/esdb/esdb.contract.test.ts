@@ -79,8 +79,12 @@ if ('skip' in target) {
 } else {
   await waitUntilReachable(target.url);
   if (target.stop) afterAll(() => target.stop?.(), 60_000);
-  describeEventStoreContract('EventStoreDB', async () => {
-    const store = createEsdbEventStore({ url: target.url, exactCountLimit: 1000 });
-    return { store, cleanup: () => store.close() };
-  }, { eventIdsUniqueAcrossStreams: false });
+  describeEventStoreContract(
+    'EventStoreDB',
+    async () => {
+      const store = createEsdbEventStore({ url: target.url, exactCountLimit: 1000 });
+      return { store, cleanup: () => store.close() };
+    },
+    { eventIdsUniqueAcrossStreams: false },
+  );
 }

@@ -25,7 +25,13 @@ describe('writing', () => {
 
 describe('reading', () => {
   it('turns revision r into version r + 1 and keeps the $all position', () => {
-    const resolved = fakeResolved({ stream: 'list-9', revision: 4n, commit: 500n, prepare: 480n, id: 'ABCDEF00-0000-4000-8000-000000000000' });
+    const resolved = fakeResolved({
+      stream: 'list-9',
+      revision: 4n,
+      commit: 500n,
+      prepare: 480n,
+      id: 'ABCDEF00-0000-4000-8000-000000000000',
+    });
     const raw = toRawEvent(resolved);
     expect(raw).toMatchObject({
       streamId: 'list-9',

@@ -94,7 +94,9 @@ describe('reading $all', () => {
     const readAll = vi
       .fn()
       .mockReturnValueOnce(fakeRead([fakeResolved({ commit: 99n })]))
-      .mockReturnValueOnce(fakeRead([fakeResolved({ commit: 20n, type: 'ListCreated' }), fakeResolved({ commit: 30n, type: 'ListCreated' })]));
+      .mockReturnValueOnce(
+        fakeRead([fakeResolved({ commit: 20n, type: 'ListCreated' }), fakeResolved({ commit: 30n, type: 'ListCreated' })]),
+      );
     const client = { readAll, readStream: vi.fn() } as unknown as ReadClient;
     const page = await readAllPage(client, { eventTypes: ['ListCreated'], limit: 1 });
     expect(page).toMatchObject({ position: encodePosition(20n, 20n), isEnd: false });

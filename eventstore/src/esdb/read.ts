@@ -10,12 +10,7 @@ export type ReadClient = Pick<KurrentDBClient, 'readAll' | 'readStream'>;
 
 export const DEFAULT_PAGE = 1000;
 
-export async function readStreamEvents(
-  client: ReadClient,
-  stream: string,
-  fromVersion = 1,
-  limit?: number,
-): Promise<RecordedEvent[]> {
+export async function readStreamEvents(client: ReadClient, stream: string, fromVersion = 1, limit?: number): Promise<RecordedEvent[]> {
   if (limit !== undefined && limit < 1) return [];
   const events: RecordedEvent[] = [];
   try {

@@ -27,9 +27,7 @@ export async function appendEvents(
   events: readonly PreparedEvent[],
   expected: ExpectedVersion,
 ): Promise<AppendResult> {
-  const payload = JSON.stringify(
-    events.map((e) => ({ event_id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
-  );
+  const payload = JSON.stringify(events.map((e) => ({ event_id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })));
   let row: AppendRow;
   try {
     const result = await db.query<AppendRow>({

@@ -11,7 +11,9 @@ export function toStoreError(error: unknown, doing: string): unknown {
   const unavailable =
     (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code))) ||
     /Connection terminated|timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '');
-  return unavailable ? new EventStoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${(error as Error).message}`, { cause: error }) : error;
+  return unavailable
+    ? new EventStoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${(error as Error).message}`, { cause: error })
+    : error;
 }
 
 export async function guarded<T>(doing: string, work: () => Promise<T>): Promise<T> {

@@ -33,20 +33,17 @@ describe('PostgreSQL event store', () => {
     const userId = randomUUID();
     const stream = `rating-${userId}-movie:603`;
     // Written the way the first version of the product stored it: half stars.
-    await store.pool.query(
-      `SELECT append_events($1, 0, $2)`,
-      [
-        stream,
-        JSON.stringify([
-          {
-            event_id: randomUUID(),
-            type: 'TitleRated',
-            data: { userId, titleId: 'movie:603', stars: 3.5 },
-            metadata: { schemaVersion: 1, occurredAt: '2019-05-01T20:00:00.000Z', correlationId: 'c', causationId: 'c', userId },
-          },
-        ]),
-      ],
-    );
+    await store.pool.query(`SELECT append_events($1, 0, $2)`, [
+      stream,
+      JSON.stringify([
+        {
+          event_id: randomUUID(),
+          type: 'TitleRated',
+          data: { userId, titleId: 'movie:603', stars: 3.5 },
+          metadata: { schemaVersion: 1, occurredAt: '2019-05-01T20:00:00.000Z', correlationId: 'c', causationId: 'c', userId },
+        },
+      ]),
+    ]);
     const [event] = await store.readStream(stream);
     expect(event).toMatchObject({
       type: 'TitleRated',
@@ -98,7 +95,10 @@ describe('PostgreSQL event store', () => {
     try {
       const listId = randomUUID();
       const created = await counting.appendToStream(listStream(listId), [listCreated(listId)]);
-      const appended = await counting.appendToStream(listStream(listId), Array.from({ length: 300 }, (_, n) => itemAdded(listId, n + 1)));
+      const appended = await counting.appendToStream(
+        listStream(listId),
+        Array.from({ length: 300 }, (_, n) => itemAdded(listId, n + 1)),
+      );
       expect(await counting.countEvents(created.position, appended.position)).toEqual({ count: 300, exact: false });
       const first = (await counting.readStream(listStream(listId), { fromVersion: 261, limit: 1 }))[0]!;
       expect(await counting.countEvents(first.position, appended.position)).toEqual({ count: 40, exact: true });

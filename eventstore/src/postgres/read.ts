@@ -11,12 +11,7 @@ function toEvent([tx, gp, streamId, version, eventId, type, data, metadata]: Row
   return toRecordedEvent({ streamId, version, position: encodePosition(tx, gp), eventId, type, data, metadata });
 }
 
-export async function readStreamEvents(
-  db: Queryable,
-  stream: string,
-  fromVersion: number,
-  limit: number,
-): Promise<RecordedEvent[]> {
+export async function readStreamEvents(db: Queryable, stream: string, fromVersion: number, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<Row>({
     name: 'reeltime_read_stream',
     text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
@@ -48,12 +43,7 @@ export type Page = {
  * transaction still running are read: a transaction that started earlier but commits later
  * would otherwise land behind a checkpoint and be skipped forever.
  */
-export async function readPage(
-  db: Queryable,
-  from: Position,
-  limit: number,
-  eventTypes?: readonly string[],
-): Promise<Page> {
+export async function readPage(db: Queryable, from: Position, limit: number, eventTypes?: readonly string[]): Promise<Page> {
   const {
     rows: [horizon],
   } = await db.query<{ xmin: string; blocked: boolean }>({
@@ -69,7 +59,9 @@ export async function readPage(
             WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND transaction_id < $3::text::xid8
             ${filtered ? 'AND type = ANY($5::text[])' : ''}
             ORDER BY transaction_id, global_position LIMIT $4`,
-    values: filtered ? [tx.toString(), gp.toString(), horizon!.xmin, limit, eventTypes] : [tx.toString(), gp.toString(), horizon!.xmin, limit],
+    values: filtered
+      ? [tx.toString(), gp.toString(), horizon!.xmin, limit, eventTypes]
+      : [tx.toString(), gp.toString(), horizon!.xmin, limit],
     rowMode: 'array',
   });
   const events = rows.map(toEvent);

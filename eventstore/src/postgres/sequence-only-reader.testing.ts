@@ -26,7 +26,13 @@ export class SequenceOnlyReader implements AsyncIterable<RecordedEvent> {
   async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
     while (!this.#closed) {
       const { rows } = await this.pool.query<{
-        gp: string; stream_id: string; version: number; event_id: string; type: string; data: unknown; metadata: StoredMetadata;
+        gp: string;
+        stream_id: string;
+        version: number;
+        event_id: string;
+        type: string;
+        data: unknown;
+        metadata: StoredMetadata;
       }>(
         `SELECT global_position::text AS gp, stream_id, version, event_id::text, type, data, metadata
            FROM events WHERE global_position > $1 ORDER BY global_position LIMIT 100`,

@@ -90,9 +90,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       });
     },
     readStream: (stream, readOptions = {}) =>
-      guarded(`reading ${stream}`, () =>
-        readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647),
-      ),
+      guarded(`reading ${stream}`, () => readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647)),
     streamVersion: (stream) => guarded(`reading the version of ${stream}`, () => readStreamVersion(pool, stream)),
     readAll: (readOptions: ReadAllOptions = {}) =>
       guarded('reading all events', async () => {

@@ -27,7 +27,11 @@ describe('PollingSubscription', () => {
 
   beforeAll(async () => {
     const url = await postgresUrlForTests();
-    wakeups = new Wakeups(() => new pg.Client({ connectionString: url }), 'unused', () => {});
+    wakeups = new Wakeups(
+      () => new pg.Client({ connectionString: url }),
+      'unused',
+      () => {},
+    );
   });
   afterAll(() => wakeups.close());
 
@@ -52,7 +56,11 @@ describe('PollingSubscription', () => {
     let failures = 1;
     const flaky = (from: Position) => (failures-- > 0 ? Promise.reject(new Error('connection lost')) : source.read(from));
     const errors: Error[] = [];
-    const subscription = new PollingSubscription(flaky, wakeups, { from: events[49]!.position, idlePollMs: 10_000, onError: (e) => errors.push(e) });
+    const subscription = new PollingSubscription(flaky, wakeups, {
+      from: events[49]!.position,
+      idlePollMs: 10_000,
+      onError: (e) => errors.push(e),
+    });
     const seen: string[] = [];
     for await (const event of subscription) {
       seen.push(event.eventId);

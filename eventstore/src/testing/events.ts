@@ -48,4 +48,3 @@ export function titleImported(titleId: `${'movie' | 'tv'}:${number}`, title = `T
     },
   };
 }
-

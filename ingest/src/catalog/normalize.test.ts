@@ -61,7 +61,11 @@ describe('normalizeMovie', () => {
       poster_path: null,
       backdrop_path: 'not a path',
       original_language: 'eng',
-      genres: [{ id: 28, name: 'Action' }, { id: 99_999, name: 'Brand new' }, { id: 28, name: 'Action' }],
+      genres: [
+        { id: 28, name: 'Action' },
+        { id: 99_999, name: 'Brand new' },
+        { id: 28, name: 'Action' },
+      ],
       imdb_id: '',
       external_ids: { imdb_id: null },
       overview: null,

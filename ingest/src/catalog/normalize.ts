@@ -1,4 +1,13 @@
-import { GENRE_IDS, TitleImportedData, type CastMember, type Director, type GenreId, type Keyword, type WatchProvider, type WatchProviders } from '@reeltime/schemas';
+import {
+  GENRE_IDS,
+  TitleImportedData,
+  type CastMember,
+  type Director,
+  type GenreId,
+  type Keyword,
+  type WatchProvider,
+  type WatchProviders,
+} from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
 import type { TmdbMovieDetails, TmdbRegionProviders, TmdbTvDetails } from '../tmdb/schemas.ts';
 

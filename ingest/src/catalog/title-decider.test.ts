@@ -15,9 +15,15 @@ const updated = (title: TitleImportedData, changes: Record<string, unknown>): Ti
   ({ type: 'TitleUpdated', data: { titleId: title.titleId, changes } }) as TitleEvent;
 
 describe('SyncTitle', () => {
-  it('imports a title on first sight', () => given(titleDecider).when(sync(matrix)).then([imported(matrix)]));
+  it('imports a title on first sight', () =>
+    given(titleDecider)
+      .when(sync(matrix))
+      .then([imported(matrix)]));
 
-  it('records nothing when nothing changed', () => given(titleDecider, [imported(matrix)]).when(sync(structuredClone(matrix))).thenNothing());
+  it('records nothing when nothing changed', () =>
+    given(titleDecider, [imported(matrix)])
+      .when(sync(structuredClone(matrix)))
+      .thenNothing());
 
   it('records only the fields that changed', () =>
     given(titleDecider, [imported(breakingBad)])
@@ -26,53 +32,81 @@ describe('SyncTitle', () => {
 
   it('compares against the record as updated so far', () => {
     const retitled = { ...matrix, title: 'Matrix' };
-    given(titleDecider, [imported(matrix), updated(matrix, { title: 'Matrix' })]).when(sync(retitled)).thenNothing();
-    given(titleDecider, [imported(matrix), updated(matrix, { title: 'Matrix' })]).when(sync(matrix)).then([updated(matrix, { title: 'The Matrix' })]);
+    given(titleDecider, [imported(matrix), updated(matrix, { title: 'Matrix' })])
+      .when(sync(retitled))
+      .thenNothing();
+    given(titleDecider, [imported(matrix), updated(matrix, { title: 'Matrix' })])
+      .when(sync(matrix))
+      .then([updated(matrix, { title: 'The Matrix' })]);
   });
 
   it('sees a change in nested lists and ignores the order of regions', () => {
     const { US, DE } = matrix.watchProviders;
-    given(titleDecider, [imported(matrix)]).when(sync({ ...matrix, watchProviders: { US: US!, DE: DE! } })).thenNothing();
+    given(titleDecider, [imported(matrix)])
+      .when(sync({ ...matrix, watchProviders: { US: US!, DE: DE! } }))
+      .thenNothing();
     given(titleDecider, [imported(matrix)])
       .when(sync({ ...matrix, watchProviders: { DE: DE! } }))
       .then([updated(matrix, { watchProviders: { DE: DE! } })]);
     const recast = matrix.cast.map((member, i) => (i === 2 ? { ...member, character: 'Trinity (voice)' } : member));
-    given(titleDecider, [imported(matrix)]).when(sync({ ...matrix, cast: recast })).then([updated(matrix, { cast: recast })]);
+    given(titleDecider, [imported(matrix)])
+      .when(sync({ ...matrix, cast: recast }))
+      .then([updated(matrix, { cast: recast })]);
   });
 
   it.each([
     ['popularity', { popularity: matrix.popularity * 1.19 }],
     ['vote average', { voteAverage: 8.3 }],
     ['vote count', { voteCount: matrix.voteCount + 1000 }],
-  ])('ignores %s drift below its threshold', (_what, drift) => given(titleDecider, [imported(matrix)]).when(sync({ ...matrix, ...drift })).thenNothing());
+  ])('ignores %s drift below its threshold', (_what, drift) =>
+    given(titleDecider, [imported(matrix)])
+      .when(sync({ ...matrix, ...drift }))
+      .thenNothing(),
+  );
 
   it.each([
     ['popularity', { popularity: matrix.popularity * 1.25 }],
     ['vote average', { voteAverage: 7.9 }],
     ['vote count', { voteCount: Math.round(matrix.voteCount * 1.06) }],
   ])('records %s once it moves past its threshold', (_what, drift) =>
-    given(titleDecider, [imported(matrix)]).when(sync({ ...matrix, ...drift })).then([updated(matrix, drift)]));
+    given(titleDecider, [imported(matrix)])
+      .when(sync({ ...matrix, ...drift }))
+      .then([updated(matrix, drift)]),
+  );
 
   it('lets slow drift accumulate against the last recorded value', () => {
     const steps = [1.1, 1.15, 1.21].map((factor) => ({ ...matrix, popularity: matrix.popularity * factor }));
-    given(titleDecider, [imported(matrix)]).when(sync(steps[1]!)).thenNothing();
-    given(titleDecider, [imported(matrix)]).when(sync(steps[2]!)).then([updated(matrix, { popularity: steps[2]!.popularity })]);
+    given(titleDecider, [imported(matrix)])
+      .when(sync(steps[1]!))
+      .thenNothing();
+    given(titleDecider, [imported(matrix)])
+      .when(sync(steps[2]!))
+      .then([updated(matrix, { popularity: steps[2]!.popularity })]);
   });
 
   it('records a metric leaving zero', () =>
-    given(titleDecider, [imported({ ...matrix, voteCount: 0 })]).when(sync(matrix)).then([updated(matrix, { voteCount: matrix.voteCount })]));
+    given(titleDecider, [imported({ ...matrix, voteCount: 0 })])
+      .when(sync(matrix))
+      .then([updated(matrix, { voteCount: matrix.voteCount })]));
 
   it('keeps an optional field TMDb stopped sending', () => {
     const { status: _status, ...withoutStatus } = breakingBad;
-    given(titleDecider, [imported(breakingBad)]).when(sync(withoutStatus)).thenNothing();
+    given(titleDecider, [imported(breakingBad)])
+      .when(sync(withoutStatus))
+      .thenNothing();
   });
 });
 
 describe('SeedTitle', () => {
-  it('introduces an unseen title', () => given(titleDecider).when(seed(matrix)).then([imported(matrix)]));
+  it('introduces an unseen title', () =>
+    given(titleDecider)
+      .when(seed(matrix))
+      .then([imported(matrix)]));
 
   it('never overwrites a recorded title', () =>
-    given(titleDecider, [imported(matrix)]).when(seed({ ...matrix, overview: '', cast: [] })).thenNothing());
+    given(titleDecider, [imported(matrix)])
+      .when(seed({ ...matrix, overview: '', cast: [] }))
+      .thenNothing());
 });
 
 describe('evolve', () => {

@@ -23,7 +23,6 @@ export const COMMUNITY_NAMESPACE = 'fc1bf44d-1eb4-424a-ab67-f4e49f43167c';
 const NAMESPACE = uuidNamespace(COMMUNITY_NAMESPACE);
 export const communityId = (name: string) => uuidV5(name, NAMESPACE);
 
-
 export const DEFAULT_COMMUNITY_SIZE = 220;
 export const DEFAULT_COMMUNITY_SEED = 'reeltime-demo-community-1';
 
@@ -176,7 +175,14 @@ class MemberTimeline {
 
   private push(at: number, stream: string, planned: Aggregate): void {
     const seq = this.seq++;
-    this.commands.push({ ...planned, at: Math.round(at), member: this.index, seq, stream, commandId: `demo-community:${this.member.key}:${seq}` } as PlannedCommand);
+    this.commands.push({
+      ...planned,
+      at: Math.round(at),
+      member: this.index,
+      seq,
+      stream,
+      commandId: `demo-community:${this.member.key}:${seq}`,
+    } as PlannedCommand);
   }
 
   get userId() {
@@ -187,7 +193,15 @@ class MemberTimeline {
     const { userId } = this;
     this.push(at, ratingStream(userId, title.titleId), {
       aggregate: 'rating',
-      command: { type: 'RateTitle', actorId: userId, userId, titleId: title.titleId, score, review: review?.review, containsSpoilers: review?.containsSpoilers ?? false },
+      command: {
+        type: 'RateTitle',
+        actorId: userId,
+        userId,
+        titleId: title.titleId,
+        score,
+        review: review?.review,
+        containsSpoilers: review?.containsSpoilers ?? false,
+      },
     });
     this.rated.set(title.titleId, { title, score, review: review?.review, containsSpoilers: review?.containsSpoilers ?? false, at });
   }
@@ -196,7 +210,15 @@ class MemberTimeline {
     const { userId } = this;
     const entryId = communityId(`diary:${this.member.key}:${this.entries++}`);
     const watchedOn = new Date(at).toISOString().slice(0, 10);
-    const command: DiaryCommand = { type: 'LogWatch', actorId: userId, userId, entryId, titleId: title.titleId, watchedOn, today: latestCalendarDay(new Date(this.anchor)) };
+    const command: DiaryCommand = {
+      type: 'LogWatch',
+      actorId: userId,
+      userId,
+      entryId,
+      titleId: title.titleId,
+      watchedOn,
+      today: latestCalendarDay(new Date(this.anchor)),
+    };
     if (rewatch !== undefined) command.rewatch = rewatch;
     this.push(at, diaryStream(userId), { aggregate: 'diary', command });
   }
@@ -211,7 +233,10 @@ class MemberTimeline {
 
   preferences(at: number, command: Omit<Extract<PreferencesCommand, { type: 'SetPreferences' }>, 'type' | 'actorId' | 'userId'>): void {
     const { userId } = this;
-    this.push(at, preferencesStream(userId), { aggregate: 'preferences', command: { type: 'SetPreferences', actorId: userId, userId, ...command } });
+    this.push(at, preferencesStream(userId), {
+      aggregate: 'preferences',
+      command: { type: 'SetPreferences', actorId: userId, userId, ...command },
+    });
   }
 }
 
@@ -243,11 +268,18 @@ export function generateActivity(titles: readonly CommunityTitle[], options: Gen
 
   const members: CommunityMember[] = [];
   const commands: PlannedCommand[] = [];
-  const people = [...names.map((name, i) => ({ key: `p${String(i + 1).padStart(3, '0')}`, name, demo: false })), { key: 'demo', name: null, demo: true }];
+  const people = [
+    ...names.map((name, i) => ({ key: `p${String(i + 1).padStart(3, '0')}`, name, demo: false })),
+    { key: 'demo', name: null, demo: true },
+  ];
   for (const [index, person] of people.entries()) {
     const own = random.fork(person.key);
     const profile = person.demo ? demoProfile(own) : drawProfile(own);
-    const registeredAt = momentBetween(own, utcDay(anchor - profile.registeredDaysAgo * DAY), utcDay(anchor - profile.registeredDaysAgo * DAY) + DAY - MINUTE);
+    const registeredAt = momentBetween(
+      own,
+      utcDay(anchor - profile.registeredDaysAgo * DAY),
+      utcDay(anchor - profile.registeredDaysAgo * DAY) + DAY - MINUTE,
+    );
     const member: CommunityMember = {
       key: person.key,
       userId: communityId(`user:${person.key}`),
@@ -268,7 +300,14 @@ export function generateActivity(titles: readonly CommunityTitle[], options: Gen
 }
 
 /** One member's year. */
-function live(random: Random, timeline: MemberTimeline, member: CommunityMember, profile: Profile, catalog: readonly CommunityTitle[], anchor: number): void {
+function live(
+  random: Random,
+  timeline: MemberTimeline,
+  member: CommunityMember,
+  profile: Profile,
+  catalog: readonly CommunityTitle[],
+  anchor: number,
+): void {
   const { taste } = profile;
   const start = member.registeredAt;
   const end = anchor - MINUTE;
@@ -281,14 +320,27 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
   };
 
   // Preferences right after signing up: the genres they care most about.
-  const ranked = [...taste.genres.entries()].filter(([id]) => (GENRE_IDS as readonly number[]).includes(id)).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const ranked = [...taste.genres.entries()]
+    .filter(([id]) => (GENRE_IDS as readonly number[]).includes(id))
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   if (profile.preferences) {
-    const liked = ranked.filter(([, value]) => value > 0.6).slice(0, random.int(2, 4)).map(([id]) => id as PreferredGenre);
-    const disliked = (profile.dislikes ?? ranked.filter(([, value]) => value < -0.7).slice(-2).map(([id]) => id)) as PreferredGenre[];
+    const liked = ranked
+      .filter(([, value]) => value > 0.6)
+      .slice(0, random.int(2, 4))
+      .map(([id]) => id as PreferredGenre);
+    const disliked = (profile.dislikes ??
+      ranked
+        .filter(([, value]) => value < -0.7)
+        .slice(-2)
+        .map(([id]) => id)) as PreferredGenre[];
     const languages = ['en', ...[...taste.languages.entries()].filter(([, v]) => v > 0.5).map(([l]) => l)];
     if (taste.foreign > 0.6) languages.push(random.pick(['fr', 'it', 'es', 'ko', 'de']));
     const mediaTypes: ('movie' | 'tv')[] = taste.tvShare > 0.55 ? ['tv', 'movie'] : taste.tvShare < 0.07 ? ['movie'] : ['movie', 'tv'];
-    timeline.preferences(start + random.int(2, 9) * MINUTE, { genres: { liked, disliked: disliked.filter((id) => !liked.includes(id)) }, languages: [...new Set(languages)], mediaTypes });
+    timeline.preferences(start + random.int(2, 9) * MINUTE, {
+      genres: { liked, disliked: disliked.filter((id) => !liked.includes(id)) },
+      languages: [...new Set(languages)],
+      mediaTypes,
+    });
   }
 
   // The first session: titles seen long before joining, rated from memory.
@@ -314,10 +366,20 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
     if (!rates && !logs) logs = true;
     if (at - start > 4 * DAY && random.chance(0.28)) {
       watchlisted.add(title.titleId);
-      timeline.list(momentBetween(random, start + HOUR, at - DAY), member.watchlistId, { type: 'AddListItem', listId: member.watchlistId, actorId: member.userId, titleId: title.titleId });
+      timeline.list(momentBetween(random, start + HOUR, at - DAY), member.watchlistId, {
+        type: 'AddListItem',
+        listId: member.watchlistId,
+        actorId: member.userId,
+        titleId: title.titleId,
+      });
       const removedAt = at + random.int(20, 600) * MINUTE;
       if (removedAt < end && random.chance(0.75)) {
-        timeline.list(removedAt, member.watchlistId, { type: 'RemoveListItem', listId: member.watchlistId, actorId: member.userId, titleId: title.titleId });
+        timeline.list(removedAt, member.watchlistId, {
+          type: 'RemoveListItem',
+          listId: member.watchlistId,
+          actorId: member.userId,
+          titleId: title.titleId,
+        });
       }
     }
     if (logs) timeline.watch(at, title);
@@ -334,7 +396,8 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
 
   // Old favourites from the first session, watched again and logged as rewatches.
   for (const rated of [...timeline.rated.values()].filter((r) => r.at < start + DAY && r.score >= 8)) {
-    if (profile.diaryRate > 0 && random.chance(0.15) && end - start > 3 * DAY) timeline.watch(momentBetween(random, start + DAY, end), rated.title, true);
+    if (profile.diaryRate > 0 && random.chance(0.15) && end - start > 3 * DAY)
+      timeline.watch(momentBetween(random, start + DAY, end), rated.title, true);
   }
 
   // Second thoughts: a few ratings move a point, weeks later.
@@ -342,7 +405,12 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
     if (end - rated.at > 15 * DAY && random.chance(0.04)) {
       const score = Math.min(10, Math.max(1, rated.score + (random.chance(0.5) ? 1 : -1)));
       const at = momentBetween(random, rated.at + 10 * DAY, end);
-      timeline.rate(at, rated.title, score, rated.review === undefined ? undefined : { review: rated.review, containsSpoilers: rated.containsSpoilers });
+      timeline.rate(
+        at,
+        rated.title,
+        score,
+        rated.review === undefined ? undefined : { review: rated.review, containsSpoilers: rated.containsSpoilers },
+      );
     }
   }
 
@@ -350,7 +418,11 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
   const unseen = catalog.filter((t) => !seenIds.has(t.titleId));
   let browsing = 0;
   let session = start;
-  for (const title of random.weightedSample(unseen, (t) => watchWeight(taste, t) * Math.exp(0.5 * affinity(taste, t)), profile.watchlistExtra)) {
+  for (const title of random.weightedSample(
+    unseen,
+    (t) => watchWeight(taste, t) * Math.exp(0.5 * affinity(taste, t)),
+    profile.watchlistExtra,
+  )) {
     if (watchlisted.has(title.titleId)) continue;
     watchlisted.add(title.titleId);
     if (browsing-- <= 0) {
@@ -358,11 +430,18 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
       session = momentBetween(random, start + 10 * MINUTE, end - HOUR);
     }
     session += random.int(1, 6) * MINUTE;
-    timeline.list(session, member.watchlistId, { type: 'AddListItem', listId: member.watchlistId, actorId: member.userId, titleId: title.titleId });
+    timeline.list(session, member.watchlistId, {
+      type: 'AddListItem',
+      listId: member.watchlistId,
+      actorId: member.userId,
+      titleId: title.titleId,
+    });
   }
 
   // Later, some say which directors they love.
-  const favourites = [...timeline.rated.values()].filter((r) => r.score >= 9 && r.title.directors.length > 0).sort((a, b) => b.score - a.score || a.at - b.at);
+  const favourites = [...timeline.rated.values()]
+    .filter((r) => r.score >= 9 && r.title.directors.length > 0)
+    .sort((a, b) => b.score - a.score || a.at - b.at);
   if (favourites.length >= 2 && (member.demo || random.chance(0.3)) && end - start > 31 * DAY) {
     const people = [...new Set(favourites.slice(0, 3).map((r) => r.title.directors[0]!.personId))];
     timeline.preferences(momentBetween(random, start + 30 * DAY, end), { people: { liked: people } });
@@ -372,9 +451,19 @@ function live(random: Random, timeline: MemberTimeline, member: CommunityMember,
   privateLists(random, timeline, member, profile, unseen, start, end);
 }
 
-function publicLists(random: Random, timeline: MemberTimeline, member: CommunityMember, profile: Profile, catalog: readonly CommunityTitle[], start: number, end: number): void {
+function publicLists(
+  random: Random,
+  timeline: MemberTimeline,
+  member: CommunityMember,
+  profile: Profile,
+  catalog: readonly CommunityTitle[],
+  start: number,
+  end: number,
+): void {
   if (profile.publicLists === 0 || end - start < 4 * DAY) return;
-  const preferred = (profile.listIdeas ?? []).map((name) => LIST_IDEAS.find((idea) => idea.name === name)).filter((idea): idea is ListIdea => idea !== undefined);
+  const preferred = (profile.listIdeas ?? [])
+    .map((name) => LIST_IDEAS.find((idea) => idea.name === name))
+    .filter((idea): idea is ListIdea => idea !== undefined);
   const ideas = [...preferred, ...random.shuffle(LIST_IDEAS.filter((idea) => !preferred.includes(idea)))];
   let made = 0;
   for (const idea of ideas) {
@@ -401,7 +490,13 @@ function publicLists(random: Random, timeline: MemberTimeline, member: Community
     const publishLater = random.chance(0.25);
     const description = random.chance(0.75) ? random.pick(idea.descriptions) : '';
     timeline.list(createdAt, listId, {
-      type: 'CreateList', listId, actorId: member.userId, ownerId: member.userId, name: idea.name, description, visibility: publishLater ? 'private' : 'public',
+      type: 'CreateList',
+      listId,
+      actorId: member.userId,
+      ownerId: member.userId,
+      name: idea.name,
+      description,
+      visibility: publishLater ? 'private' : 'public',
     });
     // Titles rated by then go in now, best first; the rest as they are rated.
     let clock = createdAt + MINUTE;
@@ -425,7 +520,8 @@ function publicLists(random: Random, timeline: MemberTimeline, member: Community
     }
     if (publishLater) {
       const publishedAt = clock + random.int(1, 14) * DAY;
-      if (publishedAt < end) timeline.list(publishedAt, listId, { type: 'UpdateList', listId, actorId: member.userId, visibility: 'public' });
+      if (publishedAt < end)
+        timeline.list(publishedAt, listId, { type: 'UpdateList', listId, actorId: member.userId, visibility: 'public' });
     }
     // Now and then the order gets a tweak: two entries swap places.
     const order = adds.sort((a, b) => a.at - b.at);
@@ -434,19 +530,40 @@ function publicLists(random: Random, timeline: MemberTimeline, member: Community
       const titleIds = order.map((a) => a.titleId);
       const i = random.int(0, titleIds.length - 2);
       [titleIds[i], titleIds[i + 1]] = [titleIds[i + 1]!, titleIds[i]!];
-      timeline.list(momentBetween(random, last + HOUR, end), listId, { type: 'ReorderListItems', listId, actorId: member.userId, titleIds });
+      timeline.list(momentBetween(random, last + HOUR, end), listId, {
+        type: 'ReorderListItems',
+        listId,
+        actorId: member.userId,
+        titleIds,
+      });
     }
     made++;
   }
 }
 
-function privateLists(random: Random, timeline: MemberTimeline, member: CommunityMember, profile: Profile, unseen: readonly CommunityTitle[], start: number, end: number): void {
+function privateLists(
+  random: Random,
+  timeline: MemberTimeline,
+  member: CommunityMember,
+  profile: Profile,
+  unseen: readonly CommunityTitle[],
+  start: number,
+  end: number,
+): void {
   if (profile.privateLists === 0 || end - start < 2 * DAY) return;
   const names = profile.privateListNames ?? random.shuffle(PRIVATE_LIST_NAMES).slice(0, profile.privateLists);
   for (const name of names) {
     const listId = timeline.newListId();
     const createdAt = momentBetween(random, start + DAY, end - HOUR);
-    timeline.list(createdAt, listId, { type: 'CreateList', listId, actorId: member.userId, ownerId: member.userId, name, description: '', visibility: 'private' });
+    timeline.list(createdAt, listId, {
+      type: 'CreateList',
+      listId,
+      actorId: member.userId,
+      ownerId: member.userId,
+      name,
+      description: '',
+      visibility: 'private',
+    });
     const titles = random.weightedSample(unseen, (t) => watchWeight(profile.taste, t), random.int(3, 9));
     let clock = createdAt + MINUTE;
     for (const title of titles) {

@@ -25,13 +25,20 @@ function eventsOf(plan: CommunityPlan): Stored[] {
   };
   for (const write of plan.writes) {
     if (write.kind === 'append') take(write.stream, write.events);
-    else for (const registration of registrationWrites({ ...write.account, passwordHash: '' })) take(registration.stream, registration.events);
+    else
+      for (const registration of registrationWrites({ ...write.account, passwordHash: '' })) take(registration.stream, registration.events);
   }
   return out;
 }
 
 const ofType = <T extends ReelEvent['type']>(events: readonly Stored[], type: T) =>
-  events.filter((e) => e.type === type).map((e) => ({ ...(e.data as EventData<T>), at: e.metadata?.occurredAt ?? '', userId: e.metadata?.userId ?? (e.data as { userId?: string }).userId }));
+  events
+    .filter((e) => e.type === type)
+    .map((e) => ({
+      ...(e.data as EventData<T>),
+      at: e.metadata?.occurredAt ?? '',
+      userId: e.metadata?.userId ?? (e.data as { userId?: string }).userId,
+    }));
 
 describe('the demo community plan', () => {
   let titles: CommunityTitle[];
@@ -109,7 +116,10 @@ describe('the demo community plan', () => {
     for (const r of ratings) count.set(r.titleId, (count.get(r.titleId) ?? 0) + 1);
     const average = (list: CommunityTitle[]) => list.reduce((sum, t) => sum + (count.get(t.titleId) ?? 0), 0) / list.length;
     // The demo catalog's series span a narrower range of popularity (about 100 to 230) than its films (10 to 230).
-    for (const [mediaType, factor] of [['movie', 2], ['tv', 1.2]] as const) {
+    for (const [mediaType, factor] of [
+      ['movie', 2],
+      ['tv', 1.2],
+    ] as const) {
       const byPopularity = titles.filter((t) => t.mediaType === mediaType).sort((a, b) => b.popularity - a.popularity);
       const tenth = Math.ceil(byPopularity.length / 10);
       expect(average(byPopularity.slice(0, tenth))).toBeGreaterThan(factor * average(byPopularity.slice(-3 * tenth)));
@@ -149,7 +159,11 @@ describe('the demo community plan', () => {
 
   it('makes public lists named like real ones, with items and notes, and private lists', () => {
     const created = ofType(events, 'ListCreated').filter((l) => l.kind === 'custom');
-    const published = new Set(ofType(events, 'ListVisibilityChanged').filter((c) => c.visibility === 'public').map((c) => c.listId));
+    const published = new Set(
+      ofType(events, 'ListVisibilityChanged')
+        .filter((c) => c.visibility === 'public')
+        .map((c) => c.listId),
+    );
     const publicLists = created.filter((l) => l.visibility === 'public' || published.has(l.listId));
     expect(publicLists.length).toBeGreaterThan(100);
     expect(new Set(publicLists.map((l) => l.name)).size).toBeGreaterThan(15);
@@ -173,7 +187,8 @@ describe('the demo community plan', () => {
     const ratings = ofType(mine, 'TitleRated');
     expect(ratings.length).toBeGreaterThanOrEqual(20);
     expect(ratings.filter((r) => r.score >= 8).length).toBeGreaterThanOrEqual(5);
-    const onWatchlist = (type: 'ListItemAdded' | 'ListItemRemoved') => ofType(mine, type).filter((i) => i.listId === demo.watchlistId).length;
+    const onWatchlist = (type: 'ListItemAdded' | 'ListItemRemoved') =>
+      ofType(mine, type).filter((i) => i.listId === demo.watchlistId).length;
     expect(onWatchlist('ListItemAdded') - onWatchlist('ListItemRemoved')).toBeGreaterThanOrEqual(8);
     const lists = ofType(mine, 'ListCreated').filter((l) => l.kind === 'custom');
     expect(lists.length).toBeGreaterThanOrEqual(2);

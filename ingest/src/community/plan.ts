@@ -12,7 +12,14 @@ import type { NewEvent } from '@reeltime/eventstore';
 import type { Decider } from '@reeltime/platform/decider';
 import { listStream, type ReelEvent } from '@reeltime/schemas';
 import type { CommunityTitle } from './catalog.ts';
-import { communityId, generateActivity, type CommunityActivity, type CommunityMember, type GenerateOptions, type PlannedCommand } from './generate.ts';
+import {
+  communityId,
+  generateActivity,
+  type CommunityActivity,
+  type CommunityMember,
+  type GenerateOptions,
+  type PlannedCommand,
+} from './generate.ts';
 
 /** Appends to one stream closer together than this (one sitting) are written as one append. */
 const SESSION_MS = 30 * 60_000;
@@ -94,15 +101,32 @@ export function decideActivity(activity: CommunityActivity): CommunityPlan {
     try {
       events = decider.decide(planned.command, stream.state);
     } catch (error) {
-      throw new Error(`demo community: ${planned.command.type} on ${planned.stream} refused: ${(error as Error).message}`, { cause: error });
+      throw new Error(`demo community: ${planned.command.type} on ${planned.stream} refused: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (events.length === 0) continue;
-    const metadata = { correlationId: planned.commandId, causationId: planned.commandId, userId: activity.members[planned.member]!.userId, occurredAt: new Date(planned.at).toISOString() };
-    const stored: NewEvent[] = events.map((event, index) => ({ ...event, eventId: communityEventId(planned.stream, stream.version + index + 1), metadata }));
+    const metadata = {
+      correlationId: planned.commandId,
+      causationId: planned.commandId,
+      userId: activity.members[planned.member]!.userId,
+      occurredAt: new Date(planned.at).toISOString(),
+    };
+    const stored: NewEvent[] = events.map((event, index) => ({
+      ...event,
+      eventId: communityEventId(planned.stream, stream.version + index + 1),
+      metadata,
+    }));
     if (stream.open && planned.at - stream.lastAt <= SESSION_MS) {
       stream.open.events.push(...stored);
     } else {
-      stream.open = { kind: 'append', at: planned.at, stream: planned.stream, expectedVersion: stream.version === 0 ? 'no_stream' : stream.version, events: stored };
+      stream.open = {
+        kind: 'append',
+        at: planned.at,
+        stream: planned.stream,
+        expectedVersion: stream.version === 0 ? 'no_stream' : stream.version,
+        events: stored,
+      };
       writes.push(stream.open);
     }
     for (const event of events) {

@@ -85,7 +85,15 @@ export async function seedCommunity(options: SeedCommunityOptions): Promise<Seed
     const { rows } = await pool.query<Marker>(`SELECT anchor, title_ids, completed_at FROM ${marker} WHERE community = $1`, [COMMUNITY]);
     let row = rows[0];
     const demoRegistered = async () => (await store.streamVersion(userStream(demoUserId))) > 0;
-    const already = (anchor: Date): SeedOutcome => ({ status: 'already_seeded', resumed: false, anchor: anchor.toISOString(), members: 0, events: 0, writes: 0, ms: performance.now() - started });
+    const already = (anchor: Date): SeedOutcome => ({
+      status: 'already_seeded',
+      resumed: false,
+      anchor: anchor.toISOString(),
+      members: 0,
+      events: 0,
+      writes: 0,
+      ms: performance.now() - started,
+    });
     if (row?.completed_at) {
       if (await demoRegistered()) return already(row.anchor);
       log.warn('the demo community is marked as seeded but its events are missing: seeding it again');
@@ -102,19 +110,42 @@ export async function seedCommunity(options: SeedCommunityOptions): Promise<Seed
       titles = (options.titles ?? (await loadDemoTitles())).filter((title) => wanted.has(title.titleId));
     } else {
       titles = await titlesInStore(store, options.titles ?? (await loadDemoTitles()));
-      if (titles.length === 0) throw new Error('no catalog titles in the event store: import the catalog before seeding the demo community');
+      if (titles.length === 0)
+        throw new Error('no catalog titles in the event store: import the catalog before seeding the demo community');
       const now = (options.now ?? (() => new Date()))();
       const anchor = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-      await pool.query(`INSERT INTO ${marker} (community, anchor, title_ids) VALUES ($1, $2, $3)`, [COMMUNITY, anchor, titles.map((t) => t.titleId)]);
+      await pool.query(`INSERT INTO ${marker} (community, anchor, title_ids) VALUES ($1, $2, $3)`, [
+        COMMUNITY,
+        anchor,
+        titles.map((t) => t.titleId),
+      ]);
       row = { anchor, title_ids: titles.map((t) => t.titleId), completed_at: null };
     }
 
     const plan = planCommunity(titles, { anchor: row.anchor, people: options.people, seed: options.seed });
-    log.info({ anchor: plan.anchor, members: plan.members.length, events: plan.events, writes: plan.writes.length, resumed, plannedInMs: Math.round(performance.now() - started) }, 'seeding the demo community');
+    log.info(
+      {
+        anchor: plan.anchor,
+        members: plan.members.length,
+        events: plan.events,
+        writes: plan.writes.length,
+        resumed,
+        plannedInMs: Math.round(performance.now() - started),
+      },
+      'seeding the demo community',
+    );
     await writePlan(options, pool, commandSchema, plan.writes);
     const summary = { members: plan.members.length, events: plan.events, writes: plan.writes.length, counts: plan.counts };
     await pool.query(`UPDATE ${marker} SET completed_at = now(), summary = $2 WHERE community = $1`, [COMMUNITY, summary]);
-    return { status: 'seeded', resumed, anchor: plan.anchor, members: plan.members.length, events: plan.events, writes: plan.writes.length, ms: performance.now() - started };
+    return {
+      status: 'seeded',
+      resumed,
+      anchor: plan.anchor,
+      members: plan.members.length,
+      events: plan.events,
+      writes: plan.writes.length,
+      ms: performance.now() - started,
+    };
   } finally {
     await release();
   }
@@ -129,12 +160,19 @@ class StoppedEarly extends Error {
  * waits only for the earlier writes to its own streams, and they reach the store roughly in
  * plan order, so positions (the order of the feed) follow the dates.
  */
-async function writePlan(options: SeedCommunityOptions, pool: pg.Pool, commandSchema: string, writes: readonly PlannedWrite[]): Promise<void> {
+async function writePlan(
+  options: SeedCommunityOptions,
+  pool: pg.Pool,
+  commandSchema: string,
+  writes: readonly PlannedWrite[],
+): Promise<void> {
   const { store } = options;
   const accounts = new AccountStore(pool, commandSchema);
   const deps = { store, accounts, pool };
   const registeredIds = writes.flatMap((write) => (write.kind === 'register' ? [write.member.userId] : []));
-  const { rows } = await pool.query<{ user_id: string }>(`SELECT user_id FROM ${commandSchema}.accounts WHERE user_id = ANY($1::uuid[])`, [registeredIds]);
+  const { rows } = await pool.query<{ user_id: string }>(`SELECT user_id FROM ${commandSchema}.accounts WHERE user_id = ANY($1::uuid[])`, [
+    registeredIds,
+  ]);
   const existing = new Set(rows.map((row) => row.user_id));
   // Community members get a hash no password matches: valid accounts (in every read model,
   // owners of lists and ratings) that simply cannot sign in, without 220 scrypt runs of
@@ -150,7 +188,8 @@ async function writePlan(options: SeedCommunityOptions, pool: pg.Pool, commandSc
     if (existing.has(planned.member.userId)) {
       // The row is there; its events are recognised as stored, or written if they are not
       // (with another store than PostgreSQL the process may have died between the two).
-      for (const stream of registrationWrites(account)) await store.appendToStream(stream.stream, stream.events, { expectedVersion: stream.expectedVersion });
+      for (const stream of registrationWrites(account))
+        await store.appendToStream(stream.stream, stream.events, { expectedVersion: stream.expectedVersion });
     } else if ((await registerAccount(deps, account)).kind === 'email_taken') {
       throw new Error(`cannot seed the demo community: ${account.email} already belongs to another account`);
     }
@@ -161,7 +200,8 @@ async function writePlan(options: SeedCommunityOptions, pool: pg.Pool, commandSc
   let failure: unknown;
   let started = 0;
   const tasks = writes.map((planned) => {
-    const streams = planned.kind === 'append' ? [planned.stream] : [userStream(planned.member.userId), listStream(planned.member.watchlistId)];
+    const streams =
+      planned.kind === 'append' ? [planned.stream] : [userStream(planned.member.userId), listStream(planned.member.watchlistId)];
     const before = streams.map((stream) => tails.get(stream));
     // Queued in plan order. The writes it waits for were queued earlier, so they are running or
     // done: the wait is short, and a write to a busy stream is not pushed behind later writes.
@@ -169,7 +209,8 @@ async function writePlan(options: SeedCommunityOptions, pool: pg.Pool, commandSc
       await Promise.all(before);
       if (failure !== undefined) return;
       if (options.signal?.aborted) throw (failure = options.signal.reason ?? new StoppedEarly('stopped'));
-      if (options.stopAfter !== undefined && started >= options.stopAfter) throw (failure = new StoppedEarly(`stopped after ${started} writes`));
+      if (options.stopAfter !== undefined && started >= options.stopAfter)
+        throw (failure = new StoppedEarly(`stopped after ${started} writes`));
       started++;
       try {
         await write(planned);

@@ -26,14 +26,43 @@ type Archetype = {
 // 10749 Romance, 878 Science Fiction, 53 Thriller, 10752 War, 37 Western; series: 10759 Action &
 // Adventure, 10765 Sci-Fi & Fantasy, 10768 War & Politics.
 export const ARCHETYPES: readonly Archetype[] = [
-  { name: 'blockbuster', genres: { 28: 1.3, 12: 1.2, 878: 0.8, 14: 0.7, 10759: 1.0, 10765: 0.6, 99: -0.8, 10749: -0.4, 36: -0.4 }, era: { centre: 2008, spread: 12 }, tvShare: 0.15, foreign: -0.5 },
-  { name: 'arthouse', genres: { 18: 1.1, 10749: 0.4, 36: 0.6, 10402: 0.4, 28: -0.6, 10751: -0.6, 10759: -0.5 }, tvShare: 0.08, foreign: 0.9 },
-  { name: 'horror', genres: { 27: 1.8, 53: 1.0, 9648: 0.8, 10751: -0.9, 10749: -0.5, 16: -0.3 }, era: { centre: 2000, spread: 22 }, tvShare: 0.15, foreign: 0.1 },
-  { name: 'family', genres: { 16: 1.3, 10751: 1.4, 35: 0.8, 14: 0.6, 12: 0.6, 27: -1.5, 53: -0.5, 80: -0.5, 10752: -0.6 }, tvShare: 0.15, foreign: 0, languages: { ja: 0.4 } },
+  {
+    name: 'blockbuster',
+    genres: { 28: 1.3, 12: 1.2, 878: 0.8, 14: 0.7, 10759: 1.0, 10765: 0.6, 99: -0.8, 10749: -0.4, 36: -0.4 },
+    era: { centre: 2008, spread: 12 },
+    tvShare: 0.15,
+    foreign: -0.5,
+  },
+  {
+    name: 'arthouse',
+    genres: { 18: 1.1, 10749: 0.4, 36: 0.6, 10402: 0.4, 28: -0.6, 10751: -0.6, 10759: -0.5 },
+    tvShare: 0.08,
+    foreign: 0.9,
+  },
+  {
+    name: 'horror',
+    genres: { 27: 1.8, 53: 1.0, 9648: 0.8, 10751: -0.9, 10749: -0.5, 16: -0.3 },
+    era: { centre: 2000, spread: 22 },
+    tvShare: 0.15,
+    foreign: 0.1,
+  },
+  {
+    name: 'family',
+    genres: { 16: 1.3, 10751: 1.4, 35: 0.8, 14: 0.6, 12: 0.6, 27: -1.5, 53: -0.5, 80: -0.5, 10752: -0.6 },
+    tvShare: 0.15,
+    foreign: 0,
+    languages: { ja: 0.4 },
+  },
   { name: 'crime', genres: { 80: 1.5, 53: 1.0, 9648: 0.8, 18: 0.5, 16: -0.4, 10751: -0.7, 14: -0.3 }, tvShare: 0.3, foreign: 0.1 },
   { name: 'romance', genres: { 10749: 1.4, 35: 1.0, 18: 0.5, 10402: 0.8, 27: -1.2, 10752: -0.6, 878: -0.3 }, tvShare: 0.15, foreign: 0.2 },
   { name: 'scifi', genres: { 878: 1.6, 10765: 1.4, 14: 0.6, 16: 0.4, 9648: 0.5, 53: 0.3, 10749: -0.4 }, tvShare: 0.25, foreign: 0 },
-  { name: 'classic', genres: { 18: 0.7, 37: 1.3, 10752: 1.0, 36: 0.8, 80: 0.5, 10402: 0.3, 10765: -0.4 }, era: { centre: 1966, spread: 18 }, tvShare: 0.05, foreign: 0.5 },
+  {
+    name: 'classic',
+    genres: { 18: 0.7, 37: 1.3, 10752: 1.0, 36: 0.8, 80: 0.5, 10402: 0.3, 10765: -0.4 },
+    era: { centre: 1966, spread: 18 },
+    tvShare: 0.05,
+    foreign: 0.5,
+  },
   { name: 'series', genres: { 18: 0.6, 80: 0.7, 10765: 0.8, 10759: 0.6, 10768: 0.8, 9648: 0.6, 35: 0.5 }, tvShare: 0.65, foreign: 0 },
   { name: 'documentary', genres: { 99: 1.9, 36: 1.0, 10752: 0.5, 10768: 0.6, 10402: 0.4, 14: -0.4 }, tvShare: 0.2, foreign: 0.3 },
   { name: 'anime', genres: { 16: 1.5, 14: 1.0, 10765: 0.8, 12: 0.4 }, tvShare: 0.3, foreign: 0.3, languages: { ja: 1.3 } },
@@ -42,7 +71,18 @@ export const ARCHETYPES: readonly Archetype[] = [
 
 /** How often each archetype is someone's main taste (the catalog's mix: mostly mainstream). */
 const ARCHETYPE_WEIGHTS: Readonly<Record<string, number>> = {
-  blockbuster: 16, arthouse: 8, horror: 6, family: 8, crime: 12, romance: 7, scifi: 11, classic: 6, series: 10, documentary: 3, anime: 5, comedy: 8,
+  blockbuster: 16,
+  arthouse: 8,
+  horror: 6,
+  family: 8,
+  crime: 12,
+  romance: 7,
+  scifi: 11,
+  classic: 6,
+  series: 10,
+  documentary: 3,
+  anime: 5,
+  comedy: 8,
 };
 
 export type Taste = {
@@ -76,19 +116,24 @@ export function drawTaste(random: Random, names?: readonly string[]): Taste {
   const mix = chosen.map((archetype, index) => ({ archetype, weight: index === 0 ? 1 : 0.55 }));
   const genres = new Map<number, number>();
   for (const { archetype, weight } of mix) {
-    for (const [genre, value] of Object.entries(archetype.genres)) genres.set(Number(genre), (genres.get(Number(genre)) ?? 0) + weight * value);
+    for (const [genre, value] of Object.entries(archetype.genres))
+      genres.set(Number(genre), (genres.get(Number(genre)) ?? 0) + weight * value);
   }
   for (const genre of [28, 12, 16, 35, 80, 99, 18, 10751, 14, 36, 27, 10402, 9648, 10749, 878, 53, 10752, 37, 10759, 10765, 10768]) {
     genres.set(genre, (genres.get(genre) ?? 0) + random.normal(0, 0.3));
   }
   const languages = new Map<string, number>();
   for (const { archetype, weight } of mix) {
-    for (const [language, value] of Object.entries(archetype.languages ?? {})) languages.set(language, (languages.get(language) ?? 0) + weight * value);
+    for (const [language, value] of Object.entries(archetype.languages ?? {}))
+      languages.set(language, (languages.get(language) ?? 0) + weight * value);
   }
   const main = chosen[0]!;
   const era = main.era && random.chance(0.8) ? { centre: main.era.centre + random.normal(0, 4), spread: main.era.spread } : null;
   const totalWeight = mix.reduce((sum, m) => sum + m.weight, 0);
-  const tvShare = Math.min(0.85, Math.max(0.02, mix.reduce((sum, m) => sum + m.weight * m.archetype.tvShare, 0) / totalWeight + random.normal(0, 0.05)));
+  const tvShare = Math.min(
+    0.85,
+    Math.max(0.02, mix.reduce((sum, m) => sum + m.weight * m.archetype.tvShare, 0) / totalWeight + random.normal(0, 0.05)),
+  );
   return {
     archetypes: chosen.map((a) => a.name),
     genres,

@@ -73,7 +73,11 @@ const SERIES_LINES = [
   'Stuck the landing, which is rarer than it should be.',
 ];
 
-const DIRECTOR_LINES = ['{director} at the height of their powers.', 'You can tell {director} knew exactly what this film was.', 'Now I want to watch everything {director} has made.'];
+const DIRECTOR_LINES = [
+  '{director} at the height of their powers.',
+  'You can tell {director} knew exactly what this film was.',
+  'Now I want to watch everything {director} has made.',
+];
 
 const SPOILER_LINES = [
   'Spoilers: the reveal in the last act reframes everything before it, and the final shot is devastating.',
@@ -92,7 +96,8 @@ export function reviewFor(random: Random, title: CommunityTitle, score: number):
   if (score >= 5 && genreLines.length > 0 && random.chance(0.6)) sentences.push(random.pick(genreLines));
   if (title.mediaType === 'tv' && random.chance(0.5)) sentences.push(random.pick(SERIES_LINES));
   const director = title.directors[0];
-  if (title.mediaType === 'movie' && director && score >= 8 && random.chance(0.3)) sentences.push(random.pick(DIRECTOR_LINES).replace('{director}', director.name));
+  if (title.mediaType === 'movie' && director && score >= 8 && random.chance(0.3))
+    sentences.push(random.pick(DIRECTOR_LINES).replace('{director}', director.name));
   const containsSpoilers = score >= 5 && random.chance(0.12);
   if (containsSpoilers) sentences.push(random.pick(SPOILER_LINES));
   return { review: sentences.join(' '), containsSpoilers };
@@ -133,23 +138,78 @@ const movie = (title: CommunityTitle) => title.mediaType === 'movie';
 const inYears = (title: CommunityTitle, from: number, to: number) => title.year !== null && title.year >= from && title.year <= to;
 
 export const LIST_IDEAS: readonly ListIdea[] = [
-  { name: 'Best of the 90s', descriptions: ['Ten years, no skips.', 'The decade that raised me.'], fits: (t) => movie(t) && inYears(t, 1990, 1999), minScore: 7 },
-  { name: 'Best of the 2000s', descriptions: ['Before every film was a franchise.'], fits: (t) => movie(t) && inYears(t, 2000, 2009), minScore: 7 },
-  { name: 'The 2010s, ranked', descriptions: ['Highly personal, frequently updated.'], fits: (t) => movie(t) && inYears(t, 2010, 2019), minScore: 7 },
-  { name: 'Comfort rewatches', descriptions: ['For the nights when only something familiar will do.', 'Blanket, tea, one of these.'], fits: (t) => has(t, 35, 10751, 16, 10749, 12), minScore: 7 },
-  { name: 'Essential sci-fi', descriptions: ['Where to start if you think you do not like science fiction.'], fits: (t) => has(t, 878, 10765), minScore: 7 },
-  { name: 'Films that made me cry', descriptions: ['Bring tissues. I mean it.', 'No shame.'], fits: (t) => movie(t) && has(t, 18, 10749) && !has(t, 27), minScore: 8 },
+  {
+    name: 'Best of the 90s',
+    descriptions: ['Ten years, no skips.', 'The decade that raised me.'],
+    fits: (t) => movie(t) && inYears(t, 1990, 1999),
+    minScore: 7,
+  },
+  {
+    name: 'Best of the 2000s',
+    descriptions: ['Before every film was a franchise.'],
+    fits: (t) => movie(t) && inYears(t, 2000, 2009),
+    minScore: 7,
+  },
+  {
+    name: 'The 2010s, ranked',
+    descriptions: ['Highly personal, frequently updated.'],
+    fits: (t) => movie(t) && inYears(t, 2010, 2019),
+    minScore: 7,
+  },
+  {
+    name: 'Comfort rewatches',
+    descriptions: ['For the nights when only something familiar will do.', 'Blanket, tea, one of these.'],
+    fits: (t) => has(t, 35, 10751, 16, 10749, 12),
+    minScore: 7,
+  },
+  {
+    name: 'Essential sci-fi',
+    descriptions: ['Where to start if you think you do not like science fiction.'],
+    fits: (t) => has(t, 878, 10765),
+    minScore: 7,
+  },
+  {
+    name: 'Films that made me cry',
+    descriptions: ['Bring tissues. I mean it.', 'No shame.'],
+    fits: (t) => movie(t) && has(t, 18, 10749) && !has(t, 27),
+    minScore: 8,
+  },
   { name: 'Sunday night thrillers', descriptions: ['Lights off, phone away.'], fits: (t) => has(t, 53, 9648), minScore: 7 },
   { name: 'Animated favourites', descriptions: ['Animation is cinema.', 'Not just for kids.'], fits: (t) => has(t, 16), minScore: 7 },
-  { name: 'Binge-worthy series', descriptions: ['Clear your weekend.', 'One more episode, I promise.'], fits: (t) => t.mediaType === 'tv', minScore: 7 },
-  { name: 'Horror for people who hate horror', descriptions: ['Scary enough to count, not so scary you will regret it.'], fits: (t) => has(t, 27) || (has(t, 53) && has(t, 9648)), minScore: 6 },
-  { name: 'Date night picks', descriptions: ['Tested in the field.', ''], fits: (t) => movie(t) && has(t, 10749, 35) && !has(t, 27, 10752), minScore: 7 },
-  { name: 'Mind-benders', descriptions: ['You will want to talk about these afterwards.'], fits: (t) => has(t, 9648, 878) && has(t, 53, 9648, 878, 18), minScore: 7 },
+  {
+    name: 'Binge-worthy series',
+    descriptions: ['Clear your weekend.', 'One more episode, I promise.'],
+    fits: (t) => t.mediaType === 'tv',
+    minScore: 7,
+  },
+  {
+    name: 'Horror for people who hate horror',
+    descriptions: ['Scary enough to count, not so scary you will regret it.'],
+    fits: (t) => has(t, 27) || (has(t, 53) && has(t, 9648)),
+    minScore: 6,
+  },
+  {
+    name: 'Date night picks',
+    descriptions: ['Tested in the field.', ''],
+    fits: (t) => movie(t) && has(t, 10749, 35) && !has(t, 27, 10752),
+    minScore: 7,
+  },
+  {
+    name: 'Mind-benders',
+    descriptions: ['You will want to talk about these afterwards.'],
+    fits: (t) => has(t, 9648, 878) && has(t, 53, 9648, 878, 18),
+    minScore: 7,
+  },
   { name: 'World cinema starter pack', descriptions: ['Subtitles are a one-inch barrier.'], fits: (t) => t.language !== 'en', minScore: 7 },
   { name: 'Underrated gems', descriptions: ['Less hype, more heart.'], fits: (t) => t.popularity < 45, minScore: 7 },
   { name: 'Before I was born', descriptions: ['Old does not mean slow.'], fits: (t) => inYears(t, 1900, 1979), minScore: 7 },
   { name: 'Crime sprees', descriptions: ['Heists, hitmen and very bad decisions.'], fits: (t) => has(t, 80), minScore: 7 },
-  { name: 'Family movie night', descriptions: ['Approved by a nine-year-old and her grandmother.'], fits: (t) => has(t, 10751, 16) && !has(t, 27, 53), minScore: 6 },
+  {
+    name: 'Family movie night',
+    descriptions: ['Approved by a nine-year-old and her grandmother.'],
+    fits: (t) => has(t, 10751, 16) && !has(t, 27, 53),
+    minScore: 6,
+  },
   { name: 'War stories', descriptions: ['Hard to watch, harder to forget.'], fits: (t) => has(t, 10752, 10768), minScore: 7 },
   { name: 'Laugh-out-loud comedies', descriptions: ['Guaranteed to fix a bad day.'], fits: (t) => has(t, 35), minScore: 7 },
   { name: 'Epic adventures', descriptions: ['Go big or go home.'], fits: (t) => has(t, 12, 14, 10759), minScore: 7 },

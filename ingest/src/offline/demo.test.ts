@@ -31,7 +31,12 @@ describe('demo fixture server', () => {
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       };
       expect((await get('/movie/603?append_to_response=credits')).body).toMatchObject({ id: 603, title: 'The Matrix', credits: {} });
-      expect((await get('/tv/popular?page=1')).body).toMatchObject({ page: 1, total_pages: 1, total_results: 1, results: [{ id: 1396, name: 'Breaking Bad' }] });
+      expect((await get('/tv/popular?page=1')).body).toMatchObject({
+        page: 1,
+        total_pages: 1,
+        total_results: 1,
+        results: [{ id: 1396, name: 'Breaking Bad' }],
+      });
       expect((await get('/trending/movie/week')).body).toMatchObject({ results: [{ id: 603, media_type: 'movie' }] });
       expect((await get('/movie/changes?start_date=2025-01-01&end_date=2025-01-02')).body).toMatchObject({ results: [], total_pages: 0 });
       expect(await get('/movie/1')).toMatchObject({ status: 404, body: { status_code: 34 } });

@@ -12,7 +12,10 @@ describe('parseMovieLensTitle', () => {
   it.each([
     ['Toy Story (1995)', { title: 'Toy Story', originalTitle: 'Toy Story', year: 1995 }],
     ['American President, The (1995)', { title: 'The American President', originalTitle: 'The American President', year: 1995 }],
-    ['City of Lost Children, The (Cité des enfants perdus, La) (1995)', { title: 'The City of Lost Children', originalTitle: 'La Cité des enfants perdus', year: 1995 }],
+    [
+      'City of Lost Children, The (Cité des enfants perdus, La) (1995)',
+      { title: 'The City of Lost Children', originalTitle: 'La Cité des enfants perdus', year: 1995 },
+    ],
     ['Shawshank Redemption, The (1994)', { title: 'The Shawshank Redemption', originalTitle: 'The Shawshank Redemption', year: 1994 }],
     ['Misérables, Les (1995)', { title: 'Les Misérables', originalTitle: 'Les Misérables', year: 1995 }],
     ["Auberge espagnole, L' (2002)", { title: "L'Auberge espagnole", originalTitle: "L'Auberge espagnole", year: 2002 }],
@@ -24,13 +27,17 @@ describe('parseMovieLensTitle', () => {
 
 describe('movieLensTitle', () => {
   it('maps genres to TMDb ids where the names match, and the MovieLens aliases', () => {
-    const title = movieLensTitle({ movieId: '1', title: 'Toy Story (1995)', genres: 'Adventure|Animation|Children|Comedy|Fantasy|Film-Noir|IMAX|Musical|Sci-Fi' }, { imdbId: '0114709', tmdbId: '862' });
+    const title = movieLensTitle(
+      { movieId: '1', title: 'Toy Story (1995)', genres: 'Adventure|Animation|Children|Comedy|Fantasy|Film-Noir|IMAX|Musical|Sci-Fi' },
+      { imdbId: '0114709', tmdbId: '862' },
+    );
     expect(title).toMatchObject({ titleId: 'movie:862', tmdbId: 862, imdbId: 'tt0114709', genreIds: [12, 16, 10751, 35, 14, 10402, 878] });
     expect(eventRegistry.check('TitleImported', title)).toEqual([]);
   });
 
   it.each([undefined, { imdbId: '0113610', tmdbId: '' }, { imdbId: '1', tmdbId: '0' }])('skips a movie without a TMDb id (%j)', (link) =>
-    expect(movieLensTitle({ movieId: '791', title: 'X (1994)', genres: 'Documentary' }, link)).toBeNull());
+    expect(movieLensTitle({ movieId: '791', title: 'X (1994)', genres: 'Documentary' }, link)).toBeNull(),
+  );
 });
 
 describe('MovieLens import', () => {
@@ -45,7 +52,13 @@ describe('MovieLens import', () => {
     // 9 rows: 3 without a TMDb id, and two MovieLens entries for one TMDb movie.
     expect(first).toMatchObject({ imported: 5, unchanged: 1, skipped: 3 });
     const events = await env.events();
-    expect(events.map((e) => e.streamId).sort()).toEqual(['title-movie-4912', 'title-movie-603', 'title-movie-862', 'title-movie-902', 'title-movie-9087']);
+    expect(events.map((e) => e.streamId).sort()).toEqual([
+      'title-movie-4912',
+      'title-movie-603',
+      'title-movie-862',
+      'title-movie-902',
+      'title-movie-9087',
+    ]);
     expect(events.find((e) => e.streamId === 'title-movie-902')?.data).toMatchObject({
       title: 'The City of Lost Children',
       originalTitle: 'La Cité des enfants perdus',

@@ -14,9 +14,31 @@ import { recordTitle } from '../catalog/record-title.ts';
  * a later TMDb sync fills in the rest.
  */
 
-
 // MovieLens files titles library-style ("Matrix, The"); these are moved back to the front.
-const ARTICLES = ['The', 'A', 'An', 'Les', 'La', 'Le', "L'", 'Il', 'Der', 'Die', 'Das', 'El', 'Los', 'Las', 'Lo', 'Det', 'Den', 'De', 'Het', 'Os', 'As', 'O'];
+const ARTICLES = [
+  'The',
+  'A',
+  'An',
+  'Les',
+  'La',
+  'Le',
+  "L'",
+  'Il',
+  'Der',
+  'Die',
+  'Das',
+  'El',
+  'Los',
+  'Las',
+  'Lo',
+  'Det',
+  'Den',
+  'De',
+  'Het',
+  'Os',
+  'As',
+  'O',
+];
 const TRAILING_ARTICLE = new RegExp(`^(.*), (${ARTICLES.map((a) => a.replace("'", "\\'")).join('|')})$`);
 
 function frontArticle(title: string): string {

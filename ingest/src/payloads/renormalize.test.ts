@@ -23,7 +23,11 @@ async function syncedCatalog(): Promise<{ server: FakeTmdb; env: Environment; sy
   const server = await startFakeTmdb({ movies: 12, tv: 6 });
   const env = await testEnvironment();
   const client = testClient(server.url);
-  cleanups.push(() => server.close(), () => env.dispose(), () => client.close());
+  cleanups.push(
+    () => server.close(),
+    () => env.dispose(),
+    () => client.close(),
+  );
   const sync = () => syncCatalog({ source: 'tmdb', client, store: env.store, progress: env.progress, pages: 1, log: silentLog });
   expect((await sync()).summary).toEqual({ imported: 18, updated: 0, unchanged: 0, failed: 0 });
   return { server, env, sync };
@@ -52,7 +56,9 @@ describe('the stored TMDb responses', () => {
     expect(stored).toMatchObject({ titleId: 'movie:3', mediaType: 'movie', tmdbId: 3, source: 'tmdb' });
     expect(stored!.payload).toEqual(syntheticMovie(3));
 
-    const { rows } = await env.progress.pool.query<{ payload: Buffer }>(`SELECT payload FROM ${env.progressSchema}.tmdb_payloads WHERE title_id = 'movie:3'`);
+    const { rows } = await env.progress.pool.query<{ payload: Buffer }>(
+      `SELECT payload FROM ${env.progressSchema}.tmdb_payloads WHERE title_id = 'movie:3'`,
+    );
     const compressed = rows[0]!.payload;
     expect([...compressed.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     expect(JSON.parse(gunzipSync(compressed).toString('utf8'))).toEqual(syntheticMovie(3));
@@ -145,11 +151,17 @@ describe('renormalizing the catalog', () => {
       });
 
     const run = await cli('--renormalize');
-    expect(run, run.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/18 stored responses, 0 updated, 0 imported, 18 unchanged, 0 failed/) });
+    expect(run, run.stderr).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/18 stored responses, 0 updated, 0 imported, 18 unchanged, 0 failed/),
+    });
     expect(connections).toHaveLength(0);
     expect(await env.events()).toEqual(before);
 
     const mixed = await cli('--renormalize', '--source', 'demo');
-    expect(mixed).toMatchObject({ code: 2, stderr: expect.stringContaining('--renormalize reads only the stored TMDb responses: drop --source') });
+    expect(mixed).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--renormalize reads only the stored TMDb responses: drop --source'),
+    });
   }, 60_000);
 });

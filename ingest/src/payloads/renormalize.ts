@@ -47,7 +47,8 @@ const isTv = Compile(TmdbTvDetails);
 /** The stored response through today's schema and mapping; what cannot be read fails that title only. */
 function derive(stored: StoredPayload, mapping: CatalogMapping): TitleImportedData {
   if (stored.mediaType === 'movie') {
-    if (!isMovie.Check(stored.payload)) throw new NormalizationError(`${stored.titleId}: the stored response no longer matches TmdbMovieDetails`);
+    if (!isMovie.Check(stored.payload))
+      throw new NormalizationError(`${stored.titleId}: the stored response no longer matches TmdbMovieDetails`);
     return mapping.movie(stored.payload);
   }
   if (!isTv.Check(stored.payload)) throw new NormalizationError(`${stored.titleId}: the stored response no longer matches TmdbTvDetails`);
@@ -72,7 +73,8 @@ export async function renormalizeCatalog(options: RenormalizeOptions): Promise<R
     for (const source of await progress.payloads.sources()) releases.push(await progress.lock(source));
     const total = await progress.payloads.count();
     log.info({ titles: total }, 'renormalizing the catalog from stored TMDb responses');
-    const report = () => options.onProgress?.({ ...summary, total, done: summary.imported + summary.updated + summary.unchanged + summary.failed });
+    const report = () =>
+      options.onProgress?.({ ...summary, total, done: summary.imported + summary.updated + summary.unchanged + summary.failed });
     report();
 
     const limit = pLimit(options.concurrency ?? 16);
@@ -91,11 +93,13 @@ export async function renormalizeCatalog(options: RenormalizeOptions): Promise<R
       summary[await recordTitle(store, { type: 'SyncTitle', title }, metadata)]++;
       report();
     };
-    for (let after: string | null = null; !signal?.aborted; ) {
+    for (let after: string | null = null; !signal?.aborted;) {
       const page = await progress.payloads.page(after, PAGE);
       if (page.length === 0) break;
       // Settled, not Promise.all: the locks must outlive every append of the page, even after a failure.
-      const failure = (await Promise.allSettled(page.map((stored) => limit(() => renormalizeOne(stored))))).find((r) => r.status === 'rejected');
+      const failure = (await Promise.allSettled(page.map((stored) => limit(() => renormalizeOne(stored))))).find(
+        (r) => r.status === 'rejected',
+      );
       if (failure) throw failure.reason;
       after = page.at(-1)!.titleId;
     }

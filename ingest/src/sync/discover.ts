@@ -26,7 +26,10 @@ const MEDIA_TYPES: MediaType[] = ['movie', 'tv'];
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Page 1 tells how many pages exist; the rest are fetched together (the client paces them). */
-async function allPages<P extends { total_pages: number; results: { id: number }[] }>(pages: number, fetchPage: (page: number) => Promise<P>): Promise<number[]> {
+async function allPages<P extends { total_pages: number; results: { id: number }[] }>(
+  pages: number,
+  fetchPage: (page: number) => Promise<P>,
+): Promise<number[]> {
   if (pages < 1) return [];
   const first = await fetchPage(1);
   const last = Math.min(pages, first.total_pages);

@@ -24,8 +24,14 @@ describe('an ingest process killed midway', () => {
     const env = await testEnvironment();
     const reference = await testEnvironment();
     const client = testClient(server.url);
-    cleanups.push(() => server.close(), () => env.dispose(), () => reference.dispose(), () => client.close());
-    const sync = (target: typeof env) => syncCatalog({ source: 'tmdb', client, store: target.store, progress: target.progress, pages: 3, log: silentLog });
+    cleanups.push(
+      () => server.close(),
+      () => env.dispose(),
+      () => reference.dispose(),
+      () => client.close(),
+    );
+    const sync = (target: typeof env) =>
+      syncCatalog({ source: 'tmdb', client, store: target.store, progress: target.progress, pages: 3, log: silentLog });
 
     // `npm run ingest` in a child process, slowed by its rate limit so it is surely mid-run when killed.
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--pages', '3', '--rate', '30'], {
@@ -45,7 +51,11 @@ describe('an ingest process killed midway', () => {
     const details = () => server.requests.filter((r) => /^\/3\/(movie|tv)\/\d+$/.test(r.path)).length;
     // Killed once it has finished some titles (by its own records), with most still to do.
     const doneSoFar = async () =>
-      (await env.progress.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`)).rows[0]?.n ?? 0;
+      (
+        await env.progress.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`,
+        )
+      ).rows[0]?.n ?? 0;
     let ended = false;
     child.on('exit', () => (ended = true));
     while (!ended && (await doneSoFar().catch(() => 0)) < 10) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -53,7 +63,9 @@ describe('an ingest process killed midway', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const { rows: finished } = await env.progress.pool.query<{ title_id: string }>(`SELECT title_id FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`);
+    const { rows: finished } = await env.progress.pool.query<{ title_id: string }>(
+      `SELECT title_id FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`,
+    );
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.length).toBeLessThan(60);
     const listRequests = server.requests.length - details();

@@ -153,7 +153,9 @@ export async function openProgressStore(options: { connectionString: string; sch
     },
 
     async changesCheckpoint(source) {
-      const { rows } = await pool.query<{ synced_until: Date }>(`SELECT synced_until FROM ${t('change_checkpoints')} WHERE source = $1`, [source]);
+      const { rows } = await pool.query<{ synced_until: Date }>(`SELECT synced_until FROM ${t('change_checkpoints')} WHERE source = $1`, [
+        source,
+      ]);
       return rows[0]?.synced_until ?? null;
     },
 
@@ -171,7 +173,10 @@ export async function openProgressStore(options: { connectionString: string; sch
             WHERE source = $1 AND status = 'failed' AND attempts < $3`,
           [run.source, run.runId, MAX_ATTEMPTS],
         );
-        await client.query(`UPDATE ${t('sync_runs')} SET discovered_at = now(), changes_until = $2 WHERE run_id = $1`, [run.runId, changesUntil]);
+        await client.query(`UPDATE ${t('sync_runs')} SET discovered_at = now(), changes_until = $2 WHERE run_id = $1`, [
+          run.runId,
+          changesUntil,
+        ]);
       });
       run.discovered = true;
       run.changesUntil = changesUntil;

@@ -15,7 +15,11 @@ async function setUp(movies = 30, tv = 20) {
   const server = await startFakeTmdb({ movies, tv });
   const env = await testEnvironment();
   const client = testClient(server.url);
-  cleanups.push(() => server.close(), () => env.dispose(), () => client.close());
+  cleanups.push(
+    () => server.close(),
+    () => env.dispose(),
+    () => client.close(),
+  );
   return { server, env, client };
 }
 
@@ -32,7 +36,10 @@ const catalogOf = (events: RecordedEvent[]) => {
 };
 
 async function titleSync(env: Environment, titleId: string) {
-  const { rows } = await env.progress.pool.query(`SELECT status, attempts, last_error FROM ${env.progressSchema}.title_syncs WHERE title_id = $1`, [titleId]);
+  const { rows } = await env.progress.pool.query(
+    `SELECT status, attempts, last_error FROM ${env.progressSchema}.title_syncs WHERE title_id = $1`,
+    [titleId],
+  );
   return rows[0] as { status: string; attempts: number; last_error: string | null };
 }
 
@@ -59,9 +66,17 @@ describe('catalog sync', () => {
     expect(ids).not.toContain('movie:6');
     expect(ids).not.toContain('tv:2');
     expect(events.every((e) => e.correlationId === result.runId && e.causationId === result.runId && e.userId === null)).toBe(true);
-    expect(events.find((e) => e.streamId === 'title-movie-1')?.data).toMatchObject({ titleId: 'movie:1', title: 'Movie 1', directors: [{ name: 'Director 1' }] });
+    expect(events.find((e) => e.streamId === 'title-movie-1')?.data).toMatchObject({
+      titleId: 'movie:1',
+      title: 'Movie 1',
+      directors: [{ name: 'Director 1' }],
+    });
 
-    expect(await titleSync(env, 'movie:6')).toMatchObject({ status: 'failed', attempts: 1, last_error: expect.stringMatching(/malformed response \(not JSON/) });
+    expect(await titleSync(env, 'movie:6')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      last_error: expect.stringMatching(/malformed response \(not JSON/),
+    });
     expect(await titleSync(env, 'tv:2')).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/malformed response/) });
     expect(await titleSync(env, 'movie:4')).toMatchObject({ status: 'done', attempts: 0 });
   });
@@ -85,7 +100,10 @@ describe('catalog sync', () => {
       ]),
     );
     expect(added).toHaveLength(2);
-    expect(ofType(added, 'TitleUpdated')[0]!.data).toEqual({ titleId: 'movie:7', changes: { overview: 'A director’s cut.', runtimeMinutes: 181 } });
+    expect(ofType(added, 'TitleUpdated')[0]!.data).toEqual({
+      titleId: 'movie:7',
+      changes: { overview: 'A director’s cut.', runtimeMinutes: 181 },
+    });
 
     const third = await run(env, client);
     expect(third.summary).toEqual({ imported: 0, updated: 0, unchanged: 50, failed: 0 });
@@ -118,7 +136,9 @@ describe('catalog sync', () => {
       onProgress: (p) => p.done >= 15 && controller.abort(new Error('killed')),
     });
     expect(interrupted).toMatchObject({ status: 'interrupted', reason: 'killed' });
-    const { rows: finished } = await env.progress.pool.query<{ title_id: string }>(`SELECT title_id FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`);
+    const { rows: finished } = await env.progress.pool.query<{ title_id: string }>(
+      `SELECT title_id FROM ${env.progressSchema}.title_syncs WHERE status = 'done'`,
+    );
     expect(finished.length).toBeGreaterThanOrEqual(15);
     expect(finished.length).toBeLessThan(50);
 

@@ -171,7 +171,10 @@ describe('TMDb client', () => {
     // One run's signal, as a sync passes it: its own stop composed with the caller's.
     const signal = AbortSignal.any([run.signal, new AbortController().signal]);
     let most = 0;
-    const sample = setInterval(() => (most = Math.max(most, getEventListeners(signal, 'abort').length, getEventListeners(run.signal, 'abort').length)), 1);
+    const sample = setInterval(
+      () => (most = Math.max(most, getEventListeners(signal, 'abort').length, getEventListeners(run.signal, 'abort').length)),
+      1,
+    );
     try {
       // 60 at once, each failing twice (backoff waits), and a 429 that pauses every request.
       for (let id = 1; id <= 60; id++) server.failNext(`/3/movie/${id}`, { kind: 'status', status: 503 }, { kind: 'status', status: 502 });

@@ -54,9 +54,20 @@ const tmdbError = (response: ServerResponse, status: number, code: number, messa
 /** The short form TMDb uses in list results. */
 function listItem(mediaType: MediaType, details: Details, withMediaType: boolean): Record<string, unknown> {
   const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => k in details).map((k) => [k, details[k]]));
-  const common = pick(['id', 'adult', 'backdrop_path', 'original_language', 'overview', 'popularity', 'poster_path', 'vote_average', 'vote_count']);
+  const common = pick([
+    'id',
+    'adult',
+    'backdrop_path',
+    'original_language',
+    'overview',
+    'popularity',
+    'poster_path',
+    'vote_average',
+    'vote_count',
+  ]);
   const genreIds = Array.isArray(details.genres) ? (details.genres as { id: number }[]).map((g) => g.id) : [];
-  const named = mediaType === 'movie' ? pick(['title', 'original_title', 'release_date']) : pick(['name', 'original_name', 'first_air_date']);
+  const named =
+    mediaType === 'movie' ? pick(['title', 'original_title', 'release_date']) : pick(['name', 'original_name', 'first_air_date']);
   return { ...common, ...named, genre_ids: genreIds, ...(withMediaType ? { media_type: mediaType } : {}) };
 }
 
@@ -80,7 +91,12 @@ export async function startTmdbEmulator(options: TmdbEmulatorOptions = {}): Prom
   };
 
   /** Only the requested slice is turned into list items: a full catalog per page would be quadratic. */
-  const page = <T>(response: ServerResponse, query: URLSearchParams, items: readonly T[], toItem: (item: T) => unknown = (item) => item) => {
+  const page = <T>(
+    response: ServerResponse,
+    query: URLSearchParams,
+    items: readonly T[],
+    toItem: (item: T) => unknown = (item) => item,
+  ) => {
     const number = Number(query.get('page') ?? '1');
     if (!Number.isInteger(number) || number < 1 || number > MAX_PAGE) {
       return tmdbError(response, 400, 22, 'Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.');
@@ -114,7 +130,11 @@ export async function startTmdbEmulator(options: TmdbEmulatorOptions = {}): Prom
       return page(response, request.query, ranking(mediaType, 'popularity'), (d) => listItem(mediaType, d, false));
     }
     if (mediaType && second === 'changes' && parts.length === 3) {
-      return page(response, request.query, changes[mediaType].map((id) => ({ id, adult: false })));
+      return page(
+        response,
+        request.query,
+        changes[mediaType].map((id) => ({ id, adult: false })),
+      );
     }
     if (mediaType && second !== undefined && /^[1-9][0-9]*$/.test(second) && parts.length === 3) {
       const entry = catalog[mediaType].get(Number(second));
@@ -122,14 +142,22 @@ export async function startTmdbEmulator(options: TmdbEmulatorOptions = {}): Prom
       return json(response, 200, entry.body);
     }
     if (first === 'trending' && (second === 'movie' || second === 'tv') && (third === 'day' || third === 'week') && parts.length === 4) {
-      return page(response, request.query, ranking(second, third === 'day' ? 'popularity' : 'vote_count'), (d) => listItem(second, d, true));
+      return page(response, request.query, ranking(second, third === 'day' ? 'popularity' : 'vote_count'), (d) =>
+        listItem(second, d, true),
+      );
     }
     return tmdbError(response, 404, 34, 'The resource you requested could not be found.');
   };
 
   const server = createServer((req, response) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const request: EmulatedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, at: performance.now() };
+    const request: EmulatedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      at: performance.now(),
+    };
     if (options.intercept?.(request, response)) return;
     if (request.method !== 'GET') return tmdbError(response, 405, 3, 'Method not allowed.');
     if (!authorized(request)) return tmdbError(response, 401, 7, 'Invalid API key: You must be granted a valid key.');

@@ -104,9 +104,17 @@ export function syntheticMovie(id: number, overrides: Record<string, unknown> = 
       ],
     },
     keywords: { keywords: keywords(id) },
-    external_ids: { imdb_id: `tt${String(100_000 + id).padStart(7, '0')}`, wikidata_id: null, facebook_id: null, instagram_id: null, twitter_id: null },
+    external_ids: {
+      imdb_id: `tt${String(100_000 + id).padStart(7, '0')}`,
+      wikidata_id: null,
+      facebook_id: null,
+      instagram_id: null,
+      twitter_id: null,
+    },
     'watch/providers': watchProviders('movie', id),
-    release_dates: { results: [{ iso_3166_1: 'US', release_dates: [{ certification: 'PG-13', release_date: `${date(id)}T00:00:00.000Z`, type: 3 }] }] },
+    release_dates: {
+      results: [{ iso_3166_1: 'US', release_dates: [{ certification: 'PG-13', release_date: `${date(id)}T00:00:00.000Z`, type: 3 }] }],
+    },
     ...overrides,
   };
 }
@@ -176,7 +184,10 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
     switch (fault.kind) {
       case 'status': {
         const body = JSON.stringify({ success: false, status_code: 25, status_message: `injected ${fault.status}` });
-        response.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}) });
+        response.writeHead(fault.status, {
+          'content-type': 'application/json',
+          ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}),
+        });
         response.end(body);
         return;
       }

@@ -56,7 +56,9 @@ export const TmdbMovieDetails = Type.Object({
   runtime: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   imdb_id: Type.Optional(Nullable(Type.String())),
   credits: Type.Object({
-    cast: Type.Array(Type.Object({ id: Id, name: Type.String(), character: Type.Optional(Nullable(Type.String())), order: Type.Integer({ minimum: 0 }) })),
+    cast: Type.Array(
+      Type.Object({ id: Id, name: Type.String(), character: Type.Optional(Nullable(Type.String())), order: Type.Integer({ minimum: 0 }) }),
+    ),
     crew: Type.Array(CrewMember),
   }),
   keywords: Type.Object({ keywords: Type.Array(Keyword) }),
@@ -79,7 +81,9 @@ export const TmdbTvDetails = Type.Object({
         id: Id,
         name: Type.String(),
         order: Type.Integer({ minimum: 0 }),
-        roles: Type.Optional(Type.Array(Type.Object({ character: Type.Optional(Nullable(Type.String())), episode_count: Type.Optional(Type.Integer()) }))),
+        roles: Type.Optional(
+          Type.Array(Type.Object({ character: Type.Optional(Nullable(Type.String())), episode_count: Type.Optional(Type.Integer()) })),
+        ),
       }),
     ),
   }),

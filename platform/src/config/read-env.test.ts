@@ -50,13 +50,25 @@ describe('readEnv', () => {
   });
 
   it('given values, when read, then numbers are coerced, choices are case-blind and blanks around values go', () => {
-    const config = readEnv('test', Spec, { JWT_SECRET: SECRET, WORKERS: ' 8 ', RATE: '0.25', FAST: 'Yes', LOG_LEVEL: 'WARN', EVENT_STORE: 'esdb', EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' });
+    const config = readEnv('test', Spec, {
+      JWT_SECRET: SECRET,
+      WORKERS: ' 8 ',
+      RATE: '0.25',
+      FAST: 'Yes',
+      LOG_LEVEL: 'WARN',
+      EVENT_STORE: 'esdb',
+      EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
+    });
     expect(config).toMatchObject({ WORKERS: 8, RATE: 0.25, FAST: 'yes', LOG_LEVEL: 'warn', EVENT_STORE: 'esdb' });
     expect(isOn(config.FAST)).toBe(true);
   });
 
   it('given set-but-empty or blank variables, when read, then they count as unset', () => {
-    expect(readEnv('test', Spec, { JWT_SECRET: SECRET, WORKERS: '', RATE: '   ', LOG_LEVEL: '', TRUST_PROXY: '' })).toMatchObject({ WORKERS: 4, RATE: 1.5, LOG_LEVEL: 'info' });
+    expect(readEnv('test', Spec, { JWT_SECRET: SECRET, WORKERS: '', RATE: '   ', LOG_LEVEL: '', TRUST_PROXY: '' })).toMatchObject({
+      WORKERS: 4,
+      RATE: 1.5,
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('given PORT and no port of its own, when read, then the service takes PORT; its own wins when both are set', () => {
@@ -65,8 +77,23 @@ describe('readEnv', () => {
   });
 
   it('given several bad variables, when read, then one error names each with its value and what is expected', () => {
-    const error = problems({ JWT_SECRET: SECRET, WORKERS: '1.5', RATE: 'fast', FAST: 'maybe', LOG_LEVEL: 'loud', TEST_PORT: '70000', EVENTSTORE_SCHEMA: 'Bad-Name' });
-    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(['EVENTSTORE_SCHEMA', 'FAST', 'LOG_LEVEL', 'RATE', 'TEST_PORT', 'WORKERS']);
+    const error = problems({
+      JWT_SECRET: SECRET,
+      WORKERS: '1.5',
+      RATE: 'fast',
+      FAST: 'maybe',
+      LOG_LEVEL: 'loud',
+      TEST_PORT: '70000',
+      EVENTSTORE_SCHEMA: 'Bad-Name',
+    });
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      'EVENTSTORE_SCHEMA',
+      'FAST',
+      'LOG_LEVEL',
+      'RATE',
+      'TEST_PORT',
+      'WORKERS',
+    ]);
     expect(error.message).toContain('test: 6 environment variables are not valid');
     expect(error.message).toContain('WORKERS="1.5": must be a whole number — workers (default 4)');
     expect(error.message).toContain('RATE="fast": must be a number');

@@ -38,7 +38,8 @@ export function defineEnv<P extends TProperties>(variables: P, options: SpecOpti
 
 type VariablesOf<S> = S extends EnvSpec<infer P> ? P : never;
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-type Merged<S extends EnvSpec<TProperties>[]> = Intersection<VariablesOf<S[number]>> extends infer P extends TProperties ? { [K in keyof P]: P[K] } : never;
+type Merged<S extends EnvSpec<TProperties>[]> =
+  Intersection<VariablesOf<S[number]>> extends infer P extends TProperties ? { [K in keyof P]: P[K] } : never;
 
 /** Several fragments (shared variables and a process's own) as one spec. */
 export function mergeEnv<S extends EnvSpec<TProperties>[]>(...specs: S): EnvSpec<Merged<S>> {
@@ -87,7 +88,12 @@ type AjvError = { instancePath: string; keyword: string; message?: string; param
 function problemOf(error: AjvError): string {
   const { keyword, params } = error;
   if (keyword === 'required') return 'is required but not set';
-  if (keyword === 'type') return params.type === 'integer' ? 'must be a whole number' : params.type === 'boolean' ? 'must be true or false' : `must be a ${String(params.type)}`;
+  if (keyword === 'type')
+    return params.type === 'integer'
+      ? 'must be a whole number'
+      : params.type === 'boolean'
+        ? 'must be true or false'
+        : `must be a ${String(params.type)}`;
   if (keyword === 'enum') return `must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
   if (keyword === 'minimum') return `must be at least ${String(params.limit)}`;
   if (keyword === 'maximum') return `must be at most ${String(params.limit)}`;

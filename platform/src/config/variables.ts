@@ -36,9 +36,17 @@ export function eventStoreEnv(poolSize = 16) {
       ...DatabaseEnv.variables,
       EVENT_STORE: Type.Enum(['postgres', 'esdb'], { description: 'which event store adapter', default: 'postgres' }),
       EVENTSTORE_URL: Type.Optional(
-        Type.String({ description: 'EventStoreDB/KurrentDB URL, e.g. esdb://localhost:2113?tls=false', pattern: '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover)://', secret: 'url' }),
+        Type.String({
+          description: 'EventStoreDB/KurrentDB URL, e.g. esdb://localhost:2113?tls=false',
+          pattern: '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover)://',
+          secret: 'url',
+        }),
       ),
-      EVENTSTORE_SCHEMA: Type.String({ description: "PostgreSQL schema of the store's tables, lower case", pattern: IDENTIFIER, default: 'eventstore' }),
+      EVENTSTORE_SCHEMA: Type.String({
+        description: "PostgreSQL schema of the store's tables, lower case",
+        pattern: IDENTIFIER,
+        default: 'eventstore',
+      }),
       EVENTSTORE_POOL_SIZE: Type.Integer({ description: "connections in the store's pool", minimum: 1, default: poolSize }),
     },
     {
@@ -64,17 +72,30 @@ export function eventStoreSettingsFrom(config: EnvConfig<ReturnType<typeof event
 }
 
 export const NatsEnv = defineEnv({
-  NATS_URL: Type.String({ description: 'NATS server(s) for live notices', pattern: '^(nats|tls|wss?)://', default: 'nats://127.0.0.1:4222', secret: 'url' }),
+  NATS_URL: Type.String({
+    description: 'NATS server(s) for live notices',
+    pattern: '^(nats|tls|wss?)://',
+    default: 'nats://127.0.0.1:4222',
+    secret: 'url',
+  }),
 });
 
 /** The projector writes read models and publishes notices under these names; query-api reads them. */
 export const ReadModelEnv = defineEnv({
   READ_SCHEMA: Type.String({ description: 'schema of the stable read views', pattern: IDENTIFIER, default: 'read' }),
-  LIVE_SUBJECT_PREFIX: Type.String({ description: 'first token of the NATS subjects of live notices', pattern: '^[A-Za-z0-9_-]+$', default: 'reeltime' }),
+  LIVE_SUBJECT_PREFIX: Type.String({
+    description: 'first token of the NATS subjects of live notices',
+    pattern: '^[A-Za-z0-9_-]+$',
+    default: 'reeltime',
+  }),
 });
 
 export const CommandSchemaEnv = defineEnv({
-  COMMAND_SCHEMA: Type.String({ description: 'schema of accounts, sessions, login failures and idempotency keys', pattern: IDENTIFIER, default: 'command' }),
+  COMMAND_SCHEMA: Type.String({
+    description: 'schema of accounts, sessions, login failures and idempotency keys',
+    pattern: IDENTIFIER,
+    default: 'command',
+  }),
 });
 
 const port = (description: string, fallback: number) => Type.Integer({ description, minimum: 0, maximum: 65_535, default: fallback });
@@ -98,5 +119,9 @@ export const ApiPortsEnv = defineEnv({
 });
 
 export const RateLimitEnv = defineEnv({
-  RATE_LIMIT_PER_MINUTE: Type.Integer({ description: 'requests per minute per user (per address when anonymous)', minimum: 1, default: 600 }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    description: 'requests per minute per user (per address when anonymous)',
+    minimum: 1,
+    default: 600,
+  }),
 });

@@ -7,7 +7,9 @@ export const OTHER_USER_ID = '0b7e6d5c-4a39-4281-9f0e-d1c2b3a49586';
 
 /** Every issue the registry finds in the events, by type; empty when the store would accept them all. */
 export function invalidEvents(events: readonly ReelEvent[]): string[] {
-  return events.flatMap((event) => eventRegistry.check(event.type, event.data).map((issue) => `${event.type}${issue.path}: ${issue.message}`));
+  return events.flatMap((event) =>
+    eventRegistry.check(event.type, event.data).map((issue) => `${event.type}${issue.path}: ${issue.message}`),
+  );
 }
 
 /**

@@ -32,7 +32,9 @@ function unnamed(schema: Node, value: unknown, path: string): string[] {
   if (Array.isArray(value)) return schema.items ? value.flatMap((item, index) => unnamed(schema.items!, item, `${path}/${index}`)) : [];
   if (schema.properties && typeof value === 'object' && value !== null) {
     const properties = schema.properties;
-    return Object.entries(value).flatMap(([key, item]) => (key in properties ? unnamed(properties[key]!, item, `${path}/${key}`) : [`${path}/${key}`]));
+    return Object.entries(value).flatMap(([key, item]) =>
+      key in properties ? unnamed(properties[key]!, item, `${path}/${key}`) : [`${path}/${key}`],
+    );
   }
   return [];
 }
@@ -45,7 +47,9 @@ export function expectLiveUpdate(data: unknown): void {
   if (!liveUpdate.Check(data)) {
     const type = (data as { type?: unknown }).type;
     const candidates = variants(LiveUpdateData as Node).filter((variant) => constOf(variant, 'type').includes(type));
-    const errors = candidates.flatMap((variant) => [...Value.Errors(variant as TSchema, data)].map((e) => `${e.instancePath || '/'} ${e.message}`));
+    const errors = candidates.flatMap((variant) =>
+      [...Value.Errors(variant as TSchema, data)].map((e) => `${e.instancePath || '/'} ${e.message}`),
+    );
     expect.fail(`not a LiveUpdateData (${JSON.stringify(data)}): ${errors.join('; ') || `unknown type ${String(type)}`}`);
   }
   const extra = unnamed(LiveUpdateData as Node, data, '');

@@ -9,7 +9,15 @@ type At = { position: string; occurredAt: string };
 export function titleWatched(state: ActivityState, event: EventOf<'TitleWatched'>, notices: Notices): void {
   const { entryId, userId, titleId, watchedOn, rewatch } = event.data;
   if (isErased(state, userId) || state.diary.get(entryId) !== undefined) return;
-  state.diary.put({ entry_id: entryId, user_id: userId, title_id: titleId, watched_on: watchedOn, rewatch, logged_at: event.occurredAt, position: event.position });
+  state.diary.put({
+    entry_id: entryId,
+    user_id: userId,
+    title_id: titleId,
+    watched_on: watchedOn,
+    rewatch,
+    logged_at: event.occurredAt,
+    position: event.position,
+  });
   changeStats(state, notices, event, titleId, { watches: 1, activity: true });
   addToFeed(state, notices, event, { kind: 'watched', userId, titleId, listId: null, entryId, data: { watchedOn, rewatch } });
   notices.note(event, channels.me(userId), () => ({ type: 'diary.added', entry: { entryId, titleId, watchedOn, rewatch } }));

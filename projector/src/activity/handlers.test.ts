@@ -13,7 +13,12 @@ const rated = (userId: string, titleId: string, score: number, review?: string) 
 
 describe('ratings', () => {
   it('given two ratings, a re-rate and an unrate, then the stats count each current rating once', () => {
-    const events = [rated(ada, matrix, 8), rated(bob, matrix, 6), rated(ada, matrix, 10), recorded('TitleUnrated', { userId: bob, titleId: matrix })];
+    const events = [
+      rated(ada, matrix, 8),
+      rated(bob, matrix, 6),
+      rated(ada, matrix, 10),
+      recorded('TitleUnrated', { userId: bob, titleId: matrix }),
+    ];
     const state = given({}, events);
     const notices = when(state, events);
     expect(state.stats.get(matrix)).toMatchObject({ rating_count: 1, rating_sum: 10, watch_count: 0, list_count: 0 });
@@ -23,16 +28,47 @@ describe('ratings', () => {
     expect(state.feed.inserts.map((row) => [row.user_id, row.data.score])).toEqual([[ada, 10]]);
     expect(state.feed.removedRatings).toEqual(new Set([pairKey(ada, matrix), pairKey(bob, matrix)]));
     const last = notices.filter((n) => n.channel === `title.${matrix}`).at(-1);
-    expect(last?.data).toEqual({ type: 'title.stats', titleId: matrix, stats: { ratingAverage: 10, ratingCount: 1, watchCount: 0, listCount: 0 } });
-    expect(notices.filter((n) => n.channel === `me.${bob}`).at(-1)?.data).toEqual({ type: 'rating.changed', titleId: matrix, rating: null });
+    expect(last?.data).toEqual({
+      type: 'title.stats',
+      titleId: matrix,
+      stats: { ratingAverage: 10, ratingCount: 1, watchCount: 0, listCount: 0 },
+    });
+    expect(notices.filter((n) => n.channel === `me.${bob}`).at(-1)?.data).toEqual({
+      type: 'rating.changed',
+      titleId: matrix,
+      rating: null,
+    });
   });
 
   it('given a stored rating, when it is re-rated, then the sum moves by the difference only', () => {
     const events = [rated(ada, matrix, 4)];
     const state = given(
       {
-        ratings: [{ user_id: ada, title_id: matrix, score: 9, review: null, contains_spoilers: false, rated_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z', position: 'p' }],
-        stats: [{ title_id: matrix, rating_count: 3, rating_sum: 24, watch_count: 2, list_count: 1, trending_score: null, last_activity_at: null, updated_at: 'x', position: 'p' }],
+        ratings: [
+          {
+            user_id: ada,
+            title_id: matrix,
+            score: 9,
+            review: null,
+            contains_spoilers: false,
+            rated_at: '2024-01-01T00:00:00Z',
+            updated_at: '2024-01-01T00:00:00Z',
+            position: 'p',
+          },
+        ],
+        stats: [
+          {
+            title_id: matrix,
+            rating_count: 3,
+            rating_sum: 24,
+            watch_count: 2,
+            list_count: 1,
+            trending_score: null,
+            last_activity_at: null,
+            updated_at: 'x',
+            position: 'p',
+          },
+        ],
       },
       events,
     );

@@ -28,7 +28,13 @@ export function listSummary(list: ListRow): LiveListSummary {
 
 /** Private lists are announced to their owner and their own channel only, never the feed. */
 function announce(notices: Notices, event: At, list: ListRow, change: ListChange): void {
-  const data = (): ListChangedUpdate => ({ type: 'list.changed', listId: list.list_id, version: list.version, list: listSummary(list), ...change });
+  const data = (): ListChangedUpdate => ({
+    type: 'list.changed',
+    listId: list.list_id,
+    version: list.version,
+    list: listSummary(list),
+    ...change,
+  });
   notices.note(event, channels.list(list.list_id), data);
   notices.note(event, channels.me(list.owner_id), data);
 }
@@ -61,7 +67,8 @@ export function listCreated(state: ActivityState, event: EventOf<'ListCreated'>,
     position: event.position,
   };
   state.lists.put(list);
-  if (visibility === 'public') addToFeed(state, notices, event, { kind: 'list_created', userId: ownerId, titleId: null, listId, entryId: null, data: { name } });
+  if (visibility === 'public')
+    addToFeed(state, notices, event, { kind: 'list_created', userId: ownerId, titleId: null, listId, entryId: null, data: { name } });
   announce(notices, event, list, { change: event.type });
 }
 
@@ -91,7 +98,14 @@ export function listVisibilityChanged(state: ActivityState, event: EventOf<'List
     const delta = next.visibility === 'public' ? 1 : -1;
     for (const item of itemsOf(state, list.list_id)) changeStats(state, notices, event, item.title_id, { lists: delta });
     if (next.visibility === 'public') {
-      addToFeed(state, notices, event, { kind: 'list_published', userId: list.owner_id, titleId: null, listId: list.list_id, entryId: null, data: { name: next.name } });
+      addToFeed(state, notices, event, {
+        kind: 'list_published',
+        userId: list.owner_id,
+        titleId: null,
+        listId: list.list_id,
+        entryId: null,
+        data: { name: next.name },
+      });
     } else {
       state.feed.removeList(list.list_id);
     }
@@ -103,7 +117,14 @@ export function listItemAdded(state: ActivityState, event: EventOf<'ListItemAdde
   const { listId, titleId, note } = event.data;
   const list = state.lists.get(listId);
   if (list === undefined || state.items.get(pairKey(listId, titleId)) !== undefined) return;
-  state.items.put({ list_id: listId, title_id: titleId, note: note ?? null, ord: list.next_ord, added_at: event.occurredAt, position: event.position });
+  state.items.put({
+    list_id: listId,
+    title_id: titleId,
+    note: note ?? null,
+    ord: list.next_ord,
+    added_at: event.occurredAt,
+    position: event.position,
+  });
   const next = touched(list, event, { item_count: list.item_count + 1, next_ord: list.next_ord + 1 });
   state.lists.put(next);
   if (list.visibility === 'public') {
@@ -131,7 +152,9 @@ export function listItemsReordered(state: ActivityState, event: EventOf<'ListIte
   if (list === undefined) return;
   const order = new Map(event.data.titleIds.map((titleId, index) => [titleId, index]));
   // Items the new order does not name (the command forbids it) keep their relative order after it.
-  const items = itemsOf(state, list.list_id).sort((a, b) => (order.get(a.title_id) ?? order.size + a.ord) - (order.get(b.title_id) ?? order.size + b.ord));
+  const items = itemsOf(state, list.list_id).sort(
+    (a, b) => (order.get(a.title_id) ?? order.size + a.ord) - (order.get(b.title_id) ?? order.size + b.ord),
+  );
   items.forEach((item, ord) => {
     if (item.ord !== ord) state.items.put({ ...item, ord });
   });

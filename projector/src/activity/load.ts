@@ -123,7 +123,8 @@ export function databaseSource(db: Queryable, schema: string): ActivitySource {
       return rows;
     },
     lists: async (ids, owners) =>
-      (await db.query<ListRow>(`SELECT * FROM ${s}.lists WHERE list_id = ANY($1::text[]) OR owner_id = ANY($2::text[])`, [ids, owners])).rows,
+      (await db.query<ListRow>(`SELECT * FROM ${s}.lists WHERE list_id = ANY($1::text[]) OR owner_id = ANY($2::text[])`, [ids, owners]))
+        .rows,
     items: async (keys, lists) => {
       const [itemLists, itemTitles] = pairs(keys);
       const { rows } = await db.query<ItemRow>(
@@ -134,8 +135,10 @@ export function databaseSource(db: Queryable, schema: string): ActivitySource {
       return rows;
     },
     diary: async (ids, users) =>
-      (await db.query<DiaryRow>(`SELECT * FROM ${s}.diary WHERE entry_id = ANY($1::text[]) OR user_id = ANY($2::text[])`, [ids, users])).rows,
-    preferences: async (users) => (await db.query<PreferencesRow>(`SELECT * FROM ${s}.preferences WHERE user_id = ANY($1::text[])`, [users])).rows,
+      (await db.query<DiaryRow>(`SELECT * FROM ${s}.diary WHERE entry_id = ANY($1::text[]) OR user_id = ANY($2::text[])`, [ids, users]))
+        .rows,
+    preferences: async (users) =>
+      (await db.query<PreferencesRow>(`SELECT * FROM ${s}.preferences WHERE user_id = ANY($1::text[])`, [users])).rows,
     stats: async (titles) =>
       (
         await db.query<StatsRow>(

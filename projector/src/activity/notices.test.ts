@@ -36,7 +36,11 @@ function everything() {
     recorded('ListItemAdded', { listId, titleId: lost }, { version: 6 }),
     recorded('ListItemsReordered', { listId, titleIds: [dune, matrix, lost] }, { version: 7 }),
     recorded('ListItemRemoved', { listId, titleId: lost }, { version: 8 }),
-    recorded('ListCreated', { listId: hidden, ownerId: bob, name: 'Secret', description: '', visibility: 'private', kind: 'watchlist' }, { version: 1 }),
+    recorded(
+      'ListCreated',
+      { listId: hidden, ownerId: bob, name: 'Secret', description: '', visibility: 'private', kind: 'watchlist' },
+      { version: 1 },
+    ),
     recorded('ListItemAdded', { listId: hidden, titleId: dune }, { version: 2 }),
     recorded('ListVisibilityChanged', { listId: hidden, visibility: 'public' }, { version: 3 }),
     recorded('ListVisibilityChanged', { listId: hidden, visibility: 'private' }, { version: 4 }),
@@ -71,7 +75,7 @@ async function recommendationNotices(events: readonly RecordedEvent[]): Promise<
   const workingSet = recommendationsProjection.workingSet!({ settings: projectorSettings({}) });
   const notices: Notice[] = [];
   const upkeep = async () => {
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
       const step = workingSet.upkeep!();
       if (step !== undefined) notices.push(...step.notices);
       else if (!workingSet.pending!()) return;
@@ -96,19 +100,38 @@ const CHANNEL_TYPES: Record<string, LiveUpdateType[]> = {
   feed: ['feed.added'],
   title: ['title.stats'],
   list: ['list.changed', 'list.deleted'],
-  me: ['diary.added', 'diary.removed', 'list.changed', 'list.deleted', 'preferences.changed', 'rating.changed', 'recommendations.changed', 'user.erased', 'import.progress'],
+  me: [
+    'diary.added',
+    'diary.removed',
+    'list.changed',
+    'list.deleted',
+    'preferences.changed',
+    'rating.changed',
+    'recommendations.changed',
+    'user.erased',
+    'import.progress',
+  ],
 };
 
 /** The imports projection's notices for one import's life. */
 function importNotices(): Notice[] {
   const [importId, userId] = [uuid(), uuid()];
-  const state: ImportsState = { imports: new Table('imports', (row) => row.import_id, (row) => row.user_id) };
+  const state: ImportsState = {
+    imports: new Table(
+      'imports',
+      (row) => row.import_id,
+      (row) => row.user_id,
+    ),
+  };
   state.imports.seedMissing([importId]);
   const noted = new Notices();
   const counters = { importId, userId, matched: 1, imported: 1, alreadyPresent: 0, unmatchedCount: 1 };
   for (const e of [
     recorded('ImportStarted', { importId, userId, source: 'trakt', fileName: 'export.zip', rows: 2 }),
-    recorded('ImportProgressed', { ...counters, unmatched: [{ file: 'ratings-movies.json', line: 2, text: 'Lost (1931)', reason: 'no title with this name and year in the catalog' }] }),
+    recorded('ImportProgressed', {
+      ...counters,
+      unmatched: [{ file: 'ratings-movies.json', line: 2, text: 'Lost (1931)', reason: 'no title with this name and year in the catalog' }],
+    }),
     recorded('ImportCompleted', counters),
   ]) {
     applyImports(state, e, noted);
@@ -133,8 +156,12 @@ describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
   it('the scenario covers every update type, feed kind and list change of the schema', () => {
     const data = notices.map((n) => n.data);
     expect([...new Set(data.map((d) => d.type))].sort()).toEqual(schemaConsts(LiveUpdateData, 'type'));
-    expect([...new Set(data.flatMap((d) => (d.type === 'feed.added' ? [d.entry.kind] : [])))].sort()).toEqual(schemaConsts(LiveFeedEntry, 'kind'));
-    expect([...new Set(data.flatMap((d) => (d.type === 'list.changed' ? [d.change] : [])))].sort()).toEqual(schemaConsts(ListChangedUpdate, 'change'));
+    expect([...new Set(data.flatMap((d) => (d.type === 'feed.added' ? [d.entry.kind] : [])))].sort()).toEqual(
+      schemaConsts(LiveFeedEntry, 'kind'),
+    );
+    expect([...new Set(data.flatMap((d) => (d.type === 'list.changed' ? [d.change] : [])))].sort()).toEqual(
+      schemaConsts(ListChangedUpdate, 'change'),
+    );
   });
 
   it('each channel carries only its own update types', () => {
@@ -148,7 +175,9 @@ describe('live notices against the WebSocket contract (LiveUpdateData)', () => {
     const rated = notices.find((n) => n.data.type === 'rating.changed')!.data;
     expect(() => expectLiveUpdate({ ...rated, extra: 1 })).toThrow(/fields outside the schema: \/extra/);
     const feed = notices.find((n) => n.data.type === 'feed.added')!.data as { entry: { data: object } };
-    expect(() => expectLiveUpdate({ ...feed, entry: { ...feed.entry, data: { ...feed.entry.data, leaked: 'x' } } })).toThrow(/\/entry\/data\/leaked/);
+    expect(() => expectLiveUpdate({ ...feed, entry: { ...feed.entry, data: { ...feed.entry.data, leaked: 'x' } } })).toThrow(
+      /\/entry\/data\/leaked/,
+    );
     expect(() => expectLiveUpdate({ ...rated, titleId: 603 })).toThrow(/not a LiveUpdateData/);
     expect(() => expectLiveUpdate({ type: 'title.changed' })).toThrow(/unknown type/);
   });

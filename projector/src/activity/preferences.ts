@@ -59,7 +59,12 @@ export function preferenceChanged(state: ActivityState, event: PreferenceEvent, 
   };
   const { column, value, add } = change(event);
   const values = row[column] as (number | string)[];
-  const next = { ...row, [column]: add ? added(values, value) : removed(values, value), updated_at: event.occurredAt, position: event.position };
+  const next = {
+    ...row,
+    [column]: add ? added(values, value) : removed(values, value),
+    updated_at: event.occurredAt,
+    position: event.position,
+  };
   state.preferences.put(next);
   notices.note(event, channels.me(userId), () => ({ type: 'preferences.changed', preferences: preferencesOf(next) }));
 }

@@ -5,7 +5,16 @@ import type { Notices } from '../model/notices.ts';
 import type { Projection } from '../model/projection.ts';
 import { copyRows, flushTable, ident, upsertRows, type Queryable } from '../model/sql.ts';
 import { diaryEntryRemoved, titleWatched } from './diary.ts';
-import { listCreated, listDeleted, listDescriptionChanged, listItemAdded, listItemRemoved, listItemsReordered, listRenamed, listVisibilityChanged } from './lists.ts';
+import {
+  listCreated,
+  listDeleted,
+  listDescriptionChanged,
+  listItemAdded,
+  listItemRemoved,
+  listItemsReordered,
+  listRenamed,
+  listVisibilityChanged,
+} from './lists.ts';
 import { loadActivity } from './load.ts';
 import { PREFERENCE_EVENTS, preferenceChanged } from './preferences.ts';
 import { titleRated, titleUnrated } from './ratings.ts';
@@ -67,7 +76,8 @@ async function removeFeedEntries(db: Queryable, schema: string, feed: FeedChange
     }
     return [a, b];
   };
-  if (feed.removedLists.size + feed.removedUsers.size + feed.removedEntries.size + feed.removedRatings.size + feed.removedItems.size === 0) return;
+  if (feed.removedLists.size + feed.removedUsers.size + feed.removedEntries.size + feed.removedRatings.size + feed.removedItems.size === 0)
+    return;
   const [ratingUsers, ratingTitles] = split(feed.removedRatings);
   const [itemLists, itemTitles] = split(feed.removedItems);
   const s = ident(schema);
@@ -135,7 +145,8 @@ export const activityProjection: Projection<ActivityState> = {
     title_stats:
       'SELECT title_id, rating_count, rating_sum, rating_average, watch_count, list_count, trending_score, last_activity_at, updated_at, position FROM {schema}.title_stats',
     ratings: 'SELECT * FROM {schema}.ratings',
-    lists: 'SELECT list_id, owner_id, name, description, visibility, kind, item_count, version, created_at, updated_at, position FROM {schema}.lists',
+    lists:
+      'SELECT list_id, owner_id, name, description, visibility, kind, item_count, version, created_at, updated_at, position FROM {schema}.lists',
     list_items: 'SELECT * FROM {schema}.list_items',
     diary: 'SELECT * FROM {schema}.diary',
     preferences: 'SELECT * FROM {schema}.preferences',
@@ -143,12 +154,27 @@ export const activityProjection: Projection<ActivityState> = {
   },
   // Maintained row by row they cost more than the rows: a build creates them once caught up.
   // The feed's own indexes stay, the removal rules use them on every batch.
-  deferredIndexes: ['ratings_user_recent', 'ratings_title', 'lists_owner', 'list_items_order', 'list_items_title', 'diary_user_recent', 'diary_user_title'],
+  deferredIndexes: [
+    'ratings_user_recent',
+    'ratings_title',
+    'lists_owner',
+    'list_items_order',
+    'list_items_title',
+    'diary_user_recent',
+    'diary_user_title',
+  ],
   bulk: {
     tables: Object.values(specs).map((spec) => spec.table),
     empty: () => emptyActivityState(true),
     size: (state) =>
-      state.users.size + state.stats.size + state.ratings.size + state.lists.size + state.items.size + state.diary.size + state.preferences.size + state.feed.size,
+      state.users.size +
+      state.stats.size +
+      state.ratings.size +
+      state.lists.size +
+      state.items.size +
+      state.diary.size +
+      state.preferences.size +
+      state.feed.size,
     // The feed is drained as the load goes.
     rows: (state) => [
       { spec: specs.users, rows: state.users.changes().upserts },

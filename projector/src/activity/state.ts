@@ -42,7 +42,13 @@ export class FeedChanges {
     for (const { row, at } of this.#added) {
       if (after(rules.user, row.user_id, at) || after(rules.list, row.list_id, at) || after(rules.entry, row.entry_id, at)) continue;
       if (row.kind === 'rated' && row.title_id !== null && after(rules.rating, pairKey(row.user_id, row.title_id), at)) continue;
-      if (row.kind === 'list_item_added' && row.list_id !== null && row.title_id !== null && after(rules.item, pairKey(row.list_id, row.title_id), at)) continue;
+      if (
+        row.kind === 'list_item_added' &&
+        row.list_id !== null &&
+        row.title_id !== null &&
+        after(rules.item, pairKey(row.list_id, row.title_id), at)
+      )
+        continue;
       rows.push(row);
     }
     return rows;
@@ -103,10 +109,30 @@ export function emptyActivityState(complete = false): ActivityState {
   return {
     users: new Table<UserRow>('users', (row) => row.user_id, undefined, complete),
     stats: new Table<StatsRow>('title_stats', (row) => row.title_id, undefined, complete),
-    ratings: new Table<RatingRow>('ratings', (row) => pairKey(row.user_id, row.title_id), (row) => row.user_id, complete),
-    lists: new Table<ListRow>('lists', (row) => row.list_id, (row) => row.owner_id, complete),
-    items: new Table<ItemRow>('list_items', (row) => pairKey(row.list_id, row.title_id), (row) => row.list_id, complete),
-    diary: new Table<DiaryRow>('diary', (row) => row.entry_id, (row) => row.user_id, complete),
+    ratings: new Table<RatingRow>(
+      'ratings',
+      (row) => pairKey(row.user_id, row.title_id),
+      (row) => row.user_id,
+      complete,
+    ),
+    lists: new Table<ListRow>(
+      'lists',
+      (row) => row.list_id,
+      (row) => row.owner_id,
+      complete,
+    ),
+    items: new Table<ItemRow>(
+      'list_items',
+      (row) => pairKey(row.list_id, row.title_id),
+      (row) => row.list_id,
+      complete,
+    ),
+    diary: new Table<DiaryRow>(
+      'diary',
+      (row) => row.entry_id,
+      (row) => row.user_id,
+      complete,
+    ),
     preferences: new Table<PreferencesRow>('preferences', (row) => row.user_id, undefined, complete),
     feed: new FeedChanges(),
   };

@@ -3,7 +3,16 @@ import type { WorkingSet } from '../model/projection.ts';
 import { ident, type Queryable, type TableSpec } from '../model/sql.ts';
 import type { Table } from '../model/table.ts';
 import { loadActivityFrom, type ActivitySource } from './load.ts';
-import { specs, type DiaryRow, type ItemRow, type ListRow, type PreferencesRow, type RatingRow, type StatsRow, type UserRow } from './rows.ts';
+import {
+  specs,
+  type DiaryRow,
+  type ItemRow,
+  type ListRow,
+  type PreferencesRow,
+  type RatingRow,
+  type StatsRow,
+  type UserRow,
+} from './rows.ts';
 import { pairKey, type ActivityState } from './state.ts';
 
 /** One table's rows by key, optionally grouped by a column the loader asks by (user, owner, list). */
@@ -74,10 +83,22 @@ class Rows<Row> {
 export class ActivityWorkingSet implements WorkingSet<ActivityState> {
   readonly users = new Rows<UserRow>((row) => row.user_id);
   readonly stats = new Rows<StatsRow>((row) => row.title_id);
-  readonly ratings = new Rows<RatingRow>((row) => pairKey(row.user_id, row.title_id), (row) => row.user_id);
-  readonly lists = new Rows<ListRow>((row) => row.list_id, (row) => row.owner_id);
-  readonly items = new Rows<ItemRow>((row) => pairKey(row.list_id, row.title_id), (row) => row.list_id);
-  readonly diary = new Rows<DiaryRow>((row) => row.entry_id, (row) => row.user_id);
+  readonly ratings = new Rows<RatingRow>(
+    (row) => pairKey(row.user_id, row.title_id),
+    (row) => row.user_id,
+  );
+  readonly lists = new Rows<ListRow>(
+    (row) => row.list_id,
+    (row) => row.owner_id,
+  );
+  readonly items = new Rows<ItemRow>(
+    (row) => pairKey(row.list_id, row.title_id),
+    (row) => row.list_id,
+  );
+  readonly diary = new Rows<DiaryRow>(
+    (row) => row.entry_id,
+    (row) => row.user_id,
+  );
   readonly preferences = new Rows<PreferencesRow>((row) => row.user_id);
 
   readonly #source: ActivitySource = {
@@ -91,7 +112,10 @@ export class ActivityWorkingSet implements WorkingSet<ActivityState> {
   };
 
   get rows(): number {
-    return [this.users, this.stats, this.ratings, this.lists, this.items, this.diary, this.preferences].reduce((sum, rows) => sum + rows.byKey.size, 0);
+    return [this.users, this.stats, this.ratings, this.lists, this.items, this.diary, this.preferences].reduce(
+      (sum, rows) => sum + rows.byKey.size,
+      0,
+    );
   }
 
   async warm(db: Queryable, schema: string, maxRows: number): Promise<boolean> {

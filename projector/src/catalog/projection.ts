@@ -67,11 +67,25 @@ function replaceCredits(state: CatalogState, data: TitleData): void {
   }
   const after = new Map<number, string>();
   data.cast.forEach((member, index) => {
-    state.titlePeople.put({ title_id: data.titleId, role: 'cast', person_id: member.personId, name: member.name, character: member.character, ord: index });
+    state.titlePeople.put({
+      title_id: data.titleId,
+      role: 'cast',
+      person_id: member.personId,
+      name: member.name,
+      character: member.character,
+      ord: index,
+    });
     after.set(member.personId, member.name);
   });
   data.directors.forEach((director, index) => {
-    state.titlePeople.put({ title_id: data.titleId, role: 'director', person_id: director.personId, name: director.name, character: null, ord: index });
+    state.titlePeople.put({
+      title_id: data.titleId,
+      role: 'director',
+      person_id: director.personId,
+      name: director.name,
+      character: null,
+      ord: index,
+    });
     if (!after.has(director.personId)) after.set(director.personId, director.name);
   });
   for (const personId of before) {

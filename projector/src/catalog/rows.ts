@@ -56,6 +56,10 @@ export type PersonRow = Static<typeof PersonRow>;
 
 export const specs = {
   titles: { table: 'titles', columns: columnsOf(TitleRow), key: ['title_id'] } satisfies TableSpec<TitleRow>,
-  titlePeople: { table: 'title_people', columns: columnsOf(TitlePersonRow), key: ['title_id', 'role', 'person_id'] } satisfies TableSpec<TitlePersonRow>,
+  titlePeople: {
+    table: 'title_people',
+    columns: columnsOf(TitlePersonRow),
+    key: ['title_id', 'role', 'person_id'],
+  } satisfies TableSpec<TitlePersonRow>,
   people: { table: 'people', columns: columnsOf(PersonRow), key: ['person_id'] } satisfies TableSpec<PersonRow>,
 };

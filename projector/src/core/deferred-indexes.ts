@@ -61,7 +61,9 @@ export async function buildDeferredIndex(client: pg.ClientBase, schema: string, 
   const s = ident(schema);
   const started = performance.now();
   await onClientInTransaction(client, async () => {
-    const { rows } = await client.query<{ definition: string }>(`DELETE FROM ${s}.deferred_indexes WHERE name = $1 RETURNING definition`, [name]);
+    const { rows } = await client.query<{ definition: string }>(`DELETE FROM ${s}.deferred_indexes WHERE name = $1 RETURNING definition`, [
+      name,
+    ]);
     if (rows[0] === undefined) return;
     await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     await client.query(rows[0].definition);

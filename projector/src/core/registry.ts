@@ -23,7 +23,12 @@ type Names = Pick<ProjectorSettings, 'coreSchema' | 'readSchema' | 'schemaPrefix
  * lock on a connection of its own, so the work uses the pool as usual. With `wait: false` the
  * work is skipped (undefined) when another process holds the lock.
  */
-export async function underDdlLock<T>(pool: pg.Pool, core: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
+export async function underDdlLock<T>(
+  pool: pg.Pool,
+  core: string,
+  work: () => Promise<T>,
+  options: { wait?: boolean } = {},
+): Promise<T | undefined> {
   const key = `reeltime:ddl:${core}`;
   const client = await pool.connect();
   let broken = false;
@@ -71,7 +76,9 @@ async function migrateCoreLocked(pool: pg.Pool, names: Names): Promise<void> {
       `CREATE OR REPLACE VIEW ${read}.projection_positions AS
          SELECT projection, version, checkpoint AS position, updated_at FROM ${core}.projections WHERE status = 'serving'`,
     );
-    await db.query(`CREATE OR REPLACE VIEW ${read}.live_updates AS SELECT position, channel, data, projection, created_at FROM ${core}.live_updates`);
+    await db.query(
+      `CREATE OR REPLACE VIEW ${read}.live_updates AS SELECT position, channel, data, projection, created_at FROM ${core}.live_updates`,
+    );
   });
 }
 
@@ -132,8 +139,7 @@ async function createGenerationLocked(
      RETURNING schema_name, projection, version, status, checkpoint`,
     [schema, projection.name, projection.version, status, startPosition],
   );
-  const created =
-    inserted.rows[0] ?? (await generationsOf(pool, names.coreSchema, projection.name)).find((g) => g.status === status);
+  const created = inserted.rows[0] ?? (await generationsOf(pool, names.coreSchema, projection.name)).find((g) => g.status === status);
   if (created === undefined) throw new Error(`could not register a ${status} generation of ${projection.name}`);
   await prepareGenerationLocked(pool, names, projection, created);
   if (created.status === 'building' && projection.deferredIndexes !== undefined) {

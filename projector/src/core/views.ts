@@ -41,7 +41,13 @@ export async function installViews(db: Queryable, readSchema: string, projection
  * lock_timeout below deadlock_timeout like the swap: when readers hold the views it gives up
  * and tries again shortly, so it neither deadlocks with them nor queues them for long.
  */
-export async function installViewsPatiently(pool: pg.Pool, readSchema: string, projection: Projection, schema: string, attempts = 100): Promise<void> {
+export async function installViewsPatiently(
+  pool: pg.Pool,
+  readSchema: string,
+  projection: Projection,
+  schema: string,
+  attempts = 100,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await inTransaction(pool, async (db) => {

@@ -34,7 +34,13 @@ const spec = { table: 'imports', columns: columnsOf(ImportRow), key: ['import_id
 
 export type ImportsState = { imports: Table<ImportRow> };
 
-const emptyState = (): ImportsState => ({ imports: new Table<ImportRow>('imports', (row) => row.import_id, (row) => row.user_id) });
+const emptyState = (): ImportsState => ({
+  imports: new Table<ImportRow>(
+    'imports',
+    (row) => row.import_id,
+    (row) => row.user_id,
+  ),
+});
 
 async function loadImports(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<ImportsState> {
   const state = emptyState();
@@ -44,11 +50,13 @@ async function loadImports(db: Queryable, schema: string, events: readonly Recor
     if (event.type === 'UserErased') erased.add(event.data.userId);
     else if (event.type.startsWith('Import')) importIds.add((event.data as { importId: string }).importId);
   }
-  const { rows } = await db.query<ImportRow>(`SELECT * FROM ${ident(schema)}.imports WHERE import_id = ANY($1::text[]) OR user_id = ANY($2::text[])`, [
-    [...importIds],
-    [...erased],
-  ]);
-  state.imports.seedRows(rows.map((row) => ({ ...row, started_at: new Date(row.started_at).toISOString(), updated_at: new Date(row.updated_at).toISOString() })));
+  const { rows } = await db.query<ImportRow>(
+    `SELECT * FROM ${ident(schema)}.imports WHERE import_id = ANY($1::text[]) OR user_id = ANY($2::text[])`,
+    [[...importIds], [...erased]],
+  );
+  state.imports.seedRows(
+    rows.map((row) => ({ ...row, started_at: new Date(row.started_at).toISOString(), updated_at: new Date(row.updated_at).toISOString() })),
+  );
   state.imports.seedMissing(importIds);
   return state;
 }

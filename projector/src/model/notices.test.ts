@@ -5,7 +5,11 @@ describe('Notices', () => {
   it('builds no data for an event older than the retention, and keeps the last note per channel and event', () => {
     const notices = new Notices((occurredAt) => occurredAt >= '2026-01-01');
     let built = 0;
-    const stats = (n: number) => ({ type: 'title.stats' as const, titleId: 'movie:603', stats: { ratingAverage: null, ratingCount: n, watchCount: 0, listCount: 0 } });
+    const stats = (n: number) => ({
+      type: 'title.stats' as const,
+      titleId: 'movie:603',
+      stats: { ratingAverage: null, ratingCount: n, watchCount: 0, listCount: 0 },
+    });
     const data = (n: number) => () => (built++, stats(n));
     notices.note({ position: 'p1', occurredAt: '2025-06-01' }, 'feed', data(1));
     notices.note({ position: 'p2', occurredAt: '2026-02-01' }, 'feed', data(2));

@@ -106,7 +106,12 @@ async function unnested<Row>(db: Queryable, table: string, columns: readonly (ke
     if (type === undefined) throw new Error(`${table} has no column ${column}`);
     const alias = `c${c}`;
     const kind = type.endsWith('[]') ? 'array' : type === 'jsonb' || type === 'json' ? 'json' : 'scalar';
-    values.push(arrayParam(rows.map((row) => row[column]), kind));
+    values.push(
+      arrayParam(
+        rows.map((row) => row[column]),
+        kind,
+      ),
+    );
     if (kind === 'array') {
       params.push(`$${c + 1}::text[]`);
       select.push(`${alias}::${type} AS ${quote(column)}`);
@@ -129,7 +134,13 @@ export async function insertRows<Row>(db: Queryable, schema: string, spec: Table
   await writeRows(db, schema, spec, rows, false);
 }
 
-async function writeRows<Row>(db: Queryable, schema: string, spec: TableSpec<Row>, rows: readonly Row[], overwrite: boolean): Promise<void> {
+async function writeRows<Row>(
+  db: Queryable,
+  schema: string,
+  spec: TableSpec<Row>,
+  rows: readonly Row[],
+  overwrite: boolean,
+): Promise<void> {
   if (rows.length === 0) return;
   const table = `${ident(schema)}.${ident(spec.table)}`;
   const columns = spec.columns.map(quote).join(', ');
@@ -155,7 +166,12 @@ export async function deleteRows<Row>(db: Queryable, schema: string, spec: Table
 }
 
 /** Writes a table's net changes (deleted and written keys never overlap). */
-export async function flushTable<Row>(db: Queryable, schema: string, spec: TableSpec<Row>, changes: { upserts: Row[]; deletes: Row[] }): Promise<void> {
+export async function flushTable<Row>(
+  db: Queryable,
+  schema: string,
+  spec: TableSpec<Row>,
+  changes: { upserts: Row[]; deletes: Row[] },
+): Promise<void> {
   await deleteRows(db, schema, spec, changes.deletes);
   await upsertRows(db, schema, spec, changes.upserts);
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Table } from './table.ts';
 
 type Row = { id: string; owner: string; n: number };
-const table = (complete = false) => new Table<Row>('rows', (row) => row.id, (row) => row.owner, complete);
+const table = (complete = false) =>
+  new Table<Row>(
+    'rows',
+    (row) => row.id,
+    (row) => row.owner,
+    complete,
+  );
 
 describe('Table', () => {
   it('refuses a key the loader did not fetch, unless the table is complete (a fresh build)', () => {

@@ -5,7 +5,11 @@ import type { ProjectorMetrics } from './metrics.ts';
 export type Readiness = () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
 
 /** `/metrics` (Prometheus text), `/health/live` and `/health/ready`. */
-export async function startHttpServer(port: number, metrics: ProjectorMetrics, readiness: Readiness): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startHttpServer(
+  port: number,
+  metrics: ProjectorMetrics,
+  readiness: Readiness,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
     const url = (request.url ?? '/').split('?')[0];
     const reply = (status: number, body: string, type = 'application/json') => {

@@ -9,7 +9,14 @@ import { recommendationsProjection } from './projection.ts';
 import type { Projection } from '../model/projection.ts';
 import { catalogProjection } from '../catalog/projection.ts';
 
-type Row = { user_id: string; rank: number; title_id: string; media_type: string; score: number; reasons: { kind: string; text: string; titleId?: string }[] };
+type Row = {
+  user_id: string;
+  rank: number;
+  title_id: string;
+  media_type: string;
+  score: number;
+  reasons: { kind: string; text: string; titleId?: string }[];
+};
 
 const HORROR = 27 as const;
 const SCIENCE_FICTION = 878 as const;
@@ -33,18 +40,24 @@ describe('recommendations projection', () => {
     h = await createHarness('pj_recs', { RECOMMENDATIONS_REFIT_MS: '0' });
     h.settings.recommendations.refitShare = 0;
     for (const [i, titleId] of scifi.entries()) {
-      await h.store.appendToStream(streams.title(titleId), [event('TitleImported', titleImported(700 + i, `Star ${i}`, { genreIds: [SCIENCE_FICTION], popularity: 5 }))]);
+      await h.store.appendToStream(streams.title(titleId), [
+        event('TitleImported', titleImported(700 + i, `Star ${i}`, { genreIds: [SCIENCE_FICTION], popularity: 5 })),
+      ]);
     }
     for (const [i, titleId] of comedy.entries()) {
       const genreIds = i === 7 ? [COMEDY, HORROR] : [COMEDY];
-      await h.store.appendToStream(streams.title(titleId), [event('TitleImported', titleImported(800 + i, `Laugh ${i}`, { genreIds, popularity: 50 }))]);
+      await h.store.appendToStream(streams.title(titleId), [
+        event('TitleImported', titleImported(800 + i, `Laugh ${i}`, { genreIds, popularity: 50 })),
+      ]);
     }
     for (const [u, userId] of fans.entries()) {
       const titles = u % 2 === 0 ? scifi : comedy;
       // Each fan rates six of the eight titles of their kind, a different six each.
       for (let k = 0; k < 6; k++) {
         const titleId = titles[(u + k) % titles.length]!;
-        await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleRated', { userId, titleId, score: 8, containsSpoilers: false })]);
+        await h.store.appendToStream(streams.rating(userId, titleId), [
+          event('TitleRated', { userId, titleId, score: 8, containsSpoilers: false }),
+        ]);
       }
     }
     service = await startProjector(h.settings, projections, h.log);
@@ -64,7 +77,12 @@ describe('recommendations projection', () => {
     const rated = new Set(Array.from({ length: 6 }, (_, k) => scifi[k % scifi.length]!));
     expect(rows.filter((row) => rated.has(row.title_id))).toEqual([]);
     const unseen = scifi.filter((id) => !rated.has(id));
-    expect(rows.slice(0, 2).map((row) => row.title_id).sort()).toEqual(unseen.sort());
+    expect(
+      rows
+        .slice(0, 2)
+        .map((row) => row.title_id)
+        .sort(),
+    ).toEqual(unseen.sort());
     for (const row of rows) {
       expect(row.reasons.length).toBeGreaterThanOrEqual(1);
       expect(row.reasons.length).toBeLessThanOrEqual(3);
@@ -97,11 +115,16 @@ describe('recommendations projection', () => {
     const before = await rowsOf(fan);
     const next = before[0]!.title_id;
     const started = Date.now();
-    await h.store.appendToStream(streams.rating(fan, next), [event('TitleRated', { userId: fan, titleId: next, score: 9, containsSpoilers: false })]);
+    await h.store.appendToStream(streams.rating(fan, next), [
+      event('TitleRated', { userId: fan, titleId: next, score: 9, containsSpoilers: false }),
+    ]);
     await eventually(async () => expect((await rowsOf(fan)).map((row) => row.title_id)).not.toContain(next), 5000);
     expect(Date.now() - started).toBeLessThan(1500);
     await eventually(async () => {
-      const notices = await h.read<{ data: { type: string; titleIds: string[] } }>(`SELECT data FROM ${h.settings.coreSchema}.live_updates WHERE channel = $1 AND projection = 'recommendations'`, [`me.${fan}`]);
+      const notices = await h.read<{ data: { type: string; titleIds: string[] } }>(
+        `SELECT data FROM ${h.settings.coreSchema}.live_updates WHERE channel = $1 AND projection = 'recommendations'`,
+        [`me.${fan}`],
+      );
       expect(notices.some((notice) => notice.data.type === 'recommendations.changed' && !notice.data.titleIds.includes(next))).toBe(true);
     });
   });
@@ -119,7 +142,15 @@ describe('recommendations projection', () => {
       expect(settled).toEqual(first);
     }, 30_000);
     const live = new LivePublisher(h.settings.natsUrl, h.settings.subjectPrefix, h.log);
-    const results = await rebuild({ projections: [recommendationsProjection as Projection], pool: h.pool, store: h.store, settings: h.settings, live, metrics: new ProjectorMetrics(false), log: h.log });
+    const results = await rebuild({
+      projections: [recommendationsProjection as Projection],
+      pool: h.pool,
+      store: h.store,
+      settings: h.settings,
+      live,
+      metrics: new ProjectorMetrics(false),
+      log: h.log,
+    });
     await live.close();
     expect(results.map((result) => result.outcome)).toEqual(['swapped']);
     expect(await answer()).toEqual(settled);

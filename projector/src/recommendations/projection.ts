@@ -8,7 +8,11 @@ import { RecommendationChanges, RecommendationWorkingSet } from './working-set.t
 
 type SimilarRow = { title_id: string; rank: number; similar_id: string; score: number };
 
-const SIMILAR: TableSpec<SimilarRow> = { table: 'similar_titles', columns: ['title_id', 'rank', 'similar_id', 'score'], key: ['title_id', 'rank'] };
+const SIMILAR: TableSpec<SimilarRow> = {
+  table: 'similar_titles',
+  columns: ['title_id', 'rank', 'similar_id', 'score'],
+  key: ['title_id', 'rank'],
+};
 
 const EVENT_TYPES: readonly EventType[] = [
   'TitleImported',
@@ -78,7 +82,8 @@ async function writeChanges(db: Queryable, schema: string, changes: Recommendati
   if (titles.length > 0) {
     await db.query(`DELETE FROM ${ident(schema)}.similar_titles WHERE title_id = ANY($1::text[])`, [titles]);
     const rows: SimilarRow[] = [];
-    for (const [titleId, items] of changes.similar) items.forEach((item, i) => rows.push({ title_id: titleId, rank: i + 1, similar_id: item.titleId, score: item.score }));
+    for (const [titleId, items] of changes.similar)
+      items.forEach((item, i) => rows.push({ title_id: titleId, rank: i + 1, similar_id: item.titleId, score: item.score }));
     await insertRows(db, schema, SIMILAR, rows);
   }
 }

@@ -119,11 +119,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
   /** Whether the projection still owes work (a fit or a sweep): a build does not swap before. */
   pending(): boolean {
     return (
-      this.#fitting !== undefined ||
-      this.#fitted !== undefined ||
-      this.#dueUsers.size > 0 ||
-      this.#dueSimilar.size > 0 ||
-      this.#fitDue()
+      this.#fitting !== undefined || this.#fitted !== undefined || this.#dueUsers.size > 0 || this.#dueSimilar.size > 0 || this.#fitDue()
     );
   }
 
@@ -211,7 +207,11 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
   }
 
   /** Re-scores one user; announces the new top ten when it differs from what was written. */
-  #rescore(changes: RecommendationChanges, userId: string, announce: (data: { type: 'recommendations.changed'; titleIds: string[] }) => void): void {
+  #rescore(
+    changes: RecommendationChanges,
+    userId: string,
+    announce: (data: { type: 'recommendations.changed'; titleIds: string[] }) => void,
+  ): void {
     const taste = this.engine.taste(userId);
     if (userId !== EVERYONE && (taste === undefined || taste.isEmpty)) {
       // An erased account, or one whose history emptied: its rows go and the cold-start list answers.

@@ -22,7 +22,18 @@ function random(seed: number) {
 }
 
 // Text that must survive the typed-array writes unchanged.
-const TRICKY = ['plain', 'with "quotes"', 'back\\slash', 'tab\there', 'two\nlines\r\n', '\\N', '{braces}, commas', 'NULL', 'ünïcödé ✓', "it's"];
+const TRICKY = [
+  'plain',
+  'with "quotes"',
+  'back\\slash',
+  'tab\there',
+  'two\nlines\r\n',
+  '\\N',
+  '{braces}, commas',
+  'NULL',
+  'ünïcödé ✓',
+  "it's",
+];
 
 /**
  * The projections this test builds, live and in every catch-up mode: those whose tables it
@@ -55,11 +66,17 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
     const titles = Array.from({ length: 12 }, (_, i) => `movie:${700 + i}`);
     for (const [i, titleId] of titles.entries()) {
       await h.store.appendToStream(streams.title(titleId), [
-        event('TitleImported', titleImported(700 + i, `${pick(TRICKY)} ${i}`, { cast: [{ personId: 30 + (i % 5), name: pick(TRICKY), character: pick(TRICKY), order: 0 }] })),
+        event(
+          'TitleImported',
+          titleImported(700 + i, `${pick(TRICKY)} ${i}`, {
+            cast: [{ personId: 30 + (i % 5), name: pick(TRICKY), character: pick(TRICKY), order: 0 }],
+          }),
+        ),
       ]);
     }
     const users = Array.from({ length: 6 }, () => uuid());
-    for (const userId of users) await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: pick(TRICKY) })]);
+    for (const userId of users)
+      await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: pick(TRICKY) })]);
     const erased = new Set<string>();
     const rated = new Set<string>();
     const lists = new Map<string, { owner: string; items: string[] }>();
@@ -72,7 +89,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
       if (roll < 0.3) {
         rated.add(`${userId}|${titleId}`);
         const review = next() < 0.5 ? { review: pick(TRICKY) } : {};
-        await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleRated', { userId, titleId, score: 1 + Math.floor(next() * 10), containsSpoilers: next() < 0.2, ...review })]);
+        await h.store.appendToStream(streams.rating(userId, titleId), [
+          event('TitleRated', { userId, titleId, score: 1 + Math.floor(next() * 10), containsSpoilers: next() < 0.2, ...review }),
+        ]);
       } else if (roll < 0.36) {
         if (!rated.delete(`${userId}|${titleId}`)) continue;
         await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleUnrated', { userId, titleId })]);
@@ -80,7 +99,16 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
         const listId = uuid();
         lists.set(listId, { owner: userId, items: [] });
         const visibility = next() < 0.5 ? 'public' : 'private';
-        await h.store.appendToStream(streams.list(listId), [event('ListCreated', { listId, ownerId: userId, name: pick(TRICKY), description: next() < 0.3 ? '' : pick(TRICKY), visibility, kind: 'custom' })]);
+        await h.store.appendToStream(streams.list(listId), [
+          event('ListCreated', {
+            listId,
+            ownerId: userId,
+            name: pick(TRICKY),
+            description: next() < 0.3 ? '' : pick(TRICKY),
+            visibility,
+            kind: 'custom',
+          }),
+        ]);
       } else if (roll < 0.7) {
         const mine = [...lists].filter(([, list]) => !erased.has(list.owner));
         if (mine.length === 0) continue;
@@ -88,7 +116,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
         const what = next();
         if (what < 0.45 && !list.items.includes(titleId)) {
           list.items.push(titleId);
-          await h.store.appendToStream(streams.list(listId), [event('ListItemAdded', { listId, titleId, ...(next() < 0.3 ? { note: pick(TRICKY) } : {}) })]);
+          await h.store.appendToStream(streams.list(listId), [
+            event('ListItemAdded', { listId, titleId, ...(next() < 0.3 ? { note: pick(TRICKY) } : {}) }),
+          ]);
         } else if (what < 0.6 && list.items.length > 0) {
           const [removed] = list.items.splice(Math.floor(next() * list.items.length), 1);
           await h.store.appendToStream(streams.list(listId), [event('ListItemRemoved', { listId, titleId: removed! })]);
@@ -96,7 +126,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
           list.items.reverse();
           await h.store.appendToStream(streams.list(listId), [event('ListItemsReordered', { listId, titleIds: [...list.items] })]);
         } else if (what < 0.85) {
-          await h.store.appendToStream(streams.list(listId), [event('ListVisibilityChanged', { listId, visibility: next() < 0.5 ? 'public' : 'private' })]);
+          await h.store.appendToStream(streams.list(listId), [
+            event('ListVisibilityChanged', { listId, visibility: next() < 0.5 ? 'public' : 'private' }),
+          ]);
         } else if (what < 0.93) {
           await h.store.appendToStream(streams.list(listId), [event('ListRenamed', { listId, name: pick(TRICKY) })]);
         } else {
@@ -106,7 +138,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
       } else if (roll < 0.85) {
         const entryId = uuid();
         entries.set(entryId, userId);
-        await h.store.appendToStream(streams.diary(userId), [event('TitleWatched', { entryId, userId, titleId, watchedOn: '2024-02-29', rewatch: next() < 0.3 })]);
+        await h.store.appendToStream(streams.diary(userId), [
+          event('TitleWatched', { entryId, userId, titleId, watchedOn: '2024-02-29', rewatch: next() < 0.3 }),
+        ]);
       } else if (roll < 0.9) {
         const own = [...entries].filter(([, owner]) => owner === userId);
         if (own.length === 0) continue;
@@ -115,7 +149,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
         await h.store.appendToStream(streams.diary(userId), [event('DiaryEntryRemoved', { entryId, userId })]);
       } else if (roll < 0.985) {
         const genreId = pick([18, 28, 878] as const) as EventData<'GenreLiked'>['genreId'];
-        await h.store.appendToStream(streams.preferences(userId), [event(next() < 0.7 ? 'GenreLiked' : 'GenreUnliked', { userId, genreId })]);
+        await h.store.appendToStream(streams.preferences(userId), [
+          event(next() < 0.7 ? 'GenreLiked' : 'GenreUnliked', { userId, genreId }),
+        ]);
       } else if (erased.size < 2) {
         erased.add(userId);
         await h.store.appendToStream(streams.user(userId), [event('UserErased', { userId })]);
@@ -124,7 +160,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
   }
 
   async function servingSchemas(): Promise<Record<string, string>> {
-    const rows = await h.read<{ projection: string; schema_name: string }>(`SELECT projection, schema_name FROM ${h.settings.coreSchema}.projections WHERE status = 'serving'`);
+    const rows = await h.read<{ projection: string; schema_name: string }>(
+      `SELECT projection, schema_name FROM ${h.settings.coreSchema}.projections WHERE status = 'serving'`,
+    );
     return Object.fromEntries(rows.map((row) => [row.projection, row.schema_name]));
   }
 
@@ -143,7 +181,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
 
   async function indexes(): Promise<string[]> {
     const schemas = Object.values(await servingSchemas());
-    const rows = await h.read<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = ANY($1) ORDER BY 1`, [schemas]);
+    const rows = await h.read<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = ANY($1) ORDER BY 1`, [
+      schemas,
+    ]);
     return rows.map((r) => r.name);
   }
 
@@ -151,7 +191,15 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
     const live = new LivePublisher(h.settings.natsUrl, h.settings.subjectPrefix, h.log);
     try {
       const settings = { ...h.settings, ...overrides };
-      return await rebuild({ projections: rebuilt, pool: h.pool, store: h.store, settings, live, metrics: new ProjectorMetrics(false), log: h.log });
+      return await rebuild({
+        projections: rebuilt,
+        pool: h.pool,
+        store: h.store,
+        settings,
+        live,
+        metrics: new ProjectorMetrics(false),
+        log: h.log,
+      });
     } finally {
       await live.close();
     }
@@ -181,7 +229,9 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
     const interruptedBulkLoad = async () => {
       const { schema_name: schema } = await createGeneration(h.pool, h.settings, activityProjection, 'building', h.store.startPosition);
       await h.pool.query(`INSERT INTO ${schema}.users (user_id, position) VALUES ('left-over', 'x')`);
-      await h.pool.query(`INSERT INTO ${schema}.feed (position, kind, user_id, data, occurred_at) VALUES ('x', 'rated', 'left-over', '{}', now())`);
+      await h.pool.query(
+        `INSERT INTO ${schema}.feed (position, kind, user_id, data, occurred_at) VALUES ('x', 'rated', 'left-over', '{}', now())`,
+      );
       await h.pool.query(`INSERT INTO ${schema}.pending_live_updates (channel, position, data) VALUES ('feed', 'x', '{}')`);
     };
     const modes: [string, Partial<ProjectorSettings>, (() => Promise<void>)?][] = [
@@ -198,7 +248,10 @@ describe('catch-up rebuild (big batches, working set, deferred indexes)', () => 
     for (const [mode, overrides, before] of modes) {
       await before?.();
       const results = await rebuildWith(overrides);
-      expect(results.map((r) => [r.projection, r.outcome]), mode).toEqual(rebuilt.map((p) => [p.name, 'swapped']));
+      expect(
+        results.map((r) => [r.projection, r.outcome]),
+        mode,
+      ).toEqual(rebuilt.map((p) => [p.name, 'swapped']));
       expect(await contents(), mode).toEqual(live);
       expect(await indexes(), mode).toEqual(liveIndexes);
       for (const result of results) {

@@ -40,10 +40,19 @@ describe('blue/green rebuild', () => {
     for (let round = 0; round < rounds; round++) {
       for (const [u, userId] of users.entries()) {
         const titleId = titles[(u + round) % titles.length]!;
-        await h.store.appendToStream(streams.rating(userId, titleId), [event('TitleRated', { userId, titleId, score: 1 + ((u * 3 + round) % 10), containsSpoilers: false })]);
+        await h.store.appendToStream(streams.rating(userId, titleId), [
+          event('TitleRated', { userId, titleId, score: 1 + ((u * 3 + round) % 10), containsSpoilers: false }),
+        ]);
         const listId = uuid();
         await h.store.appendToStream(streams.list(listId), [
-          event('ListCreated', { listId, ownerId: userId, name: `list ${round}`, description: '', visibility: round % 2 ? 'public' : 'private', kind: 'custom' }),
+          event('ListCreated', {
+            listId,
+            ownerId: userId,
+            name: `list ${round}`,
+            description: '',
+            visibility: round % 2 ? 'public' : 'private',
+            kind: 'custom',
+          }),
           event('ListItemAdded', { listId, titleId }),
           event('ListItemAdded', { listId, titleId: titles[(u + round + 1) % titles.length]! }),
         ]);
@@ -64,9 +73,15 @@ describe('blue/green rebuild', () => {
 
   it('swaps in a rebuilt version while queries run: none fails, answers are identical before and after', async () => {
     for (const [i, titleId] of titles.entries()) {
-      await h.store.appendToStream(streams.title(titleId), [event('TitleImported', titleImported(900 + i, `Title ${i}`, { cast: [{ personId: 10 + i, name: `P${i}`, character: '', order: 0 }] }))]);
+      await h.store.appendToStream(streams.title(titleId), [
+        event(
+          'TitleImported',
+          titleImported(900 + i, `Title ${i}`, { cast: [{ personId: 10 + i, name: `P${i}`, character: '', order: 0 }] }),
+        ),
+      ]);
     }
-    for (const userId of users) await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: `U ${userId.slice(0, 4)}` })]);
+    for (const userId of users)
+      await h.store.appendToStream(streams.user(userId), [event('UserRegistered', { userId, displayName: `U ${userId.slice(0, 4)}` })]);
     await activity(8);
     service = await startProjector(h.settings, projections, h.log);
     await caughtUp();
@@ -88,7 +103,15 @@ describe('blue/green rebuild', () => {
       }
     })();
     const live = new LivePublisher(h.settings.natsUrl, h.settings.subjectPrefix, h.log);
-    const results = await rebuild({ projections, pool: h.pool, store: h.store, settings: h.settings, live, metrics: new ProjectorMetrics(false), log: h.log });
+    const results = await rebuild({
+      projections,
+      pool: h.pool,
+      store: h.store,
+      settings: h.settings,
+      live,
+      metrics: new ProjectorMetrics(false),
+      log: h.log,
+    });
     await live.close();
     await caughtUp();
     stop = true;
@@ -98,7 +121,9 @@ describe('blue/green rebuild', () => {
     expect(failures).toEqual([]);
     expect(queries).toBeGreaterThan(3);
     expect(await answers()).toEqual(before);
-    const schemasAfter = await h.read<{ schema_name: string; status: string }>(`SELECT schema_name, status FROM ${h.settings.coreSchema}.projections ORDER BY 1`);
+    const schemasAfter = await h.read<{ schema_name: string; status: string }>(
+      `SELECT schema_name, status FROM ${h.settings.coreSchema}.projections ORDER BY 1`,
+    );
     expect(schemasAfter.map((s) => s.schema_name)).toEqual(results.map((r) => r.schema).sort());
     expect(schemasAfter.every((s) => s.status === 'serving')).toBe(true);
     const dropped = await h.read(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1)`, [schemasBefore.map((s) => s.schema_name)]);
@@ -106,7 +131,9 @@ describe('blue/green rebuild', () => {
     // The running projector moved over to the new generation and keeps projecting.
     await activity(1);
     await caughtUp();
-    await eventually(async () => expect([...service!.supervisor.runners.values()].map((r) => r.runner.schema).sort()).toEqual(results.map((r) => r.schema).sort()));
+    await eventually(async () =>
+      expect([...service!.supervisor.runners.values()].map((r) => r.runner.schema).sort()).toEqual(results.map((r) => r.schema).sort()),
+    );
   });
 
   it('rebuilds a bumped version at start-up while the old one serves, without a gap in live_updates', async () => {
@@ -115,7 +142,11 @@ describe('blue/green rebuild', () => {
     const bumped: Projection = { ...(activityProjection as Projection), version: 2 };
     // The old version's process is gone; events keep arriving while v2 builds.
     const appending = activity(3);
-    service = await startProjector(h.settings, [catalogProjection as Projection, bumped, recommendationsProjection as Projection, importsProjection as Projection], h.log);
+    service = await startProjector(
+      h.settings,
+      [catalogProjection as Projection, bumped, recommendationsProjection as Projection, importsProjection as Projection],
+      h.log,
+    );
     await appending;
     await eventually(async () => {
       const [row] = await h.read<{ version: number }>(`SELECT version FROM read.projection_positions WHERE projection = 'activity'`);
@@ -123,7 +154,9 @@ describe('blue/green rebuild', () => {
     });
     await caughtUp();
     const rated = await h.store.readAll({ limit: 10_000, eventTypes: ['TitleRated'] });
-    const feed = await h.read<{ position: string }>(`SELECT position FROM read.live_updates WHERE channel = 'feed' AND data->>'type' = 'feed.added' AND data->'entry'->>'kind' = 'rated' ORDER BY position`);
+    const feed = await h.read<{ position: string }>(
+      `SELECT position FROM read.live_updates WHERE channel = 'feed' AND data->>'type' = 'feed.added' AND data->'entry'->>'kind' = 'rated' ORDER BY position`,
+    );
     expect(feed.map((row) => row.position)).toEqual(rated.events.map((e) => e.position));
   });
 });

@@ -43,7 +43,14 @@ export async function rebuild(deps: RebuildDeps): Promise<RebuildResult[]> {
         const started = performance.now();
         const outcome = await runner.run(signal);
         const seconds = (performance.now() - started) / 1000;
-        return { projection: runner.name, schema: runner.schema, events: runner.eventsApplied, seconds, outcome, phases: { ...runner.phases } };
+        return {
+          projection: runner.name,
+          schema: runner.schema,
+          events: runner.eventsApplied,
+          seconds,
+          outcome,
+          phases: { ...runner.phases },
+        };
       }),
     );
   } finally {

@@ -26,7 +26,15 @@ const ids = (events: RecordedEvent[]) => events.map((event) => event.position);
 
 describe('BatchReader', () => {
   it('closes a live batch as soon as nothing more arrives, instead of waiting out the window', async () => {
-    const reader = new BatchReader(timedSubscription([[0, 1], [200, 2]]), 1000, 500, 2);
+    const reader = new BatchReader(
+      timedSubscription([
+        [0, 1],
+        [200, 2],
+      ]),
+      1000,
+      500,
+      2,
+    );
     const started = performance.now();
     const batch = await reader.next(1000, new AbortController().signal);
     expect(ids(batch.events)).toEqual(['1']);
@@ -36,7 +44,18 @@ describe('BatchReader', () => {
   });
 
   it('takes everything already waiting into one batch, up to its size', async () => {
-    const reader = new BatchReader(timedSubscription([[0, 1], [0, 2], [0, 3], [0, 4], [0, 5]]), 3, 50, 2);
+    const reader = new BatchReader(
+      timedSubscription([
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        [0, 4],
+        [0, 5],
+      ]),
+      3,
+      50,
+      2,
+    );
     expect(ids((await reader.next(100, new AbortController().signal)).events)).toEqual(['1', '2', '3']);
     const rest = await reader.next(100, new AbortController().signal);
     expect(ids(rest.events)).toEqual(['4', '5']);
@@ -44,7 +63,16 @@ describe('BatchReader', () => {
   });
 
   it('lets a catch-up batch wait for slower arrivals when asked to linger for the whole window', async () => {
-    const reader = new BatchReader(timedSubscription([[0, 1], [20, 2], [20, 3]]), 1000, 50, 2);
+    const reader = new BatchReader(
+      timedSubscription([
+        [0, 1],
+        [20, 2],
+        [20, 3],
+      ]),
+      1000,
+      50,
+      2,
+    );
     const batch = await reader.next(100, new AbortController().signal, 1000, 200, 200);
     expect(ids(batch.events)).toEqual(['1', '2', '3']);
   });

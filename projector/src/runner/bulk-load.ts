@@ -39,7 +39,12 @@ const YIELD_EVERY = 2000;
 const IDLE_MS = 250;
 
 /** Runs the tasks on the connections, each connection taking the next task as it finishes one. */
-async function share<T>(clients: readonly pg.ClientBase[], tasks: readonly T[], run: (client: pg.ClientBase, task: T) => Promise<void>, signal: AbortSignal): Promise<void> {
+async function share<T>(
+  clients: readonly pg.ClientBase[],
+  tasks: readonly T[],
+  run: (client: pg.ClientBase, task: T) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const settled = await Promise.allSettled(
@@ -80,13 +85,19 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
     const drain = () => {
       const write = bulk.drain?.(state);
       if (write === undefined) return;
-      writes = writes.then(() => (writeError === undefined ? onClientInTransaction(second, () => write(second, schema)) : undefined)).catch((error: unknown) => {
-        writeError ??= error;
-      });
+      writes = writes
+        .then(() => (writeError === undefined ? onClientInTransaction(second, () => write(second, schema)) : undefined))
+        .catch((error: unknown) => {
+          writeError ??= error;
+        });
     };
 
     const notices = new Notices(deps.recent);
-    const subscription = store.subscribe({ from: store.startPosition, eventTypes: projection.eventTypes, batchSize: settings.rebuildBatchSize });
+    const subscription = store.subscribe({
+      from: store.startPosition,
+      eventTypes: projection.eventTypes,
+      batchSize: settings.rebuildBatchSize,
+    });
     const reader = new BatchReader(subscription, settings.rebuildBatchSize, settings.rebuildBatchMs, settings.rebuildBatchMs);
     let checkpoint = store.startPosition;
     let lastEvent = store.startPosition;
@@ -121,7 +132,8 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
     // Every notice is held back: the swap publishes only those past the version it replaces.
     const chunks: BulkRows[] = [];
     for (const { spec, rows } of [...bulk.rows(state), { spec: PENDING_LIVE_UPDATES as TableSpec<never>, rows: notices.list() }]) {
-      for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) chunks.push({ spec, rows: rows.slice(start, start + ROWS_PER_TRANSACTION) });
+      for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION)
+        chunks.push({ spec, rows: rows.slice(start, start + ROWS_PER_TRANSACTION) });
     }
     const clients = [client, second];
     const copyChunk = async (db: pg.ClientBase, chunk: BulkRows) => {

@@ -57,7 +57,10 @@ describe('a projection lag, from the store only (no token is decoded)', () => {
   it('says when the count behind is the store estimate', async () => {
     const listId = randomUUID();
     const created = await store.appendToStream(listStream(listId), [listCreated(listId)]);
-    const appended = await store.appendToStream(listStream(listId), Array.from({ length: 150 }, (_, n) => itemAdded(listId, n + 1)));
+    const appended = await store.appendToStream(
+      listStream(listId),
+      Array.from({ length: 150 }, (_, n) => itemAdded(listId, n + 1)),
+    );
     await headReaches(store, appended.position);
     const lag = await measureLag(store, created.position, undefined);
     expect(lag.events.exact).toBe(false);

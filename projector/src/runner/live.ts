@@ -6,7 +6,11 @@ import { ident, type Queryable, type TableSpec } from '../model/sql.ts';
 export type LiveUpdate = Notice & { projection: string };
 
 /** A building generation's notices, held back until its swap moves them into live_updates. */
-export const PENDING_LIVE_UPDATES: TableSpec<Notice> = { table: 'pending_live_updates', columns: ['channel', 'position', 'data'], key: ['channel', 'position'] };
+export const PENDING_LIVE_UPDATES: TableSpec<Notice> = {
+  table: 'pending_live_updates',
+  columns: ['channel', 'position', 'data'],
+  key: ['channel', 'position'],
+};
 
 /** Writes a batch's notices in its transaction; the serving version's rows are the backfill log. */
 export async function insertLiveUpdates(db: Queryable, core: string, projection: string, notices: readonly Notice[]): Promise<void> {
@@ -49,7 +53,14 @@ export class LivePublisher {
     while (!this.#closed) {
       try {
         // Pings every 10 s: a server gone without closing the connection is noticed within ~30 s.
-        const connection = await connect({ servers: this.url, maxReconnectAttempts: -1, reconnectTimeWait: 1000, pingInterval: 10_000, maxPingOut: 2, name: 'reeltime-projector' });
+        const connection = await connect({
+          servers: this.url,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1000,
+          pingInterval: 10_000,
+          maxPingOut: 2,
+          name: 'reeltime-projector',
+        });
         if (this.#closed) {
           await connection.close();
           return;

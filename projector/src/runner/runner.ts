@@ -33,7 +33,18 @@ export type RunnerDeps = {
 export type RunnerOutcome = 'stopped' | 'retired' | 'swapped';
 
 /** Milliseconds spent per phase: a fresh build's bulk load, then per batch load / apply / flush = write / commit; and a few peaks. */
-export type PhaseTimes = { bulk: number; copy: number; load: number; apply: number; flush: number; commit: number; indexes: number; batches: number; longestTransaction: number; workingSetRows: number };
+export type PhaseTimes = {
+  bulk: number;
+  copy: number;
+  load: number;
+  apply: number;
+  flush: number;
+  commit: number;
+  indexes: number;
+  batches: number;
+  longestTransaction: number;
+  workingSetRows: number;
+};
 
 /** How long an idle runner waits before moving a filtered checkpoint past unrelated events. */
 const IDLE_MS = 250;
@@ -73,7 +84,18 @@ export class ProjectionRunner {
   eventsApplied = 0;
   consecutiveErrors = 0;
   lagEvents = 0;
-  readonly phases: PhaseTimes = { bulk: 0, copy: 0, load: 0, apply: 0, flush: 0, commit: 0, indexes: 0, batches: 0, longestTransaction: 0, workingSetRows: 0 };
+  readonly phases: PhaseTimes = {
+    bulk: 0,
+    copy: 0,
+    load: 0,
+    apply: 0,
+    flush: 0,
+    commit: 0,
+    indexes: 0,
+    batches: 0,
+    longestTransaction: 0,
+    workingSetRows: 0,
+  };
   #progressAt = performance.now();
   #lastSwapAttempt = 0;
   #batches = 0;
@@ -167,7 +189,10 @@ export class ProjectionRunner {
     } else if (this.mode === 'building' || projection.resident) {
       this.#workingSet = await this.#warm(client);
     }
-    log.info({ projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint, workingSet: this.#workingSet?.rows }, 'projection lease taken');
+    log.info(
+      { projection: this.name, schema: this.schema, mode: this.mode, checkpoint: this.checkpoint, workingSet: this.#workingSet?.rows },
+      'projection lease taken',
+    );
     // A build reads (and commits) in catch-up batches; once serving, batches are short again.
     const pageSize = this.mode === 'building' ? Math.max(settings.batchSize, settings.rebuildBatchSize) : settings.batchSize;
     const subscription = store.subscribe({ from: this.checkpoint, eventTypes: projection.eventTypes, batchSize: pageSize });
@@ -212,7 +237,10 @@ export class ProjectionRunner {
         // catch-up batch may just have hit its time limit while Postgres was busy.
         const upkeeps = this.#workingSet?.upkeep !== undefined;
         const caughtUp =
-          upkeeps && (this.mode === 'serving' ? !batch.full : batch.events.length === 0 && store.comparePositions(batch.checkpoint, await store.headPosition()) >= 0);
+          upkeeps &&
+          (this.mode === 'serving'
+            ? !batch.full
+            : batch.events.length === 0 && store.comparePositions(batch.checkpoint, await store.headPosition()) >= 0);
         if (caughtUp && this.#workingSet?.upkeep !== undefined) {
           // The working set's background work (a resident projection's re-scoring), a step at
           // a time so that new events never wait long behind it.
@@ -266,7 +294,10 @@ export class ProjectionRunner {
     this.phases.workingSetRows = Math.max(this.phases.workingSetRows, workingSet.rows);
     if (!projection.resident && workingSet.rows > settings.workingSetRows) {
       this.#workingSet = undefined;
-      this.deps.log.warn({ projection: this.name, rows: workingSet.rows, maxRows: settings.workingSetRows }, 'working set over its bound; loading per batch');
+      this.deps.log.warn(
+        { projection: this.name, rows: workingSet.rows, maxRows: settings.workingSetRows },
+        'working set over its bound; loading per batch',
+      );
     }
     const notices = collector.list();
     this.phases.apply += performance.now() - at;
@@ -306,7 +337,13 @@ export class ProjectionRunner {
     if (loaded === undefined) return !signal.aborted;
     this.phases.bulk += performance.now() - started - loaded.copyMs;
     this.phases.copy += loaded.copyMs;
-    if (!(await this.#commit(client, { events: [], checkpoint: loaded.checkpoint, full: false }, { state: undefined, notices: [], statements: [] }))) {
+    if (
+      !(await this.#commit(
+        client,
+        { events: [], checkpoint: loaded.checkpoint, full: false },
+        { state: undefined, notices: [], statements: [] },
+      ))
+    ) {
       return false;
     }
     this.lastEvent = loaded.lastEvent;
@@ -330,10 +367,16 @@ export class ProjectionRunner {
     if (projection.workingSet === undefined || (settings.workingSetRows === 0 && !projection.resident)) return undefined;
     const workingSet = projection.workingSet({ settings });
     const started = performance.now();
-    const warmed = await workingSet.warm(client, this.schema, settings.workingSetRows, { store: this.deps.store, checkpoint: this.checkpoint });
+    const warmed = await workingSet.warm(client, this.schema, settings.workingSetRows, {
+      store: this.deps.store,
+      checkpoint: this.checkpoint,
+    });
     this.phases.load += performance.now() - started;
     if (warmed) return workingSet;
-    log.warn({ projection: this.name, schema: this.schema, maxRows: settings.workingSetRows }, 'build too large for its working set; loading per batch');
+    log.warn(
+      { projection: this.name, schema: this.schema, maxRows: settings.workingSetRows },
+      'build too large for its working set; loading per batch',
+    );
     return undefined;
   }
 
@@ -355,7 +398,10 @@ export class ProjectionRunner {
       if (cas.rowCount !== 1) {
         await client.query('ROLLBACK');
         this.#workingSet = undefined;
-        this.deps.log.warn({ projection: this.name, schema: this.schema }, 'checkpoint moved or generation retired elsewhere; stepping down');
+        this.deps.log.warn(
+          { projection: this.name, schema: this.schema },
+          'checkpoint moved or generation retired elsewhere; stepping down',
+        );
         return false;
       }
       let at = performance.now();
@@ -389,7 +435,10 @@ export class ProjectionRunner {
       const took = performance.now() - begun;
       this.phases.longestTransaction = Math.max(this.phases.longestTransaction, took);
       if (this.mode === 'building' && batch.full) this.#adapt(batch.events.length, took);
-      this.deps.log.debug({ projection: this.name, events: batch.events.length, notices: notices.length, ms: Math.round(took) }, 'batch committed');
+      this.deps.log.debug(
+        { projection: this.name, events: batch.events.length, notices: notices.length, ms: Math.round(took) },
+        'batch committed',
+      );
     } catch (error) {
       // The working set may be ahead of what committed: the next lease warms a new one.
       this.#workingSet = undefined;
@@ -446,14 +495,24 @@ export class ProjectionRunner {
       // Events that arrived meanwhile are projected first (with the indexes in place).
       if (built > 0 && store.comparePositions(this.checkpoint, await store.headPosition()) < 0) return false;
     }
-    const swapped = await swapIn(client, { core: settings.coreSchema, readSchema: settings.readSchema, projection, schema: this.schema, checkpoint: this.checkpoint, log });
+    const swapped = await swapIn(client, {
+      core: settings.coreSchema,
+      readSchema: settings.readSchema,
+      projection,
+      schema: this.schema,
+      checkpoint: this.checkpoint,
+      log,
+    });
     if (swapped === undefined) return false;
     this.mode = 'serving';
     this.#workingSet = undefined;
     this.#setActive(true);
     live.publish(swapped.moved);
     live.publishPosition(projection.name, projection.version, this.checkpoint);
-    log.info({ projection: this.name, schema: this.schema, replaced: swapped.replaced ?? null, checkpoint: this.checkpoint }, 'new projection version swapped in');
+    log.info(
+      { projection: this.name, schema: this.schema, replaced: swapped.replaced ?? null, checkpoint: this.checkpoint },
+      'new projection version swapped in',
+    );
     if (swapped.replaced !== undefined) await dropReplaced(client, settings.coreSchema, swapped.replaced, log);
     return true;
   }

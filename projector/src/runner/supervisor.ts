@@ -92,21 +92,29 @@ export class Supervisor {
     if (serving.version > projection.version) {
       if (!this.#warned.has(projection.name)) {
         this.#warned.add(projection.name);
-        log.warn({ projection: projection.name, serving: serving.version, code: projection.version }, 'a newer version of this projection serves; this process leaves it alone');
+        log.warn(
+          { projection: projection.name, serving: serving.version, code: projection.version },
+          'a newer version of this projection serves; this process leaves it alone',
+        );
       }
       return undefined;
     }
     const building = generations.find((g) => g.status === 'building');
     if (building !== undefined && building.version === projection.version) return building.schema_name;
     if (building !== undefined) await this.#abandon(building.schema_name);
-    log.info({ projection: projection.name, from: serving.version, to: projection.version }, 'projection version bumped: rebuilding blue/green');
+    log.info(
+      { projection: projection.name, from: serving.version, to: projection.version },
+      'projection version bumped: rebuilding blue/green',
+    );
     return (await createGeneration(pool, settings, projection, 'building', store.startPosition)).schema_name;
   }
 
   /** A build of some other version that this code cannot finish. */
   async #abandon(schema: string): Promise<void> {
     const core = ident(this.deps.settings.coreSchema);
-    await this.deps.pool.query(`UPDATE ${core}.projections SET status = 'retired' WHERE schema_name = $1 AND status = 'building'`, [schema]);
+    await this.deps.pool.query(`UPDATE ${core}.projections SET status = 'retired' WHERE schema_name = $1 AND status = 'building'`, [
+      schema,
+    ]);
   }
 
   #start(projection: Projection, schema: string): void {

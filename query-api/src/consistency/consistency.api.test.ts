@@ -33,7 +33,9 @@ describe('read-your-writes through the real stack', () => {
     const me = await stack.register('Trinity');
     const created = await stack.command('POST', '/lists', { token: me.accessToken, body: { name: 'Waiting' } });
     const reads = await Promise.all(
-      Array.from({ length: 20 }, () => api.get('/me/lists', { token: me.accessToken, headers: { 'x-min-position': created.body.position } })),
+      Array.from({ length: 20 }, () =>
+        api.get('/me/lists', { token: me.accessToken, headers: { 'x-min-position': created.body.position } }),
+      ),
     );
     for (const read of reads) {
       expect(read.status).toBe(200);
@@ -57,13 +59,18 @@ describe('read-your-writes through the real stack', () => {
     }
   });
 
-  it('registration answers with a position: a read at it sees the new account\'s watchlist at once', async () => {
+  it("registration answers with a position: a read at it sees the new account's watchlist at once", async () => {
     const email = `fresh-${Date.now()}@example.com`;
-    const registered = await stack.command('POST', '/auth/register', { body: { email, password: 'a long password', displayName: 'Fresh' } });
+    const registered = await stack.command('POST', '/auth/register', {
+      body: { email, password: 'a long password', displayName: 'Fresh' },
+    });
     expect(registered.status).toBe(201);
     expect(registered.body.position).toMatch(POSITION);
     expect(registered.headers.get('x-position')).toBe(registered.body.position);
-    const lists = await api.get('/me/lists', { token: registered.body.accessToken, headers: { 'x-min-position': registered.body.position } });
+    const lists = await api.get('/me/lists', {
+      token: registered.body.accessToken,
+      headers: { 'x-min-position': registered.body.position },
+    });
     expect(lists.status).toBe(200);
     expect(lists.body.items.map((l: { name: string; kind: string }) => [l.name, l.kind])).toEqual([['Watchlist', 'watchlist']]);
   });

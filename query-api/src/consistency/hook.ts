@@ -15,9 +15,14 @@ export function consistency(tracker: PositionTracker, waitMs: number): Consisten
     // An empty header is the same as none (api.md).
     if (typeof min === 'string' && min !== '' && !(await tracker.waitFor(projections, min, waitMs))) {
       reply.header('x-position', tracker.current(projections));
-      throw new HttpProblem(503, 'consistency_timeout', `The read models did not reach position ${min} within ${waitMs} ms; retry shortly.`, {
-        headers: { 'retry-after': '1' },
-      });
+      throw new HttpProblem(
+        503,
+        'consistency_timeout',
+        `The read models did not reach position ${min} within ${waitMs} ms; retry shortly.`,
+        {
+          headers: { 'retry-after': '1' },
+        },
+      );
     }
     reply.header('x-position', tracker.current(projections));
   };

@@ -50,14 +50,16 @@ export class PositionTracker {
   async start(nats: NatsConnection | undefined, subjectPrefix: string): Promise<void> {
     await this.refresh().catch((error: unknown) => this.log.warn({ err: error }, 'reading projection positions'));
     if (nats) {
-      this.#subscription = nats.subscribe(`${subjectPrefix}.position.>`, { callback: (error, message) => {
-        if (error) return;
-        try {
-          this.#notice(message.json<{ projection: string; version: number; position: string }>());
-        } catch {
-          // not a notice of ours
-        }
-      } });
+      this.#subscription = nats.subscribe(`${subjectPrefix}.position.>`, {
+        callback: (error, message) => {
+          if (error) return;
+          try {
+            this.#notice(message.json<{ projection: string; version: number; position: string }>());
+          } catch {
+            // not a notice of ours
+          }
+        },
+      });
     }
     this.#timer = setInterval(() => this.#tick(), Math.min(this.#waitingFallbackMs, this.#idleRefreshMs));
     this.#timer.unref();

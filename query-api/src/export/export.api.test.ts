@@ -53,7 +53,11 @@ describe('GET /me/export through the real stack', () => {
     const watchlist = lists.body.items.find((list: { kind: string }) => list.kind === 'watchlist');
     await command('POST', `/lists/${watchlist.listId}/items`, { titleId: 'tv:1005' });
     await command('POST', `/lists/${watchlist.listId}/items`, { titleId: 'movie:1002', note: 'soon' });
-    const last = await command('PUT', '/preferences', { genres: { liked: [80], disliked: [27] }, languages: ['en'], mediaTypes: ['movie'] });
+    const last = await command('PUT', '/preferences', {
+      genres: { liked: [80], disliked: [27] },
+      languages: ['en'],
+      mediaTypes: ['movie'],
+    });
     wait = { 'x-min-position': last.position };
   });
   afterAll(async () => stack?.close());
@@ -98,10 +102,22 @@ describe('GET /me/export through the real stack', () => {
       ['custom', 'Secret', 'private'],
       ['custom', 'Empty', 'private'],
     ]);
-    expect(doc.lists[0].items.map((item: { titleId: string; note: string | null }) => [item.titleId, item.note])).toEqual([['tv:1005', null], ['movie:1002', 'soon']]);
+    expect(doc.lists[0].items.map((item: { titleId: string; note: string | null }) => [item.titleId, item.note])).toEqual([
+      ['tv:1005', null],
+      ['movie:1002', 'soon'],
+    ]);
     expect(doc.lists[1].description).toBe('-1 to start');
     expect(doc.lists[1].items).toEqual([
-      expect.objectContaining({ position: 1, titleId: 'movie:949', mediaType: 'movie', tmdbId: 949, imdbId: 'tt0113277', title: 'Heat', year: 1995, note: '@the top' }),
+      expect.objectContaining({
+        position: 1,
+        titleId: 'movie:949',
+        mediaType: 'movie',
+        tmdbId: 949,
+        imdbId: 'tt0113277',
+        title: 'Heat',
+        year: 1995,
+        note: '@the top',
+      }),
       expect.objectContaining({ position: 2, titleId: 'tv:1005', mediaType: 'tv', tmdbId: 1005, title: 'Frasier', note: null }),
       expect.objectContaining({ position: 3, titleId: 'movie:1001', title: FORMULA_TITLE, note: 'second' }),
     ]);
@@ -109,7 +125,13 @@ describe('GET /me/export through the real stack', () => {
 
     const ratings = Object.fromEntries(doc.ratings.map((r: { titleId: string }) => [r.titleId, r]));
     expect(Object.keys(ratings).sort()).toEqual(['movie:1001', 'movie:949', 'tv:1005']);
-    expect(ratings['movie:949']).toMatchObject({ score: 9, review: 'Great "heist" film,\nwith a line break', containsSpoilers: false, tmdbId: 949, title: 'Heat' });
+    expect(ratings['movie:949']).toMatchObject({
+      score: 9,
+      review: 'Great "heist" film,\nwith a line break',
+      containsSpoilers: false,
+      tmdbId: 949,
+      title: 'Heat',
+    });
     expect(ratings['movie:1001']).toMatchObject({ score: 4, review: '+cmd|calc', containsSpoilers: true });
     expect(doc.diary.map((d: { titleId: string; watchedOn: string; rewatch: boolean }) => [d.titleId, d.watchedOn, d.rewatch])).toEqual([
       ['movie:949', '2024-06-01', true],
@@ -123,14 +145,24 @@ describe('GET /me/export through the real stack', () => {
     expect(text).not.toContain('their review');
   });
 
-  it('exports a zip in Letterboxd\'s layout: exact headers, half stars, films only, formulas escaped, only your own', async () => {
+  it("exports a zip in Letterboxd's layout: exact headers, half stars, films only, formulas escaped, only your own", async () => {
     const { response, bytes } = await download('?format=letterboxd');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
     expect(response.headers.get('content-disposition')).toMatch(/\.zip"$/);
     const files = Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, strFromU8(data)]));
     expect(Object.keys(files).sort()).toEqual(
-      ['README.txt', 'diary.csv', 'lists/empty.csv', 'lists/mann-the-best-ever.csv', 'lists/secret.csv', 'ratings.csv', 'reviews.csv', 'watched.csv', 'watchlist.csv'].sort(),
+      [
+        'README.txt',
+        'diary.csv',
+        'lists/empty.csv',
+        'lists/mann-the-best-ever.csv',
+        'lists/secret.csv',
+        'ratings.csv',
+        'reviews.csv',
+        'watched.csv',
+        'watchlist.csv',
+      ].sort(),
     );
     const table = (name: string) => parse(files[name]!, { relax_column_count: false }) as string[][];
     const byName = (rows: string[][]) => Object.fromEntries(rows.slice(1).map((row) => [row[1], row]));
@@ -152,7 +184,12 @@ describe('GET /me/export through the real stack', () => {
 
     const watched = table('watched.csv');
     expect(watched[0]).toEqual(['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID']);
-    expect(watched.slice(1).map((row) => row[4]).sort()).toEqual(['1001', '949']);
+    expect(
+      watched
+        .slice(1)
+        .map((row) => row[4])
+        .sort(),
+    ).toEqual(['1001', '949']);
 
     const watchlist = table('watchlist.csv');
     expect(watchlist).toEqual([
@@ -161,14 +198,32 @@ describe('GET /me/export through the real stack', () => {
     ]);
 
     const reviews = table('reviews.csv');
-    expect(reviews[0]).toEqual(['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'Rewatch', 'Review', 'Tags', 'Watched Date', 'tmdbID', 'imdbID']);
+    expect(reviews[0]).toEqual([
+      'Date',
+      'Name',
+      'Year',
+      'Letterboxd URI',
+      'Rating',
+      'Rewatch',
+      'Review',
+      'Tags',
+      'Watched Date',
+      'tmdbID',
+      'imdbID',
+    ]);
     expect(byName(reviews)).toEqual({
       Heat: [today, 'Heat', '1995', '', '4.5', '', 'Great "heist" film,\nwith a line break', '', '', '949', 'tt0113277'],
       [`'${FORMULA_TITLE}`]: [today, `'${FORMULA_TITLE}`, '2001', '', '2', '', "'+cmd|calc", '', '', '1001', ''],
     });
 
     const list = files['lists/mann-the-best-ever.csv']!.split('\n');
-    expect(list.slice(0, 5)).toEqual(['Letterboxd list export v7', 'Date,Name,Tags,URL,Description', `${today},Mann: the best / ever,,,'-1 to start`, '', 'Position,Name,Year,URL,Description,tmdbID,imdbID']);
+    expect(list.slice(0, 5)).toEqual([
+      'Letterboxd list export v7',
+      'Date,Name,Tags,URL,Description',
+      `${today},Mann: the best / ever,,,'-1 to start`,
+      '',
+      'Position,Name,Year,URL,Description,tmdbID,imdbID',
+    ]);
     expect(parse(list.slice(4).join('\n'))).toEqual([
       ['Position', 'Name', 'Year', 'URL', 'Description', 'tmdbID', 'imdbID'],
       ['1', 'Heat', '1995', '', "'@the top", '949', 'tt0113277'],

@@ -56,7 +56,8 @@ export async function* exportJson(snapshot: ExportSnapshot, profile: ProfileRow,
         listId = row.list_id;
         position = 0;
       }
-      if (row.title_id !== null) text += `${position === 0 ? '' : ','}${JSON.stringify(toExportListItem(row as ListItemRow & TitleRow, ++position))}`;
+      if (row.title_id !== null)
+        text += `${position === 0 ? '' : ','}${JSON.stringify(toExportListItem(row as ListItemRow & TitleRow, ++position))}`;
     }
     yield text;
   }

@@ -20,15 +20,26 @@ describe('Letterboxd csv', () => {
 
   it('writes a diary row with the watch date, rewatch flag and current rating', () => {
     const row: DiaryRow = {
-      title_id: 'movie:949', media_type: 'movie', tmdb_id: 949, imdb_id: 'tt0113277', title: 'Heat', year: 1995,
-      entry_id: 'e', watched_on: '2024-06-01', rewatch: true, logged_at: '2024-06-02T10:00:00.000000+00:00', rating: 9,
+      title_id: 'movie:949',
+      media_type: 'movie',
+      tmdb_id: 949,
+      imdb_id: 'tt0113277',
+      title: 'Heat',
+      year: 1995,
+      entry_id: 'e',
+      watched_on: '2024-06-01',
+      rewatch: true,
+      logged_at: '2024-06-02T10:00:00.000000+00:00',
+      rating: 9,
     };
     expect(diaryCells(row)).toEqual(['2024-06-02', 'Heat', 1995, '', '4.5', 'Yes', '', '2024-06-01', 949, 'tt0113277']);
   });
 
-  it('starts a list file with Letterboxd\'s header block', () => {
+  it("starts a list file with Letterboxd's header block", () => {
     const row = { name: 'Best, ever', description: '', created_at: '2024-01-02T03:04:05+00:00' } as ListItemRow;
-    expect(listHeader(row)).toBe('Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2024-01-02,"Best, ever",,,\n\nPosition,Name,Year,URL,Description,tmdbID,imdbID\n');
+    expect(listHeader(row)).toBe(
+      'Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2024-01-02,"Best, ever",,,\n\nPosition,Name,Year,URL,Description,tmdbID,imdbID\n',
+    );
   });
 
   it('names list files so that no name escapes lists/, and no two collide', () => {
@@ -36,7 +47,7 @@ describe('Letterboxd csv', () => {
     expect(listFileName('../../etc/passwd', taken)).toBe('lists/etc-passwd.csv');
     expect(listFileName('My Favourites!', taken)).toBe('lists/my-favourites.csv');
     expect(listFileName('my favourites', taken)).toBe('lists/my-favourites-2.csv');
-    expect(listFileName('Ça, c\'est 日本映画', taken)).toBe('lists/ça-c-est-日本映画.csv');
+    expect(listFileName("Ça, c'est 日本映画", taken)).toBe('lists/ça-c-est-日本映画.csv');
     expect(listFileName('///', taken)).toBe('lists/list.csv');
     expect(listFileName('', taken)).toBe('lists/list-2.csv');
     expect(listFileName('x'.repeat(200), taken)).toBe(`lists/${'x'.repeat(80)}.csv`);

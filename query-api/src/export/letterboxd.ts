@@ -47,27 +47,58 @@ export const isFilm = (row: { media_type?: string | null }): boolean => row.medi
 
 export const ratingCells = (row: RatingRow): Cell[] => [day(row.updated_at), ...film(row), halfStars(row.score), ...ids(row)];
 
-export const diaryCells = (row: DiaryRow): Cell[] => [day(row.logged_at), ...film(row), halfStars(row.rating), row.rewatch ? 'Yes' : '', '', row.watched_on, ...ids(row)];
+export const diaryCells = (row: DiaryRow): Cell[] => [
+  day(row.logged_at),
+  ...film(row),
+  halfStars(row.rating),
+  row.rewatch ? 'Yes' : '',
+  '',
+  row.watched_on,
+  ...ids(row),
+];
 
 export const watchedCells = (row: WatchedRow): Cell[] => [day(row.first_at), ...film(row), ...ids(row)];
 
 export const watchlistCells = (row: ListItemRow & TitleRow): Cell[] => [day(row.added_at!), ...film(row), ...ids(row)];
 
 /** A review has no watch of its own here: Rewatch and Watched Date stay empty. */
-export const reviewCells = (row: RatingRow): Cell[] => [day(row.updated_at), ...film(row), halfStars(row.score), '', row.review, '', '', ...ids(row)];
+export const reviewCells = (row: RatingRow): Cell[] => [
+  day(row.updated_at),
+  ...film(row),
+  halfStars(row.score),
+  '',
+  row.review,
+  '',
+  '',
+  ...ids(row),
+];
 
 /** A list file's header block: marker, the list's own row, a blank line, then the items' header. */
 export const listHeader = (row: ListItemRow): string =>
   `${LIST_MARKER}\n${csv([HEADERS.list, [day(row.created_at), row.name, '', '', row.description]])}\n${csv([HEADERS.listItems])}`;
 
-export const listItemCells = (row: ListItemRow & TitleRow, position: number): Cell[] => [position, row.title ?? '', row.year ?? '', '', row.note ?? '', ...ids(row)];
+export const listItemCells = (row: ListItemRow & TitleRow, position: number): Cell[] => [
+  position,
+  row.title ?? '',
+  row.year ?? '',
+  '',
+  row.note ?? '',
+  ...ids(row),
+];
 
 /**
  * `lists/<name>.csv`: the name in lower case with every run of other than letters and digits as
  * one `-` (so no path can be formed), at most 80 characters, made unique with `-2`, `-3`, ….
  */
 export function listFileName(name: string, taken: Set<string>): string {
-  const base = name.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '') || 'list';
+  const base =
+    name
+      .toLowerCase()
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80)
+      .replace(/-+$/, '') || 'list';
   let candidate = base;
   for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
   taken.add(candidate);
@@ -75,8 +106,24 @@ export function listFileName(name: string, taken: Set<string>): string {
 }
 
 /** What each file left out (TV titles), for the README. */
-export type LeftOut = { ratings: number; diary: number; watched: number; watchlist: number; reviews: number; listItems: number; spoilerFlags: number };
-export const nothingLeftOut = (): LeftOut => ({ ratings: 0, diary: 0, watched: 0, watchlist: 0, reviews: 0, listItems: 0, spoilerFlags: 0 });
+export type LeftOut = {
+  ratings: number;
+  diary: number;
+  watched: number;
+  watchlist: number;
+  reviews: number;
+  listItems: number;
+  spoilerFlags: number;
+};
+export const nothingLeftOut = (): LeftOut => ({
+  ratings: 0,
+  diary: 0,
+  watched: 0,
+  watchlist: 0,
+  reviews: 0,
+  listItems: 0,
+  spoilerFlags: 0,
+});
 
 export function readme(left: LeftOut, exportedAt: string): string {
   const tv = (count: number, what: string) => (count === 0 ? [] : [`- ${count} ${what}`]);

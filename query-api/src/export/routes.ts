@@ -26,7 +26,10 @@ const FORMATS = {
   letterboxd: { type: 'application/zip', extension: 'zip', write: exportLetterboxd },
 } as const;
 
-export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAULT_EXPORT_LIMITS }: RouteDeps & { limits?: ExportLimits }): void {
+export function exportRoutes(
+  app: HttpService,
+  { db, consistent, limits = DEFAULT_EXPORT_LIMITS }: RouteDeps & { limits?: ExportLimits },
+): void {
   let running = 0;
   // A download in progress is not an idle connection: closing the server would wait for a client
   // that stopped reading until the export's own limit. Shutting down ends them instead (their
@@ -46,8 +49,8 @@ export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAUL
         summary: 'Everything you have: one JSON document, or a zip for Letterboxd',
         description:
           '`format=json` (the default) is one `ExportDocument`: profile, preferences, lists with items and notes, ratings with reviews, diary. ' +
-          '`format=letterboxd` is a zip in Letterboxd\'s export layout (ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv, lists/*.csv) ' +
-          'with `tmdbID` and `imdbID` columns after Letterboxd\'s own, films only, and a README.txt saying what was left out. ' +
+          "`format=letterboxd` is a zip in Letterboxd's export layout (ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv, lists/*.csv) " +
+          "with `tmdbID` and `imdbID` columns after Letterboxd's own, films only, and a README.txt saying what was left out. " +
           'Streamed from one consistent snapshot of the read models; a failure after the first byte ends the download early rather than with a problem.',
         headers: ConsistencyHeaders,
         querystring: ExportQuery,
@@ -66,7 +69,9 @@ export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAUL
     },
     async (request, reply) => {
       if (running >= limits.concurrent) {
-        throw new HttpProblem(503, 'export_busy', 'Other exports are running right now; retry shortly.', { headers: { 'retry-after': '5' } });
+        throw new HttpProblem(503, 'export_busy', 'Other exports are running right now; retry shortly.', {
+          headers: { 'retry-after': '5' },
+        });
       }
       const format = FORMATS[request.query.format ?? 'json'];
       const userId = request.userId!;
@@ -76,7 +81,12 @@ export function exportRoutes(app: HttpService, { db, consistent, limits = DEFAUL
       try {
         snapshot = await ExportSnapshot.open(db, limits.maxMs);
         [profile] = await snapshot.rows<ProfileRow>(PROFILE_SQL, [userId]);
-        if (!profile) throw new HttpProblem(404, 'not_found', 'This account has no data to export (it was erased, or is not projected yet: send X-Min-Position).');
+        if (!profile)
+          throw new HttpProblem(
+            404,
+            'not_found',
+            'This account has no data to export (it was erased, or is not projected yet: send X-Min-Position).',
+          );
       } catch (error) {
         running--;
         await snapshot?.close();

@@ -11,7 +11,14 @@ import { iso } from '../db.ts';
 const titleColumns = (column: string) => `${column} AS title_id, split_part(${column}, ':', 1) AS media_type,
   nullif(split_part(${column}, ':', 2), '')::int AS tmdb_id, t.imdb_id, t.title, t.year`;
 
-export type TitleRow = { title_id: string; media_type: 'movie' | 'tv'; tmdb_id: number; imdb_id: string | null; title: string | null; year: number | null };
+export type TitleRow = {
+  title_id: string;
+  media_type: 'movie' | 'tv';
+  tmdb_id: number;
+  imdb_id: string | null;
+  title: string | null;
+  year: number | null;
+};
 
 export const toExportTitle = (row: TitleRow): ExportTitle => ({
   titleId: row.title_id,
@@ -25,7 +32,13 @@ export const toExportTitle = (row: TitleRow): ExportTitle => ({
 export type ProfileRow = { user_id: string; display_name: string; registered_at: string };
 export const PROFILE_SQL = `SELECT user_id, display_name, ${iso('registered_at')} AS registered_at FROM read.users WHERE user_id = $1`;
 
-export type RatingRow = TitleRow & { score: number; review: string | null; contains_spoilers: boolean; rated_at: string; updated_at: string };
+export type RatingRow = TitleRow & {
+  score: number;
+  review: string | null;
+  contains_spoilers: boolean;
+  rated_at: string;
+  updated_at: string;
+};
 export const RATINGS_SQL = `SELECT ${titleColumns('r.title_id')}, r.score, r.review, r.contains_spoilers,
        ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at
   FROM read.ratings r LEFT JOIN read.titles t ON t.title_id = r.title_id
@@ -65,8 +78,16 @@ export const toExportDiaryEntry = (row: DiaryRow): ExportDiaryEntry => ({
  * make one list, so lists of any size stream without being gathered.
  */
 export type ListItemRow = Partial<TitleRow> & {
-  list_id: string; kind: ListKind; name: string; description: string; visibility: ListVisibility; created_at: string; updated_at: string;
-  title_id: string | null; note: string | null; added_at: string | null;
+  list_id: string;
+  kind: ListKind;
+  name: string;
+  description: string;
+  visibility: ListVisibility;
+  created_at: string;
+  updated_at: string;
+  title_id: string | null;
+  note: string | null;
+  added_at: string | null;
 };
 export const LIST_ITEMS_SQL = `SELECT l.list_id, l.kind, l.name, l.description, l.visibility, ${iso('l.created_at')} AS created_at, ${iso('l.updated_at')} AS updated_at,
        ${titleColumns('i.title_id')}, i.note, ${iso('i.added_at')} AS added_at

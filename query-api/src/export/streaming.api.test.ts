@@ -30,7 +30,9 @@ describe('GET /me/export streams a large account', () => {
     api = await stack.startQueryApi({ exportLimits: { concurrent: 1 } });
     read = stack.harness.settings.readSchema;
     me = await stack.register('Collector');
-    await eventually(async () => expect((await stack.harness.pool.query(`SELECT 1 FROM ${read}.users WHERE user_id = $1`, [me.userId])).rowCount).toBe(1));
+    await eventually(async () =>
+      expect((await stack.harness.pool.query(`SELECT 1 FROM ${read}.users WHERE user_id = $1`, [me.userId])).rowCount).toBe(1),
+    );
     // Rows put straight behind the read views (the projector is not what is under test here).
     await stack.harness.pool.query(
       `INSERT INTO ${read}.ratings (user_id, title_id, score, review, contains_spoilers, rated_at, updated_at, position)
@@ -76,7 +78,9 @@ describe('GET /me/export streams a large account', () => {
   /** A download over node:http (fetch's pool may keep a spare socket open after an abort). */
   const download = async (on = api) => {
     const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get(`${on.baseUrl}/me/export?format=json`, { headers: { authorization: `Bearer ${me.accessToken}` } }, resolve).once('error', reject),
+      http
+        .get(`${on.baseUrl}/me/export?format=json`, { headers: { authorization: `Bearer ${me.accessToken}` } }, resolve)
+        .once('error', reject),
     );
     await new Promise((resolve) => response.once('data', resolve));
     response.pause();

@@ -16,7 +16,18 @@ import {
   type Cell,
   type LeftOut,
 } from './letterboxd.ts';
-import { DIARY_SQL, LIST_ITEMS_SQL, RATINGS_SQL, WATCHED_SQL, type DiaryRow, type ListItemRow, type ProfileRow, type RatingRow, type TitleRow, type WatchedRow } from './rows.ts';
+import {
+  DIARY_SQL,
+  LIST_ITEMS_SQL,
+  RATINGS_SQL,
+  WATCHED_SQL,
+  type DiaryRow,
+  type ListItemRow,
+  type ProfileRow,
+  type RatingRow,
+  type TitleRow,
+  type WatchedRow,
+} from './rows.ts';
 import type { ExportSnapshot } from './snapshot.ts';
 
 /**
@@ -83,7 +94,13 @@ export async function* exportLetterboxd(snapshot: ExportSnapshot, profile: Profi
   yield* zip.take();
 }
 
-async function* csvFile<R>(zip: ZipStream, name: string, header: readonly string[], batches: AsyncIterable<R[]>, cells: (row: R) => Cell[] | undefined): AsyncGenerator<Uint8Array> {
+async function* csvFile<R>(
+  zip: ZipStream,
+  name: string,
+  header: readonly string[],
+  batches: AsyncIterable<R[]>,
+  cells: (row: R) => Cell[] | undefined,
+): AsyncGenerator<Uint8Array> {
   const write = zip.file(name);
   write(csv([header]));
   for await (const batch of batches) {

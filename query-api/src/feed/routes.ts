@@ -5,8 +5,16 @@ import { problems, type RouteDeps } from '../deps.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 type Row = SummaryRow & {
-  position: string; kind: FeedEntry['kind']; user_id: string; display_name: string | null; title_id: string | null;
-  list_id: string | null; list_name: string | null; entry_id: string | null; data: Record<string, unknown>; occurred_at: string;
+  position: string;
+  kind: FeedEntry['kind'];
+  user_id: string;
+  display_name: string | null;
+  title_id: string | null;
+  list_id: string | null;
+  list_name: string | null;
+  entry_id: string | null;
+  data: Record<string, unknown>;
+  occurred_at: string;
 };
 
 export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
@@ -44,7 +52,9 @@ export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
           kind: row.kind,
           user: { userId: row.user_id, displayName: row.display_name },
           title: row.title_id ? toSummary(row, row.title_id) : null,
-          list: row.list_id ? { listId: row.list_id, name: row.list_name ?? (typeof row.data.name === 'string' ? row.data.name : '') } : null,
+          list: row.list_id
+            ? { listId: row.list_id, name: row.list_name ?? (typeof row.data.name === 'string' ? row.data.name : '') }
+            : null,
           entryId: row.entry_id,
           data: row.data,
           occurredAt: row.occurred_at,

@@ -36,15 +36,36 @@ beforeAll(async () => {
   ];
   let position = '';
   for (const [tmdbId, title, year, imdbId] of titles) position = await stack.seedTitle(tmdbId, title, { year, imdbId });
-  position = await stack.harness.store.appendToStream('title-tv-1396', [
-    { type: 'TitleImported', data: { ...(await import('@reeltime/projector/src/testing/events.ts')).titleImported(1396, 'Breaking Bad', { year: 2008, imdbId: 'tt0903747' }), titleId: 'tv:1396', mediaType: 'tv' } },
-  ]).then((r) => r.position);
+  position = await stack.harness.store
+    .appendToStream('title-tv-1396', [
+      {
+        type: 'TitleImported',
+        data: {
+          ...(await import('@reeltime/projector/src/testing/events.ts')).titleImported(1396, 'Breaking Bad', {
+            year: 2008,
+            imdbId: 'tt0903747',
+          }),
+          titleId: 'tv:1396',
+          mediaType: 'tv',
+        },
+      },
+    ])
+    .then((r) => r.position);
   await eventually(async () => expect((await query.get('/titles/tv:1396', { headers: { 'x-min-position': position } })).status).toBe(200));
 }, 60_000);
 afterAll(() => stack.close());
 
-async function upload(user: Session, name: string, content: string | Uint8Array, source?: string): Promise<Pick<Answer, 'status' | 'body'>> {
-  const response = await fetch(`${stack.commandUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}` }, body: form(name, content, source) });
+async function upload(
+  user: Session,
+  name: string,
+  content: string | Uint8Array,
+  source?: string,
+): Promise<Pick<Answer, 'status' | 'body'>> {
+  const response = await fetch(`${stack.commandUrl}/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.accessToken}` },
+    body: form(name, content, source),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -76,7 +97,11 @@ const exportZip = () =>
     'watched.csv': letterboxd.films([ALIEN, SOLARIS_1972]),
     'watchlist.csv': letterboxd.films([ALIENS]),
     'reviews.csv': letterboxd.reviews([{ film: HEAT, review: 'The diner scene.' }]),
-    'lists/sci-fi.csv': letterboxd.list('Sci-fi', 'Space, mostly', [{ film: MATRIX, note: 'start here' }, { film: ALIEN }, { film: SOLARIS_1972, note: 'slow' }]),
+    'lists/sci-fi.csv': letterboxd.list('Sci-fi', 'Space, mostly', [
+      { film: MATRIX, note: 'start here' },
+      { film: ALIEN },
+      { film: SOLARIS_1972, note: 'slow' },
+    ]),
     'deleted/diary.csv': letterboxd.diary([{ film: HEAT, watched: '2019-01-01' }]),
     'profile.csv': 'Date Joined,Username\n2019-01-01,someone\n',
   });
@@ -100,14 +125,28 @@ describe('importing a Letterboxd export', () => {
 
     const status = await finished(user, importId);
     // watched.csv's Alien is already in the diary (diary.csv comes first): already present.
-    expect(status).toMatchObject({ importId, status: 'completed', source: 'letterboxd', rows: 13, matched: 11, imported: 10, alreadyPresent: 1, unmatchedCount: 2 });
+    expect(status).toMatchObject({
+      importId,
+      status: 'completed',
+      source: 'letterboxd',
+      rows: 13,
+      matched: 11,
+      imported: 10,
+      alreadyPresent: 1,
+      unmatchedCount: 2,
+    });
     expect(status.unmatched).toEqual([
       { file: 'diary.csv', line: 5, text: 'Twins (1988)', reason: expect.stringMatching(/^ambiguous/) },
       { file: 'diary.csv', line: 6, text: 'A Film Nobody Made (1950)', reason: 'no title with this name and year in the catalog' },
     ]);
 
     const progress = await socket.until((messages) =>
-      messages.find((m) => m.type === 'update' && (m.data as { type: string; status?: string }).type === 'import.progress' && (m.data as { status: string }).status === 'completed'),
+      messages.find(
+        (m) =>
+          m.type === 'update' &&
+          (m.data as { type: string; status?: string }).type === 'import.progress' &&
+          (m.data as { status: string }).status === 'completed',
+      ),
     );
     expect(progress).toMatchObject({ channel: 'me', data: { importId, imported: 10, alreadyPresent: 1, unmatchedCount: 2 } });
     socket.close();
@@ -162,7 +201,14 @@ describe('imports that overlap your own activity', () => {
     const token = user.accessToken;
     expect((await stack.command('POST', '/diary', { token, body: { titleId: 'movie:949', watchedOn: '2022-06-01' } })).status).toBe(201);
     expect((await stack.command('PUT', '/ratings/movie:949', { token, body: { score: 8, review: 'Mine.' } })).status).toBe(200);
-    const accepted = await upload(user, 'diary.csv', letterboxd.diary([{ film: HEAT, watched: '2022-06-01', rating: 4 }, { film: HEAT, watched: '2023-06-01' }]));
+    const accepted = await upload(
+      user,
+      'diary.csv',
+      letterboxd.diary([
+        { film: HEAT, watched: '2022-06-01', rating: 4 },
+        { film: HEAT, watched: '2023-06-01' },
+      ]),
+    );
     const status = await finished(user, accepted.body.importId);
     expect(status).toMatchObject({ rows: 2, imported: 1, alreadyPresent: 1 });
     const diary = (await read('/me/diary', user)).body.items;
@@ -176,23 +222,35 @@ describe('imports that overlap your own activity', () => {
 describe('IMDb and Trakt', () => {
   it('imports IMDb ratings (BOM and CRLF) by IMDb id, series included, episodes reported', async () => {
     const user = await stack.register('Imdb');
-    const file = '\ufeff' + imdb.ratings(
-      [
-        { id: 'tt0078748', title: 'Alien', year: 1979, rating: 9 },
-        { id: 'tt0903747', title: 'Breaking Bad', year: 2008, rating: 10, type: 'TV Series' },
-        { id: 'tt0959621', title: 'Pilot', year: 2008, rating: 8, type: 'TV Episode' },
-      ],
-      '\r\n',
-    );
+    const file =
+      '\ufeff' +
+      imdb.ratings(
+        [
+          { id: 'tt0078748', title: 'Alien', year: 1979, rating: 9 },
+          { id: 'tt0903747', title: 'Breaking Bad', year: 2008, rating: 10, type: 'TV Series' },
+          { id: 'tt0959621', title: 'Pilot', year: 2008, rating: 8, type: 'TV Episode' },
+        ],
+        '\r\n',
+      );
     const accepted = await upload(user, 'ratings.csv', file, 'imdb');
     expect(accepted.status).toBe(202);
     const status = await finished(user, accepted.body.importId);
     expect(status).toMatchObject({ source: 'imdb', rows: 3, imported: 2, unmatchedCount: 1 });
     expect(status.unmatched[0]).toMatchObject({ line: 4, reason: 'episodes are not tracked, only films and series' });
     const ratings = (await read('/me/ratings', user)).body.items;
-    expect(ratings.map((r: Rated) => [r.title.id, r.score]).sort()).toEqual([['movie:348', 9], ['tv:1396', 10]]);
+    expect(ratings.map((r: Rated) => [r.title.id, r.score]).sort()).toEqual([
+      ['movie:348', 9],
+      ['tv:1396', 10],
+    ]);
 
-    const list = await upload(user, 'Favourites.csv', imdb.list([{ id: 'tt0133093', title: 'The Matrix', year: 1999, note: 'first' }, { id: 'tt0078748', title: 'Alien', year: 1979 }]));
+    const list = await upload(
+      user,
+      'Favourites.csv',
+      imdb.list([
+        { id: 'tt0133093', title: 'The Matrix', year: 1999, note: 'first' },
+        { id: 'tt0078748', title: 'Alien', year: 1979 },
+      ]),
+    );
     expect((await finished(user, list.body.importId)).imported).toBe(2);
   }, 60_000);
 
@@ -200,7 +258,9 @@ describe('IMDb and Trakt', () => {
     const user = await stack.register('Trakt');
     const file = zip({
       'ratings-movies.json': trakt.ratings('movie', [{ media: { title: 'Heat', year: 1995, tmdb: 949 }, rating: 9 }]),
-      'watched-shows.json': trakt.watched('show', [{ media: { title: 'Breaking Bad', year: 2008, tmdb: 1396 }, last: '2023-09-29T21:00:00.000Z' }]),
+      'watched-shows.json': trakt.watched('show', [
+        { media: { title: 'Breaking Bad', year: 2008, tmdb: 1396 }, last: '2023-09-29T21:00:00.000Z' },
+      ]),
       'watchlist.json': trakt.listItems([{ media: { title: 'Solaris', year: 2002, tmdb: 2103 } }]),
       'lists-lists.json': trakt.lists([{ name: 'Heists', slug: 'heists', description: 'Crews' }]),
       'lists-heists.json': trakt.listItems([{ media: { title: 'Heat', year: 1995, imdb: 'tt0113277' }, notes: 'the best' }]),

@@ -7,8 +7,17 @@ const LIST_COLUMNS = `l.list_id, l.owner_id, u.display_name, l.name, l.descripti
   ${iso('l.created_at')} AS created_at, ${iso('l.updated_at')} AS updated_at`;
 
 type ListRow = {
-  list_id: string; owner_id: string; display_name: string | null; name: string; description: string; visibility: 'private' | 'public';
-  kind: 'watchlist' | 'custom'; item_count: number; version: number; created_at: string; updated_at: string;
+  list_id: string;
+  owner_id: string;
+  display_name: string | null;
+  name: string;
+  description: string;
+  visibility: 'private' | 'public';
+  kind: 'watchlist' | 'custom';
+  item_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
 };
 
 const toList = (row: ListRow): ListSummary => ({
@@ -32,7 +41,11 @@ const LIST_ORDER: SortKey[] = [
   { expr: 'l.list_id', dir: 'asc', type: 'text' },
 ];
 
-export async function listsOf(db: ReadDb, ownerId: string, options: { publicOnly: boolean; limit: number; cursor?: string }): Promise<ListPage> {
+export async function listsOf(
+  db: ReadDb,
+  ownerId: string,
+  options: { publicOnly: boolean; limit: number; cursor?: string },
+): Promise<ListPage> {
   const values: unknown[] = [ownerId, options.publicOnly];
   const after = decodeCursor(options.cursor, 'lists', LIST_ORDER);
   const condition = after ? `AND ${afterKey(LIST_ORDER, after, values)}` : '';
@@ -42,7 +55,9 @@ export async function listsOf(db: ReadDb, ownerId: string, options: { publicOnly
       WHERE l.owner_id = $1 AND (NOT $2::boolean OR l.visibility = 'public') ${condition}
       ORDER BY ${orderBy(LIST_ORDER)} LIMIT $${values.length}`;
   // The first page is the hot path (every screen of the app shows "my lists"): prepare it.
-  const rows = after ? await db.query<ListRow & Record<string, unknown>>(sql, values) : await db.prepared<ListRow & Record<string, unknown>>(sql, values);
+  const rows = after
+    ? await db.query<ListRow & Record<string, unknown>>(sql, values)
+    : await db.prepared<ListRow & Record<string, unknown>>(sql, values);
   return page(rows, options.limit, 'lists', LIST_ORDER.length, toList);
 }
 
@@ -58,7 +73,12 @@ const ITEM_ORDER: SortKey[] = [
 type ItemRow = SummaryRow & { title_id: string; note: string | null; added_at: string } & Record<string, unknown>;
 
 /** A list as `viewerId` may see it: public, or theirs; anything else is "not found". */
-export async function listView(db: ReadDb, listId: string, viewerId: string | undefined, options: { limit: number; cursor?: string }): Promise<ListView | undefined> {
+export async function listView(
+  db: ReadDb,
+  listId: string,
+  viewerId: string | undefined,
+  options: { limit: number; cursor?: string },
+): Promise<ListView | undefined> {
   const lists = await db.prepared<ListRow>(
     `SELECT ${LIST_COLUMNS} FROM read.lists l LEFT JOIN read.users u ON u.user_id = l.owner_id WHERE l.list_id = $1`,
     [listId],
@@ -78,6 +98,10 @@ export async function listView(db: ReadDb, listId: string, viewerId: string | un
       ORDER BY ${orderBy(ITEM_ORDER)} LIMIT $${values.length}`,
     values,
   );
-  const items = page(rows, options.limit, 'items', ITEM_ORDER.length, (row) => ({ title: toSummary(row, row.title_id), note: row.note, addedAt: row.added_at }));
+  const items = page(rows, options.limit, 'items', ITEM_ORDER.length, (row) => ({
+    title: toSummary(row, row.title_id),
+    note: row.note,
+    addedAt: row.added_at,
+  }));
   return { ...toList(list), ...items };
 }

@@ -13,7 +13,14 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
     '/me/lists',
     {
       preHandler: [requireUser, consistent(ACTIVITY)],
-      schema: { tags, security: SECURED, summary: 'Your lists, the watchlist first', headers, querystring: PageQuery, response: { 200: ListPage, ...problems(400, 401, 429, 503) } },
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Your lists, the watchlist first',
+        headers,
+        querystring: PageQuery,
+        response: { 200: ListPage, ...problems(400, 401, 429, 503) },
+      },
     },
     async (request) => listsOf(db, request.userId!, { publicOnly: false, limit: request.query.limit ?? 20, cursor: request.query.cursor }),
   );
@@ -22,7 +29,14 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
     '/users/:userId/lists',
     {
       preHandler: consistent(ACTIVITY),
-      schema: { tags, summary: "A user's public lists", headers, params: UserParams, querystring: PageQuery, response: { 200: ListPage, ...problems(400, 404, 429, 503) } },
+      schema: {
+        tags,
+        summary: "A user's public lists",
+        headers,
+        params: UserParams,
+        querystring: PageQuery,
+        response: { 200: ListPage, ...problems(400, 404, 429, 503) },
+      },
     },
     async (request) => {
       const { userId } = request.params;
@@ -47,7 +61,10 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
       },
     },
     async (request, reply) => {
-      const view = await listView(db, request.params.listId, request.userId, { limit: request.query.limit ?? 100, cursor: request.query.cursor });
+      const view = await listView(db, request.params.listId, request.userId, {
+        limit: request.query.limit ?? 100,
+        cursor: request.query.cursor,
+      });
       // Someone else's private list is indistinguishable from a missing one (api.md).
       if (!view) throw new HttpProblem(404, 'list_not_found', `No list ${request.params.listId}.`);
       reply.header('etag', `"${view.version}"`);

@@ -36,7 +36,15 @@ export class LiveHub {
     db?: ReadDb,
     pollerOptions: LogPollerOptions = DEFAULT_LOG_POLLER,
   ) {
-    this.#poller = db && new LiveLogPoller(db, log, () => [...this.#channels.keys()], (update) => this.route(new OutgoingUpdate(update)), pollerOptions);
+    this.#poller =
+      db &&
+      new LiveLogPoller(
+        db,
+        log,
+        () => [...this.#channels.keys()],
+        (update) => this.route(new OutgoingUpdate(update)),
+        pollerOptions,
+      );
   }
 
   /** `from`: each projection's position when this instance starts (the log is read after it). */
@@ -74,7 +82,10 @@ export class LiveHub {
     for await (const status of nats.status()) {
       if (this.#stopped) return;
       if (status.type === 'disconnect') {
-        this.log.warn({ sockets: this.#receivers.size, nats: status.data }, 'NATS connection lost: live updates come from live_updates until it is back');
+        this.log.warn(
+          { sockets: this.#receivers.size, nats: status.data },
+          'NATS connection lost: live updates come from live_updates until it is back',
+        );
         if (this.#poller) this.#poller.fast = true;
       } else if (status.type === 'reconnect') {
         if (this.#poller) this.#poller.fast = false;

@@ -8,7 +8,12 @@ describe('GET /live through the real stack', () => {
   beforeAll(async () => {
     stack = await startStack('qa_live');
     api = await stack.startQueryApi();
-    for (const [id, name] of [[603, 'The Matrix'], [604, 'The Matrix Reloaded'], [605, 'Heat']] as const) await stack.seedTitle(id, name);
+    for (const [id, name] of [
+      [603, 'The Matrix'],
+      [604, 'The Matrix Reloaded'],
+      [605, 'Heat'],
+    ] as const)
+      await stack.seedTitle(id, name);
   });
   afterAll(async () => stack?.close());
 
@@ -22,7 +27,11 @@ describe('GET /live through the real stack', () => {
     const rated = await stack.command('PUT', '/ratings/movie:603', { token: user.accessToken, body: { score: 8 } });
     for (const client of [a, b]) {
       const update = await client.until((m) => m.find((x) => x.type === 'update' && x.channel === 'title:movie:603'));
-      expect(update).toMatchObject({ channel: 'title:movie:603', position: rated.body.position, data: { type: 'title.stats', titleId: 'movie:603', stats: { ratingCount: 1, ratingAverage: 8 } } });
+      expect(update).toMatchObject({
+        channel: 'title:movie:603',
+        position: rated.body.position,
+        data: { type: 'title.stats', titleId: 'movie:603', stats: { ratingCount: 1, ratingAverage: 8 } },
+      });
       const feed = await client.until((m) => m.find((x) => x.type === 'update' && x.channel === 'feed'));
       expect(feed).toMatchObject({ data: { type: 'feed.added', entry: { kind: 'rated', titleId: 'movie:603' } } });
     }
@@ -112,8 +121,14 @@ describe('GET /live through the real stack', () => {
     const mine = await LiveClient.open(`${api.wsUrl}?token=${owner.accessToken}`);
     mine.send({ type: 'subscribe', channels: [listChannel] });
     expect(await subscribed(mine)).toMatchObject({ channels: [listChannel] });
-    const added = await stack.command('POST', `/lists/${list.body.listId}/items`, { token: owner.accessToken, body: { titleId: 'movie:603' } });
-    expect(await mine.until((m) => m.find((x) => x.type === 'update'))).toMatchObject({ position: added.body.position, data: { type: 'list.changed', listId: list.body.listId } });
+    const added = await stack.command('POST', `/lists/${list.body.listId}/items`, {
+      token: owner.accessToken,
+      body: { titleId: 'movie:603' },
+    });
+    expect(await mine.until((m) => m.find((x) => x.type === 'update'))).toMatchObject({
+      position: added.body.position,
+      data: { type: 'list.changed', listId: list.body.listId },
+    });
 
     // Malformed messages: an error each, and the socket still works.
     anonymous.send('not json');
@@ -148,8 +163,14 @@ describe('GET /live through the real stack', () => {
     client.send({ type: 'subscribe', channels: [`list:${list.body.listId}`] });
     await subscribed(client);
     await stack.command('PATCH', `/lists/${list.body.listId}`, { token: owner.accessToken, body: { visibility: 'private' } });
-    expect(await client.until((m) => m.find((x) => x.type === 'error'))).toMatchObject({ code: 'forbidden', channels: [`list:${list.body.listId}`] });
-    await stack.command('POST', `/lists/${list.body.listId}/items`, { token: owner.accessToken, body: { titleId: 'movie:604', note: 'private note' } });
+    expect(await client.until((m) => m.find((x) => x.type === 'error'))).toMatchObject({
+      code: 'forbidden',
+      channels: [`list:${list.body.listId}`],
+    });
+    await stack.command('POST', `/lists/${list.body.listId}/items`, {
+      token: owner.accessToken,
+      body: { titleId: 'movie:604', note: 'private note' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(JSON.stringify(client.messages)).not.toContain('private note');
     expect(client.updates().every((u) => (u.data as { list?: { visibility: string } }).list?.visibility !== 'private')).toBe(true);

@@ -43,7 +43,13 @@ describe(`${SOCKETS} concurrent sockets on one query-api process`, () => {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     for (let i = 0; i < 150; i++) {
-      if (await fetch(`${baseUrl}/health/ready`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${baseUrl}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('query-api child did not become ready');
@@ -79,7 +85,11 @@ describe(`${SOCKETS} concurrent sockets on one query-api process`, () => {
 
     const user = await stack.register('Many');
     const rated = await stack.command('PUT', '/ratings/movie:603', { token: user.accessToken, body: { score: 6 } });
-    await Promise.all(clients.map((client) => client.until((m) => m.filter((x) => x.type === 'update' && x.position === rated.body.position).length === 2, 20_000)));
+    await Promise.all(
+      clients.map((client) =>
+        client.until((m) => m.filter((x) => x.type === 'update' && x.position === rated.body.position).length === 2, 20_000),
+      ),
+    );
     for (const client of clients) client.close();
   });
 });

@@ -86,7 +86,8 @@ export class LiveSession implements LiveReceiver {
 
   onMessage(raw: string): void {
     if (this.#closed) return;
-    if (this.#pending >= this.deps.limits.maxPending) return this.#error('bad_request', 'Too many requests in flight; wait for the answers.');
+    if (this.#pending >= this.deps.limits.maxPending)
+      return this.#error('bad_request', 'Too many requests in flight; wait for the answers.');
     this.#pending++;
     this.#queue = this.#queue
       .then(() => this.#handle(raw))
@@ -149,13 +150,17 @@ export class LiveSession implements LiveReceiver {
     }
     if (!clientMessage.Check(message)) {
       const issues = clientMessage.Issues(message).slice(0, 3);
-      return this.#error('bad_request', `Not a valid message: ${issues.map((issue) => `${issue.path || '/'} ${issue.message}`).join('; ')}.`);
+      return this.#error(
+        'bad_request',
+        `Not a valid message: ${issues.map((issue) => `${issue.path || '/'} ${issue.message}`).join('; ')}.`,
+      );
     }
     switch (message.type) {
       case 'auth': {
         const userId = this.deps.verifyToken(message.token);
         if (userId === undefined) return this.#error('invalid_token', 'The access token is invalid or expired.');
-        if (this.#userId !== undefined && this.#userId !== userId) return this.#error('bad_request', 'This socket is already authenticated as another user.');
+        if (this.#userId !== undefined && this.#userId !== userId)
+          return this.#error('bad_request', 'This socket is already authenticated as another user.');
         this.#userId = userId;
         return this.#sendMessage({ type: 'authenticated', userId });
       }
@@ -185,7 +190,11 @@ export class LiveSession implements LiveReceiver {
       else forbidden.push(client);
     }
     if (forbidden.length > 0) {
-      this.#error('forbidden', 'Not allowed: `me` needs authentication; a private list only its owner may watch (or it does not exist).', forbidden);
+      this.#error(
+        'forbidden',
+        'Not allowed: `me` needs authentication; a private list only its owner may watch (or it does not exist).',
+        forbidden,
+      );
     }
     if (allowed.length === 0 || this.#closed) return;
 
@@ -220,7 +229,10 @@ export class LiveSession implements LiveReceiver {
 
   async #mayWatch(channel: Channel): Promise<boolean> {
     if (channel.kind !== 'list') return true;
-    const rows = await this.deps.db.prepared<{ owner_id: string; visibility: string }>('SELECT owner_id, visibility FROM read.lists WHERE list_id = $1', [channel.id]);
+    const rows = await this.deps.db.prepared<{ owner_id: string; visibility: string }>(
+      'SELECT owner_id, visibility FROM read.lists WHERE list_id = $1',
+      [channel.id],
+    );
     const list = rows[0];
     return list !== undefined && (list.visibility === 'public' || list.owner_id === this.#userId);
   }
@@ -290,7 +302,11 @@ export class LiveSession implements LiveReceiver {
   /** A client that does not read is cut off, never allowed to grow our memory. */
   #slowConsumer(): void {
     if (this.#closed) return;
-    const message: LiveServerMessage = { type: 'error', code: 'slow_consumer', message: 'You are not reading fast enough; reconnect with `since` to catch up.' };
+    const message: LiveServerMessage = {
+      type: 'error',
+      code: 'slow_consumer',
+      message: 'You are not reading fast enough; reconnect with `since` to catch up.',
+    };
     this.socket.send(JSON.stringify(message));
     this.onClose();
     this.socket.close(4008, 'slow consumer');

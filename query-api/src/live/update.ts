@@ -27,12 +27,25 @@ export class OutgoingUpdate {
    */
   hiddenFrom(userId: string | undefined): boolean {
     const { data } = this.update;
-    return data.type === 'list.changed' && data.list.visibility === 'private' && data.list.ownerId !== userId && this.update.channel.startsWith('list.');
+    return (
+      data.type === 'list.changed' &&
+      data.list.visibility === 'private' &&
+      data.list.ownerId !== userId &&
+      this.update.channel.startsWith('list.')
+    );
   }
 }
 
 /** The envelope's shape; `data` is trusted to be the projector's (it wrote it). */
 export function isLiveUpdate(value: unknown): value is LiveUpdate {
   const v = value as { channel?: unknown; position?: unknown; data?: { type?: unknown } | null };
-  return typeof v === 'object' && v !== null && typeof v.channel === 'string' && typeof v.position === 'string' && typeof v.data === 'object' && v.data !== null && typeof v.data.type === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.channel === 'string' &&
+    typeof v.position === 'string' &&
+    typeof v.data === 'object' &&
+    v.data !== null &&
+    typeof v.data.type === 'string'
+  );
 }

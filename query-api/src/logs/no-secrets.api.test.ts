@@ -74,7 +74,9 @@ describe('no secret in any log line or error answer', () => {
     // Tokens in headers (authorization, cookie) and in query strings, on both APIs.
     const cookie = `session=${registered.body.refreshToken}`;
     expect((await command('PUT', '/ratings/movie:603', { token, body: { score: 8 }, headers: { cookie } })).status).toBe(200);
-    expect((await command('PUT', '/ratings/movie:603', { headers: { authorization: `Bearer ${token}x` }, body: { score: 8 } })).status).toBe(401);
+    expect(
+      (await command('PUT', '/ratings/movie:603', { headers: { authorization: `Bearer ${token}x` }, body: { score: 8 } })).status,
+    ).toBe(401);
     expect((await command('GET', `/nowhere?token=${token}`)).status).toBe(404);
     answers.push(await api.get('/me/lists', { token, headers: { cookie, 'x-min-position': registered.body.position } }));
     answers.push(await api.get(`/titles?q=matrix&access_token=${token}`));
@@ -102,8 +104,17 @@ describe('no secret in any log line or error answer', () => {
     tmdb.failAlways('/3/movie/3', { kind: 'status', status: 404 });
     const synced = await syncTmdb(settings(TMDB_API_KEY), deps, 1);
     expect(synced.summary.failed).toBe(1);
-    for (const credential of [{ kind: 'apiKey' as const, key: TMDB_API_KEY }, { kind: 'bearer' as const, token: TMDB_TOKEN }]) {
-      const unreachable = createTmdbClient({ baseUrl: 'http://127.0.0.1:9/3', credential, retries: 1, backoff: { baseMs: 5, maxMs: 10 }, log: ingestLog });
+    for (const credential of [
+      { kind: 'apiKey' as const, key: TMDB_API_KEY },
+      { kind: 'bearer' as const, token: TMDB_TOKEN },
+    ]) {
+      const unreachable = createTmdbClient({
+        baseUrl: 'http://127.0.0.1:9/3',
+        credential,
+        retries: 1,
+        backoff: { baseMs: 5, maxMs: 10 },
+        log: ingestLog,
+      });
       const error = await unreachable.movieDetails(1).catch((e: unknown) => e);
       ingestLog.error({ err: error, credential }, 'ingest failed');
       expect(String((error as Error).message)).not.toContain(TMDB_API_KEY);
@@ -123,7 +134,9 @@ describe('no secret in any log line or error answer', () => {
     // ...and the capture did see the requests that carried them (so the check above can fail).
     expect(logged.length).toBeGreaterThan(20);
     const urls = logged.map((line) => line.url).filter((url): url is string => typeof url === 'string');
-    expect(urls).toEqual(expect.arrayContaining(['/live?token=[redacted]', '/nowhere?token=[redacted]', '/titles?q=matrix&access_token=[redacted]']));
+    expect(urls).toEqual(
+      expect.arrayContaining(['/live?token=[redacted]', '/nowhere?token=[redacted]', '/titles?q=matrix&access_token=[redacted]']),
+    );
     expect(logged.some((line) => line.msg === 'title sync failed')).toBe(true);
     expect(logged.some((line) => line.msg === 'TMDb request failed; retrying')).toBe(true);
   });

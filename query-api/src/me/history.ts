@@ -9,7 +9,14 @@ const RATING_ORDER: SortKey[] = [
   { expr: 'r.title_id', dir: 'asc', type: 'text' },
 ];
 
-type RatingRow = SummaryRow & { title_id: string; score: number; review: string | null; contains_spoilers: boolean; rated_at: string; updated_at: string } & Record<string, unknown>;
+type RatingRow = SummaryRow & {
+  title_id: string;
+  score: number;
+  review: string | null;
+  contains_spoilers: boolean;
+  rated_at: string;
+  updated_at: string;
+} & Record<string, unknown>;
 
 export async function myRatings(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<RatingPage> {
   const values: unknown[] = [userId];
@@ -40,7 +47,10 @@ const DIARY_ORDER: SortKey[] = [
   { expr: 'd.entry_id', dir: 'asc', type: 'text' },
 ];
 
-type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: string; rewatch: boolean; logged_at: string } & Record<string, unknown>;
+type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: string; rewatch: boolean; logged_at: string } & Record<
+    string,
+    unknown
+  >;
 
 export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<DiaryPage> {
   const values: unknown[] = [userId];
@@ -63,7 +73,14 @@ export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?
   }));
 }
 
-export type PreferencesRow = { liked_genres: number[]; disliked_genres: number[]; liked_people: number[]; languages: string[]; media_types: string[]; updated_at: string };
+export type PreferencesRow = {
+  liked_genres: number[];
+  disliked_genres: number[];
+  liked_people: number[];
+  languages: string[];
+  media_types: string[];
+  updated_at: string;
+};
 
 /** One user's preferences row (`$1` = user id); none means nothing set yet. */
 export const PREFERENCES_SQL = `SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at FROM read.preferences WHERE user_id = $1`;
@@ -74,7 +91,10 @@ export async function myPreferences(db: ReadDb, userId: string): Promise<Prefere
 
 export function toPreferencesView(row: PreferencesRow | undefined): PreferencesView {
   return {
-    genres: { liked: (row?.liked_genres ?? []) as PreferencesView['genres']['liked'], disliked: (row?.disliked_genres ?? []) as PreferencesView['genres']['disliked'] },
+    genres: {
+      liked: (row?.liked_genres ?? []) as PreferencesView['genres']['liked'],
+      disliked: (row?.disliked_genres ?? []) as PreferencesView['genres']['disliked'],
+    },
     people: { liked: row?.liked_people ?? [] },
     languages: row?.languages ?? [],
     mediaTypes: (row?.media_types ?? []) as PreferencesView['mediaTypes'],

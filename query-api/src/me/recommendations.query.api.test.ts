@@ -35,7 +35,12 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
     expect((await api.get('/titles/movie:1001', { headers: { 'x-min-position': rated.body.position } })).status).toBe(200);
 
     const row = (rank: number, titleId: string, score: number, reasons: RecommendationFixture['reasons']): RecommendationFixture => ({
-      userId: ranked.userId, rank, titleId, mediaType: titleId.startsWith('tv:') ? 'tv' : 'movie', score, reasons,
+      userId: ranked.userId,
+      rank,
+      titleId,
+      mediaType: titleId.startsWith('tv:') ? 'tv' : 'movie',
+      score,
+      reasons,
     });
     await stack.putRecommendations([
       row(1, 'movie:1001', 0.91, [...because('Because you liked Heat', 'movie:949'), { kind: 'genre', text: 'Because you like Crime' }]),
@@ -46,20 +51,45 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
       row(7, 'tv:1006', 0.2, [{ kind: 'genre', text: 'Because you like Crime' }]),
     ]);
     await stack.putRecommendations([
-      { userId: '*', rank: 1, titleId: 'movie:1004', mediaType: 'movie', score: 0.9, reasons: [{ kind: 'popular', text: 'Popular right now' }] },
-      { userId: '*', rank: 2, titleId: 'tv:1005', mediaType: 'tv', score: 0.6, reasons: [{ kind: 'trending', text: 'Trending on Reeltime' }] },
+      {
+        userId: '*',
+        rank: 1,
+        titleId: 'movie:1004',
+        mediaType: 'movie',
+        score: 0.9,
+        reasons: [{ kind: 'popular', text: 'Popular right now' }],
+      },
+      {
+        userId: '*',
+        rank: 2,
+        titleId: 'tv:1005',
+        mediaType: 'tv',
+        score: 0.6,
+        reasons: [{ kind: 'trending', text: 'Trending on Reeltime' }],
+      },
     ]);
   });
   afterAll(async () => stack?.close());
 
-  it('answers the caller\'s rows in rank order, with title summaries from the catalog and activity', async () => {
+  it("answers the caller's rows in rank order, with title summaries from the catalog and activity", async () => {
     const answer = await api.get('/me/recommendations', { token: ranked.accessToken });
     expect(answer.status).toBe(200);
     expect(ids(answer)).toEqual(['movie:1001', 'tv:1005', 'movie:1002', 'movie:1004', 'tv:1006']);
     expect(answer.body.items[0]).toEqual({
-      title: { id: 'movie:1001', type: 'movie', title: 'Collateral', year: 2004, posterUrl: expect.stringContaining('/poster.jpg'), genres: ['Crime', 'Thriller'], rating: { average: 8, count: 1 } },
+      title: {
+        id: 'movie:1001',
+        type: 'movie',
+        title: 'Collateral',
+        year: 2004,
+        posterUrl: expect.stringContaining('/poster.jpg'),
+        genres: ['Crime', 'Thriller'],
+        rating: { average: 8, count: 1 },
+      },
       score: 0.91,
-      reasons: [{ kind: 'similar', text: 'Because you liked Heat', titleId: 'movie:949' }, { kind: 'genre', text: 'Because you like Crime' }],
+      reasons: [
+        { kind: 'similar', text: 'Because you liked Heat', titleId: 'movie:949' },
+        { kind: 'genre', text: 'Because you like Crime' },
+      ],
     });
     expect(answer.body.items[1].title).toMatchObject({ id: 'tv:1005', type: 'tv', title: 'Frasier', rating: { average: null, count: 0 } });
     expect(answer.body.nextCursor).toBeNull();
@@ -68,7 +98,11 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
 
   it('filters by type, keeping the rank order', async () => {
     expect(ids(await api.get('/me/recommendations?type=tv', { token: ranked.accessToken }))).toEqual(['tv:1005', 'tv:1006']);
-    expect(ids(await api.get('/me/recommendations?type=movie', { token: ranked.accessToken }))).toEqual(['movie:1001', 'movie:1002', 'movie:1004']);
+    expect(ids(await api.get('/me/recommendations?type=movie', { token: ranked.accessToken }))).toEqual([
+      'movie:1001',
+      'movie:1002',
+      'movie:1004',
+    ]);
   });
 
   it('pages by rank with an opaque cursor: every row once, in order, then a null cursor', async () => {
@@ -97,8 +131,14 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
       expect(answer.status, query).toBe(400);
       expect(answer.body.errors[0].field).toBe('/cursor');
     }
-    const forged = [encodeCursor('recommendations:all', ['1; DROP TABLE x']), encodeCursor('recommendations:all', ['99999999999']), encodeCursor('ratings', ['1']), 'bm90IGpzb24'];
-    for (const cursor of forged) expect((await api.get(`/me/recommendations?cursor=${cursor}`, { token: ranked.accessToken })).status, cursor).toBe(400);
+    const forged = [
+      encodeCursor('recommendations:all', ['1; DROP TABLE x']),
+      encodeCursor('recommendations:all', ['99999999999']),
+      encodeCursor('ratings', ['1']),
+      'bm90IGpzb24',
+    ];
+    for (const cursor of forged)
+      expect((await api.get(`/me/recommendations?cursor=${cursor}`, { token: ranked.accessToken })).status, cursor).toBe(400);
     for (const query of ['limit=0', 'limit=51', 'limit=x', 'type=book', 'cursor=***', 'unknown=1']) {
       const answer = await api.get(`/me/recommendations?${query}`, { token: ranked.accessToken });
       expect(answer.status, query).toBe(400);
@@ -111,22 +151,45 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
   it('answers the cold-start rows (user id *) to someone with no rows at all, and only to them', async () => {
     const cold = await api.get('/me/recommendations', { token: newcomer.accessToken });
     expect(cold.status).toBe(200);
-    expect(cold.body.items.map((item: { title: { id: string }; reasons: { kind: string }[] }) => [item.title.id, item.reasons[0]!.kind])).toEqual([
+    expect(
+      cold.body.items.map((item: { title: { id: string }; reasons: { kind: string }[] }) => [item.title.id, item.reasons[0]!.kind]),
+    ).toEqual([
       ['movie:1004', 'popular'],
       ['tv:1005', 'trending'],
     ]);
     expect(ids(await api.get('/me/recommendations?type=tv', { token: newcomer.accessToken }))).toEqual(['tv:1005']);
     const firstPage = await api.get('/me/recommendations?limit=1', { token: newcomer.accessToken });
-    expect(ids(await api.get(`/me/recommendations?limit=1&cursor=${firstPage.body.nextCursor}`, { token: newcomer.accessToken }))).toEqual(['tv:1005']);
+    expect(ids(await api.get(`/me/recommendations?limit=1&cursor=${firstPage.body.nextCursor}`, { token: newcomer.accessToken }))).toEqual([
+      'tv:1005',
+    ]);
 
     // Rows of their own (here movies only, one the catalog has not projected): no more '*',
     // even for a type they have no rows of.
     await stack.putRecommendations([
-      { userId: newcomer.userId, rank: 1, titleId: 'movie:999999', mediaType: 'movie', score: 0.4, reasons: [{ kind: 'popular', text: 'Popular right now' }] },
+      {
+        userId: newcomer.userId,
+        rank: 1,
+        titleId: 'movie:999999',
+        mediaType: 'movie',
+        score: 0.4,
+        reasons: [{ kind: 'popular', text: 'Popular right now' }],
+      },
     ]);
     const own = await api.get('/me/recommendations', { token: newcomer.accessToken });
     expect(own.body.items).toEqual([
-      { title: { id: 'movie:999999', type: 'movie', title: 'movie:999999', year: null, posterUrl: null, genres: [], rating: { average: null, count: 0 } }, score: 0.4, reasons: [{ kind: 'popular', text: 'Popular right now' }] },
+      {
+        title: {
+          id: 'movie:999999',
+          type: 'movie',
+          title: 'movie:999999',
+          year: null,
+          posterUrl: null,
+          genres: [],
+          rating: { average: null, count: 0 },
+        },
+        score: 0.4,
+        reasons: [{ kind: 'popular', text: 'Popular right now' }],
+      },
     ]);
     expect((await api.get('/me/recommendations?type=tv', { token: newcomer.accessToken })).body.items).toEqual([]);
   });
@@ -135,6 +198,10 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
     const docs = await api.get('/docs/json');
     const operation = docs.body.paths['/me/recommendations'].get;
     expect(operation.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'type', 'cursor']));
-    expect(Object.keys(operation.responses['200'].content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'position']);
+    expect(Object.keys(operation.responses['200'].content['application/json'].schema.properties)).toEqual([
+      'items',
+      'nextCursor',
+      'position',
+    ]);
   });
 });

@@ -44,7 +44,11 @@ type Row = SummaryRow & { title_id: string; score: number; reasons: Recommendati
 
 export type RecommendationsOptions = { limit: number; type?: MediaType; cursor?: string };
 
-export async function recommendationsFor(db: ReadDb, userId: string, options: RecommendationsOptions): Promise<Omit<Recommendations, 'position'>> {
+export async function recommendationsFor(
+  db: ReadDb,
+  userId: string,
+  options: RecommendationsOptions,
+): Promise<Omit<Recommendations, 'position'>> {
   // The filter is part of the ordering's name: a cursor of `type=movie` pages nothing else (400).
   const order = `recommendations:${options.type ?? 'all'}`;
   const after = decodeCursor(options.cursor, order, RANK_ORDER);

@@ -1,5 +1,13 @@
 import { requireUser, type HttpService } from '@reeltime/platform';
-import { ConsistencyHeaders, DiaryPage, PageQuery, PreferencesView, RatingPage, Recommendations, RecommendationsQuery } from '@reeltime/schemas';
+import {
+  ConsistencyHeaders,
+  DiaryPage,
+  PageQuery,
+  PreferencesView,
+  RatingPage,
+  Recommendations,
+  RecommendationsQuery,
+} from '@reeltime/schemas';
 import type { PositionTracker } from '../consistency/positions.ts';
 import { SECURED, problems, type RouteDeps } from '../deps.ts';
 import { myDiary, myPreferences, myRatings } from './history.ts';
@@ -17,19 +25,48 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
 
   app.get(
     '/me/ratings',
-    { preHandler, schema: { tags, security: SECURED, summary: 'Your ratings, latest first', headers, querystring: PageQuery, response: { 200: RatingPage, ...problems(400, 401, 429, 503) } } },
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Your ratings, latest first',
+        headers,
+        querystring: PageQuery,
+        response: { 200: RatingPage, ...problems(400, 401, 429, 503) },
+      },
+    },
     async (request) => myRatings(db, request.userId!, request.query.limit ?? 20, request.query.cursor),
   );
 
   app.get(
     '/me/diary',
-    { preHandler, schema: { tags, security: SECURED, summary: 'Your diary, latest watch first', headers, querystring: PageQuery, response: { 200: DiaryPage, ...problems(400, 401, 429, 503) } } },
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Your diary, latest watch first',
+        headers,
+        querystring: PageQuery,
+        response: { 200: DiaryPage, ...problems(400, 401, 429, 503) },
+      },
+    },
     async (request) => myDiary(db, request.userId!, request.query.limit ?? 20, request.query.cursor),
   );
 
   app.get(
     '/me/preferences',
-    { preHandler, schema: { tags, security: SECURED, summary: 'Your preferences (empty until you set some)', headers, response: { 200: PreferencesView, ...problems(400, 401, 429, 503) } } },
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Your preferences (empty until you set some)',
+        headers,
+        response: { 200: PreferencesView, ...problems(400, 401, 429, 503) },
+      },
+    },
     async (request) => myPreferences(db, request.userId!),
   );
 
@@ -42,8 +79,8 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
         security: SECURED,
         summary: 'Titles for you, best first, each with 1–3 reasons',
         description:
-          'Precomputed by the recommendations projection from your ratings, diary, lists and preferences (and everyone else\'s); titles you rated, watched or put on a list, and those of genres you dislike, are left out. ' +
-          'Someone with no history yet gets the trending and popular titles. Pages with `cursor` (the previous page\'s `nextCursor`, same `type`).',
+          "Precomputed by the recommendations projection from your ratings, diary, lists and preferences (and everyone else's); titles you rated, watched or put on a list, and those of genres you dislike, are left out. " +
+          "Someone with no history yet gets the trending and popular titles. Pages with `cursor` (the previous page's `nextCursor`, same `type`).",
         headers,
         querystring: RecommendationsQuery,
         response: { 200: Recommendations, ...problems(400, 401, 429, 503) },

@@ -78,6 +78,12 @@ export function page<Row extends Record<string, unknown>, Item>(
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
-  const nextCursor = more && last ? encodeCursor(order, Array.from({ length: keyCount }, (_, i) => String(last[`k${i}`]))) : null;
+  const nextCursor =
+    more && last
+      ? encodeCursor(
+          order,
+          Array.from({ length: keyCount }, (_, i) => String(last[`k${i}`])),
+        )
+      : null;
   return { items: shown.map(toItem), nextCursor };
 }

@@ -10,7 +10,14 @@ export const recommendationsProjectionRegistered = projections.some((projection)
 
 const MIGRATION = fileURLToPath(new URL('../../../projector/src/recommendations/migrations/001_recommendations.sql', import.meta.url));
 
-export type RecommendationFixture = { userId: string; rank: number; titleId: string; mediaType: 'movie' | 'tv'; score: number; reasons: RecommendationReason[] };
+export type RecommendationFixture = {
+  userId: string;
+  rank: number;
+  titleId: string;
+  mediaType: 'movie' | 'tv';
+  score: number;
+  reasons: RecommendationReason[];
+};
 export type SimilarFixture = { titleId: string; rank: number; similarId: string; score: number };
 
 /**
@@ -70,6 +77,17 @@ export async function putRecommendationRows(db: Sql, fixture: string, rows: read
        FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)
       GROUP BY user_id
      ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
-    [JSON.stringify(rows.map((row) => ({ user_id: row.userId, rank: row.rank, title_id: row.titleId, media_type: row.mediaType, score: row.score, reasons: row.reasons })))],
+    [
+      JSON.stringify(
+        rows.map((row) => ({
+          user_id: row.userId,
+          rank: row.rank,
+          title_id: row.titleId,
+          media_type: row.mediaType,
+          score: row.score,
+          reasons: row.reasons,
+        })),
+      ),
+    ],
   );
 }

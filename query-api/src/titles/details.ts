@@ -3,11 +3,35 @@ import type { ReadDb } from '../db.ts';
 import { iso } from '../db.ts';
 
 type DetailsRow = {
-  title_id: string; media_type: 'movie' | 'tv'; tmdb_id: number; imdb_id: string | null; title: string; original_title: string; overview: string;
-  release_date: string | null; year: number | null; runtime_minutes: number | null; original_language: string; genre_ids: number[]; genres: string[];
-  keywords: TitleDetails['keywords']; cast: TitleDetails['cast']; directors: TitleDetails['directors']; poster_url: string | null; backdrop_url: string | null;
-  popularity: number; vote_average: number; vote_count: number; watch_providers: Record<string, unknown>; number_of_seasons: number | null;
-  number_of_episodes: number | null; status: string | null; rating_average: number | null; rating_count: number; watch_count: number; list_count: number;
+  title_id: string;
+  media_type: 'movie' | 'tv';
+  tmdb_id: number;
+  imdb_id: string | null;
+  title: string;
+  original_title: string;
+  overview: string;
+  release_date: string | null;
+  year: number | null;
+  runtime_minutes: number | null;
+  original_language: string;
+  genre_ids: number[];
+  genres: string[];
+  keywords: TitleDetails['keywords'];
+  cast: TitleDetails['cast'];
+  directors: TitleDetails['directors'];
+  poster_url: string | null;
+  backdrop_url: string | null;
+  popularity: number;
+  vote_average: number;
+  vote_count: number;
+  watch_providers: Record<string, unknown>;
+  number_of_seasons: number | null;
+  number_of_episodes: number | null;
+  status: string | null;
+  rating_average: number | null;
+  rating_count: number;
+  watch_count: number;
+  list_count: number;
 };
 
 const DETAILS = `
@@ -30,7 +54,9 @@ const MINE = `
 export async function titleDetails(db: ReadDb, titleId: string, userId: string | undefined): Promise<TitleDetails | undefined> {
   const [rows, mine] = await Promise.all([
     db.prepared<DetailsRow>(DETAILS, [titleId]),
-    userId === undefined ? undefined : db.prepared<{ rating: MyTitleState['rating']; list_ids: string[]; watch_count: number }>(MINE, [userId, titleId]),
+    userId === undefined
+      ? undefined
+      : db.prepared<{ rating: MyTitleState['rating']; list_ids: string[]; watch_count: number }>(MINE, [userId, titleId]),
   ]);
   const row = rows[0];
   if (!row) return undefined;

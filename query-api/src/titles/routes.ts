@@ -1,5 +1,14 @@
 import { HttpProblem, optionalUser, type HttpService } from '@reeltime/platform';
-import { ConsistencyHeaders, GenreListAnswer, SimilarQuery, SimilarTitles, TitleDetails, TitlePage, TitleParams, TitleSearchQuery } from '@reeltime/schemas';
+import {
+  ConsistencyHeaders,
+  GenreListAnswer,
+  SimilarQuery,
+  SimilarTitles,
+  TitleDetails,
+  TitlePage,
+  TitleParams,
+  TitleSearchQuery,
+} from '@reeltime/schemas';
 import { OPTIONALLY_SECURED, problems, type RouteDeps } from '../deps.ts';
 import { titleDetails } from './details.ts';
 import { searchTitles } from './search.ts';
@@ -17,7 +26,13 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
     '/titles',
     {
       preHandler: consistent(CATALOG_AND_STATS),
-      schema: { tags, summary: 'Search and browse titles', headers, querystring: TitleSearchQuery, response: { 200: TitlePage, ...problems(400, 429, 503) } },
+      schema: {
+        tags,
+        summary: 'Search and browse titles',
+        headers,
+        querystring: TitleSearchQuery,
+        response: { 200: TitlePage, ...problems(400, 429, 503) },
+      },
     },
     async (request) => searchTitles(db, request.query),
   );
@@ -46,7 +61,14 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
     '/titles/:titleId/similar',
     {
       preHandler: consistent(SIMILAR),
-      schema: { tags, summary: 'Titles like this one, most similar first (precomputed by the recommendations projection)', headers, params: TitleParams, querystring: SimilarQuery, response: { 200: SimilarTitles, ...problems(400, 404, 429, 503) } },
+      schema: {
+        tags,
+        summary: 'Titles like this one, most similar first (precomputed by the recommendations projection)',
+        headers,
+        params: TitleParams,
+        querystring: SimilarQuery,
+        response: { 200: SimilarTitles, ...problems(400, 404, 429, 503) },
+      },
     },
     async (request) => {
       const similar = await similarTitles(db, request.params.titleId, request.query.limit ?? 10);

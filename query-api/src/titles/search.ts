@@ -38,7 +38,9 @@ export async function searchTitles(db: ReadDb, query: TitleSearchQuery): Promise
   const where: string[] = [];
   if (query.q !== undefined) {
     values.push(query.q);
-    where.push(`(t.search @@ websearch_to_tsquery('simple', $1) OR $1 OPERATOR(public.<%) t.title OR $1 OPERATOR(public.<%) t.original_title)`);
+    where.push(
+      `(t.search @@ websearch_to_tsquery('simple', $1) OR $1 OPERATOR(public.<%) t.title OR $1 OPERATOR(public.<%) t.original_title)`,
+    );
   }
   if (order === 'relevance' && query.q === undefined) {
     // Relevance without a text has nothing to rank by; popular is what a user means.

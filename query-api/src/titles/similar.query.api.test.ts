@@ -11,7 +11,8 @@ describe('GET /titles/:id/similar over fixture rows of the similar_titles view',
   let stack: FixtureStack;
   let api: QueryApiInstance;
 
-  const scored = (answer: { body: { items: { title: { id: string }; score: number }[] } }) => answer.body.items.map((item) => [item.title.id, item.score]);
+  const scored = (answer: { body: { items: { title: { id: string }; score: number }[] } }) =>
+    answer.body.items.map((item) => [item.title.id, item.score]);
 
   beforeAll(async () => {
     stack = await startStackWithRecommendationFixtures('qa_simq');
@@ -30,17 +31,45 @@ describe('GET /titles/:id/similar over fixture rows of the similar_titles view',
   });
   afterAll(async () => stack?.close());
 
-  it('answers the title\'s rows in rank order with summaries, `limit` of them', async () => {
+  it("answers the title's rows in rank order with summaries, `limit` of them", async () => {
     const answer = await api.get('/titles/movie:949/similar');
     expect(answer.status).toBe(200);
-    expect(scored(answer)).toEqual([['movie:1001', 0.82], ['tv:1006', 0.5], ['movie:1002', 0.31]]);
-    expect(answer.body.items[1].title).toEqual({ id: 'tv:1006', type: 'tv', title: 'Miami Vice', year: 1984, posterUrl: expect.stringContaining('/poster.jpg'), genres: ['Crime'], rating: { average: null, count: 0 } });
-    expect(scored(await api.get('/titles/movie:949/similar?limit=2'))).toEqual([['movie:1001', 0.82], ['tv:1006', 0.5]]);
+    expect(scored(answer)).toEqual([
+      ['movie:1001', 0.82],
+      ['tv:1006', 0.5],
+      ['movie:1002', 0.31],
+    ]);
+    expect(answer.body.items[1].title).toEqual({
+      id: 'tv:1006',
+      type: 'tv',
+      title: 'Miami Vice',
+      year: 1984,
+      posterUrl: expect.stringContaining('/poster.jpg'),
+      genres: ['Crime'],
+      rating: { average: null, count: 0 },
+    });
+    expect(scored(await api.get('/titles/movie:949/similar?limit=2'))).toEqual([
+      ['movie:1001', 0.82],
+      ['tv:1006', 0.5],
+    ]);
   });
 
   it('shows a neighbour the catalog has not projected yet by its id', async () => {
     const answer = await api.get('/titles/movie:1002/similar');
-    expect(answer.body.items).toEqual([{ title: { id: 'movie:999999', type: 'movie', title: 'movie:999999', year: null, posterUrl: null, genres: [], rating: { average: null, count: 0 } }, score: 0.2 }]);
+    expect(answer.body.items).toEqual([
+      {
+        title: {
+          id: 'movie:999999',
+          type: 'movie',
+          title: 'movie:999999',
+          year: null,
+          posterUrl: null,
+          genres: [],
+          rating: { average: null, count: 0 },
+        },
+        score: 0.2,
+      },
+    ]);
   });
 
   it('answers an empty list for a known title without rows, 404 for an unknown one, 400 for bad input', async () => {
@@ -48,7 +77,12 @@ describe('GET /titles/:id/similar over fixture rows of the similar_titles view',
     const unknown = await api.get('/titles/movie:1/similar');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
-    for (const path of ['/titles/film:1/similar', '/titles/movie:949/similar?limit=0', '/titles/movie:949/similar?limit=51', '/titles/movie:949/similar?cursor=x']) {
+    for (const path of [
+      '/titles/film:1/similar',
+      '/titles/movie:949/similar?limit=0',
+      '/titles/movie:949/similar?limit=51',
+      '/titles/movie:949/similar?cursor=x',
+    ]) {
       const answer = await api.get(path);
       expect(answer.status, path).toBe(400);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');

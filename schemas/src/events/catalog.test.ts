@@ -47,7 +47,11 @@ describe('TitleImported', () => {
     ['a duplicate genre', { genreIds: [28, 28] }, '/genreIds'],
     ['a lower-case region', { watchProviders: { us: {} } }, '/watchProviders/us'],
     ['an unknown offer kind', { watchProviders: { US: { free: [] } } }, '/watchProviders/US/free'],
-    ['a provider without a name', { watchProviders: { US: { buy: [{ providerId: 2, logoPath: null }] } } }, '/watchProviders/US/buy/0/name'],
+    [
+      'a provider without a name',
+      { watchProviders: { US: { buy: [{ providerId: 2, logoPath: null }] } } },
+      '/watchProviders/US/buy/0/name',
+    ],
   ])('rejects %s', (_name, patch, path) => {
     expect(paths('TitleImported', { ...movie, ...patch })).toEqual([path]);
   });

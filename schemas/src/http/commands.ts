@@ -99,6 +99,9 @@ export const PreferencesBody = StrictObject({
 export type PreferencesBody = Static<typeof PreferencesBody>;
 
 export const CommandAccepted = Type.Object({ position: Position });
-export const ListChanged = Type.Object({ version: Type.Integer({ description: 'List stream version (also the ETag)' }), position: Position });
+export const ListChanged = Type.Object({
+  version: Type.Integer({ description: 'List stream version (also the ETag)' }),
+  position: Position,
+});
 export const ListCreatedAnswer = Type.Object({ listId: ListId, version: Type.Integer(), position: Position });
 export const DiaryLogged = Type.Object({ entryId: DiaryEntryId, position: Position });

@@ -11,7 +11,8 @@ import { PreferencesView } from './queries.ts';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ExportFormat = Type.Enum(['json', 'letterboxd'], {
-  description: '`json`: one document with everything (default) · `letterboxd`: a zip of csv files Letterboxd\'s importer accepts (movies only)',
+  description:
+    "`json`: one document with everything (default) · `letterboxd`: a zip of csv files Letterboxd's importer accepts (movies only)",
 });
 export type ExportFormat = Static<typeof ExportFormat>;
 

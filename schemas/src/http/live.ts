@@ -124,9 +124,16 @@ const listChangedCommon = {
  * event type; item changes name their title, a reorder the whole new order.
  */
 export const ListChangedUpdate = Type.Union([
-  Type.Object({ ...listChangedCommon, change: Type.Enum(['ListCreated', 'ListRenamed', 'ListDescriptionChanged', 'ListVisibilityChanged']) }),
+  Type.Object({
+    ...listChangedCommon,
+    change: Type.Enum(['ListCreated', 'ListRenamed', 'ListDescriptionChanged', 'ListVisibilityChanged']),
+  }),
   Type.Object({ ...listChangedCommon, change: Type.Enum(['ListItemAdded', 'ListItemRemoved']), titleId: TitleId }),
-  Type.Object({ ...listChangedCommon, change: Type.Literal('ListItemsReordered'), titleIds: Type.Array(TitleId, { description: 'Every item, in the new order' }) }),
+  Type.Object({
+    ...listChangedCommon,
+    change: Type.Literal('ListItemsReordered'),
+    titleIds: Type.Array(TitleId, { description: 'Every item, in the new order' }),
+  }),
 ]);
 export type ListChangedUpdate = Static<typeof ListChangedUpdate>;
 
@@ -240,5 +247,12 @@ export const LiveErrorMessage = Type.Object({
 });
 export type LiveErrorMessage = Static<typeof LiveErrorMessage>;
 
-export const LiveServerMessage = Type.Union([AuthenticatedMessage, SubscribedMessage, UnsubscribedMessage, UpdateMessage, RefetchMessage, LiveErrorMessage]);
+export const LiveServerMessage = Type.Union([
+  AuthenticatedMessage,
+  SubscribedMessage,
+  UnsubscribedMessage,
+  UpdateMessage,
+  RefetchMessage,
+  LiveErrorMessage,
+]);
 export type LiveServerMessage = Static<typeof LiveServerMessage>;

@@ -16,7 +16,11 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
  * 20-digit numbers, so anything else is refused (400) instead of waiting for a position that
  * cannot come.
  */
-export const PositionToken = Type.String({ pattern: '^[0-9]{20}-[0-9]{20}$', maxLength: 41, description: 'A position as returned in `position` / `X-Position`' });
+export const PositionToken = Type.String({
+  pattern: '^[0-9]{20}-[0-9]{20}$',
+  maxLength: 41,
+  description: 'A position as returned in `position` / `X-Position`',
+});
 export type PositionToken = Static<typeof PositionToken>;
 
 /** Opaque continuation token of a page; only valid with the same filters and sort. */
@@ -28,7 +32,9 @@ export const pageLimit = (defaultLimit: number, maximum: number) =>
 /** Read-your-writes: wait until the read models have processed this position (api.md). */
 export const ConsistencyHeaders = Type.Object({
   // An empty header is the same as none: proxies and HTTP clients send one for an unset value.
-  'x-min-position': Type.Optional(Type.Union([PositionToken, Type.Literal('')], { description: 'Wait for this position (empty: do not wait)' })),
+  'x-min-position': Type.Optional(
+    Type.Union([PositionToken, Type.Literal('')], { description: 'Wait for this position (empty: do not wait)' }),
+  ),
 });
 
 export const TitleSort = Type.Enum(['popular', 'top_rated', 'newest', 'trending', 'relevance'], {
@@ -110,7 +116,15 @@ export const TitleStats = Type.Object({
 export type TitleStats = Static<typeof TitleStats>;
 
 export const MyTitleState = Type.Object({
-  rating: Nullable(Type.Object({ score: Type.Integer(), review: Nullable(Type.String()), containsSpoilers: Type.Boolean(), ratedAt: IsoDateTime, updatedAt: IsoDateTime })),
+  rating: Nullable(
+    Type.Object({
+      score: Type.Integer(),
+      review: Nullable(Type.String()),
+      containsSpoilers: Type.Boolean(),
+      ratedAt: IsoDateTime,
+      updatedAt: IsoDateTime,
+    }),
+  ),
   listIds: Type.Array(ListId, { description: 'Your lists (any visibility) containing the title' }),
   watchCount: Type.Integer(),
 });
@@ -225,9 +239,12 @@ export const RecommendationReason = Type.Object({
 export type RecommendationReason = Static<typeof RecommendationReason>;
 
 export const Recommendations = Type.Object({
-  items: Type.Array(Type.Object({ title: TitleSummary, score: Type.Number(), reasons: Type.Array(RecommendationReason, { minItems: 1, maxItems: 3 }) }), {
-    description: 'Best first; the next ones with `?cursor=nextCursor` (same `type`)',
-  }),
+  items: Type.Array(
+    Type.Object({ title: TitleSummary, score: Type.Number(), reasons: Type.Array(RecommendationReason, { minItems: 1, maxItems: 3 }) }),
+    {
+      description: 'Best first; the next ones with `?cursor=nextCursor` (same `type`)',
+    },
+  ),
   nextCursor: Nullable(Cursor),
   position: Position,
 });
@@ -242,7 +259,9 @@ export const FeedEntry = Type.Object({
   title: Nullable(TitleSummary),
   list: Nullable(Type.Object({ listId: ListId, name: Type.String() })),
   entryId: Nullable(DiaryEntryId),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: '`rated`: {score, review?, containsSpoilers} · `watched`: {watchedOn, rewatch} · `list_*`: {name, note?}' }),
+  data: Type.Record(Type.String(), Type.Unknown(), {
+    description: '`rated`: {score, review?, containsSpoilers} · `watched`: {watchedOn, rewatch} · `list_*`: {name, note?}',
+  }),
   occurredAt: IsoDateTime,
 });
 export type FeedEntry = Static<typeof FeedEntry>;

@@ -38,17 +38,27 @@ export function imdbRows(file: string, records: CsvRecord[]): ImportRow[] {
   if (columns.has('Your Rating')) {
     return table(file, records, ['Const', 'Your Rating']).rows.map(({ line, get }) => {
       const score = tenPointScore(get('Your Rating'));
-      return titleRow(file, line, get, `rating|${get('Const')}`, { kind: 'rating', score: score ?? 0 }, score ? undefined : `rating "${get('Your Rating')}" is not 1 to 10`);
+      return titleRow(
+        file,
+        line,
+        get,
+        `rating|${get('Const')}`,
+        { kind: 'rating', score: score ?? 0 },
+        score ? undefined : `rating "${get('Your Rating')}" is not 1 to 10`,
+      );
     });
   }
   const { rows } = table(file, records, ['Position', 'Const']);
-  if (rows.length > MAX_LIST_ITEMS) throw new ImportFileError(file, rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} titles`);
+  if (rows.length > MAX_LIST_ITEMS)
+    throw new ImportFileError(file, rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} titles`);
   const watchlist = /watchlist/i.test(baseName(file));
   const list = { key: `imdb-list|${baseName(file)}`, name: baseName(file).slice(0, 100) || 'IMDb list', description: '' };
   return rows.map(({ line, get }, index) => {
     const note = get('Description');
     const position = Number(get('Position'));
-    const action: RowAction = watchlist ? { kind: 'watchlist' } : { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 };
+    const action: RowAction = watchlist
+      ? { kind: 'watchlist' }
+      : { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 };
     if (note !== '') action.note = note;
     const problem = note !== '' && length(note) > 500 ? 'the note is longer than 500 characters' : undefined;
     return titleRow(file, line, get, `${watchlist ? 'watchlist' : list.key}|${get('Const')}`, action, problem);

@@ -41,14 +41,28 @@ export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] 
   return rows.map(({ line, get }) => {
     if (watchlist) return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, { kind: 'watchlist' });
     const day = calendarDay(get('Date'));
-    return filmRow(file, line, get, `watched|${uriKey(get, get('Name'))}`, { kind: 'watched', watchedOn: day ?? '' }, day ? undefined : `"${get('Date')}" is not a date`);
+    return filmRow(
+      file,
+      line,
+      get,
+      `watched|${uriKey(get, get('Name'))}`,
+      { kind: 'watched', watchedOn: day ?? '' },
+      day ? undefined : `"${get('Date')}" is not a date`,
+    );
   });
 }
 
 function ratingRows(file: string, records: CsvRecord[]): ImportRow[] {
   return table(file, records, [...FILM, 'Rating']).rows.map(({ line, get }) => {
     const score = halfStarsToScore(get('Rating'));
-    return filmRow(file, line, get, `rating|${uriKey(get, get('Name'))}`, { kind: 'rating', score: score ?? 0 }, score ? undefined : `rating "${get('Rating')}" is not 0.5 to 5 stars`);
+    return filmRow(
+      file,
+      line,
+      get,
+      `rating|${uriKey(get, get('Name'))}`,
+      { kind: 'rating', score: score ?? 0 },
+      score ? undefined : `rating "${get('Rating')}" is not 0.5 to 5 stars`,
+    );
   });
 }
 
@@ -77,7 +91,8 @@ function reviewRows(file: string, records: CsvRecord[]): ImportRow[] {
     const review = get('Review');
     const score = halfStarsToScore(get('Rating'));
     const action: RowAction = score === undefined ? { kind: 'review', review } : { kind: 'rating', score, review };
-    const problem = review === '' ? 'the review is empty' : length(review) > 5000 ? 'the review is longer than 5,000 characters' : undefined;
+    const problem =
+      review === '' ? 'the review is empty' : length(review) > 5000 ? 'the review is longer than 5,000 characters' : undefined;
     return filmRow(file, line, get, `review|${uriKey(get, get('Name'))}`, action, problem);
   });
 }
@@ -90,7 +105,8 @@ function listRows(file: string, records: CsvRecord[]): ImportRow[] {
   const name = (about?.get('Name') || baseName(file)).slice(0, 100);
   const list = { key: about?.get('URL') || `file|${baseName(file)}`, name, description: (about?.get('Description') ?? '').slice(0, 1000) };
   const items = table(file, records.slice(itemsAt), ['Position', 'Name', 'Year']);
-  if (items.rows.length > MAX_LIST_ITEMS) throw new ImportFileError(file, items.rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
+  if (items.rows.length > MAX_LIST_ITEMS)
+    throw new ImportFileError(file, items.rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
   return items.rows.map(({ line, get }, index) => {
     const note = get('Description');
     const position = Number(get('Position'));

@@ -40,7 +40,10 @@ const isItem = (value: unknown): value is Item => typeof value === 'object' && v
 
 /** Whether a parsed file is a Trakt item array (an empty array counts). */
 export function isTraktItems(value: unknown): value is Item[] {
-  return Array.isArray(value) && value.every((item) => isItem(item) && (isItem(item.movie) || isItem(item.show) || 'episode' in item || 'season' in item));
+  return (
+    Array.isArray(value) &&
+    value.every((item) => isItem(item) && (isItem(item.movie) || isItem(item.show) || 'episode' in item || 'season' in item))
+  );
 }
 
 /** `lists-lists.json`: the user's lists by slug, so their items files get names and descriptions. */
@@ -50,7 +53,11 @@ export function traktListIndex(value: unknown): Map<string, ImportedList> | unde
   for (const list of value as Item[]) {
     const ids = (list as { ids: { slug?: unknown; trakt?: unknown } }).ids;
     const slug = String(ids.slug ?? ids.trakt ?? '');
-    lists.set(slug, { key: `trakt-list|${String(ids.trakt ?? slug)}`, name: String(list.name).slice(0, 100) || slug, description: typeof list.description === 'string' ? list.description.slice(0, 1000) : '' });
+    lists.set(slug, {
+      key: `trakt-list|${String(ids.trakt ?? slug)}`,
+      name: String(list.name).slice(0, 100) || slug,
+      description: typeof list.description === 'string' ? list.description.slice(0, 1000) : '',
+    });
   }
   return lists;
 }
@@ -64,7 +71,8 @@ export function traktRows(file: string, items: Item[], lists: Map<string, Import
   const slug = name.replace(/^lists?-/, '');
   const list = lists.get(slug) ?? { key: `trakt-list|${slug}`, name: slug.slice(0, 100) || 'Trakt list', description: '' };
   const listed = items.filter((item) => item.listed_at !== undefined);
-  if (!watchlist && listed.length > MAX_LIST_ITEMS) throw new ImportFileError(file, MAX_LIST_ITEMS + 1, `a list holds at most ${MAX_LIST_ITEMS} titles`);
+  if (!watchlist && listed.length > MAX_LIST_ITEMS)
+    throw new ImportFileError(file, MAX_LIST_ITEMS + 1, `a list holds at most ${MAX_LIST_ITEMS} titles`);
   return items.map((item, index) => {
     const line = index + 1;
     const media = item.movie ?? item.show;
@@ -107,7 +115,8 @@ export function traktRows(file: string, items: Item[], lists: Map<string, Import
     if (imdb !== undefined) row.imdbId = imdb;
     if (title !== undefined) row.name = title;
     if (titleYear !== undefined) row.year = titleYear;
-    if (item.episode !== undefined || item.season !== undefined) row.problem = 'episodes and seasons are not tracked, only films and series';
+    if (item.episode !== undefined || item.season !== undefined)
+      row.problem = 'episodes and seasons are not tracked, only films and series';
     else if (media === undefined) row.problem = 'the item names no film or show';
     else if (problem !== undefined) row.problem = problem;
     return row;

@@ -15,16 +15,28 @@ type Given = { [K in EventType]: [K, EventData<K>, number?] }[EventType];
 /** Given these events (each optionally at a day offset), then the engine as it folded them. */
 function given(...events: Given[]): RecommendationEngine {
   const engine = new RecommendationEngine({ minInteractions: 2 });
-  for (const [type, data, day = 0] of events) engine.apply(recorded(type, data as never, { occurredAt: new Date(T0 + day * DAY).toISOString() }));
+  for (const [type, data, day = 0] of events)
+    engine.apply(recorded(type, data as never, { occurredAt: new Date(T0 + day * DAY).toISOString() }));
   return engine;
 }
 
 const movie = (id: number, name: string, genreIds: (typeof SCIENCE_FICTION | typeof COMEDY | typeof HORROR)[], cast = 1) =>
-  ['TitleImported', titleImported(id, name, { genreIds, cast: [{ personId: cast, name: `Person ${cast}`, character: '', order: 0 }], directors: [] })] as Given;
-const rated = (userId: string, id: number, score: number, day = 0) => ['TitleRated', { userId, titleId: `movie:${id}`, score, containsSpoilers: false }, day] as Given;
+  [
+    'TitleImported',
+    titleImported(id, name, { genreIds, cast: [{ personId: cast, name: `Person ${cast}`, character: '', order: 0 }], directors: [] }),
+  ] as Given;
+const rated = (userId: string, id: number, score: number, day = 0) =>
+  ['TitleRated', { userId, titleId: `movie:${id}`, score, containsSpoilers: false }, day] as Given;
 
 const user = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
-const catalog: Given[] = [movie(1, 'Alien', [SCIENCE_FICTION]), movie(2, 'Aliens', [SCIENCE_FICTION]), movie(3, 'Solaris', [SCIENCE_FICTION]), movie(4, 'Airplane!', [COMEDY]), movie(5, 'Hot Shots', [COMEDY]), movie(6, 'Scary Movie', [COMEDY, HORROR], 9)];
+const catalog: Given[] = [
+  movie(1, 'Alien', [SCIENCE_FICTION]),
+  movie(2, 'Aliens', [SCIENCE_FICTION]),
+  movie(3, 'Solaris', [SCIENCE_FICTION]),
+  movie(4, 'Airplane!', [COMEDY]),
+  movie(5, 'Hot Shots', [COMEDY]),
+  movie(6, 'Scary Movie', [COMEDY, HORROR], 9),
+];
 // Three people who watch science fiction together, two who watch comedies.
 const community: Given[] = [
   ...[1, 2, 3].flatMap((u) => [rated(user(u), 1, 9), rated(user(u), 2, 8), rated(user(u), 3, 7)]),
@@ -46,7 +58,10 @@ describe('recommendation engine', () => {
       ...catalog,
       ...community,
       rated(user(7), 1, 3),
-      ['TitleWatched', { entryId: '20000000-0000-4000-8000-000000000001', userId: user(7), titleId: 'movie:2', watchedOn: '2026-11-01', rewatch: false }],
+      [
+        'TitleWatched',
+        { entryId: '20000000-0000-4000-8000-000000000001', userId: user(7), titleId: 'movie:2', watchedOn: '2026-11-01', rewatch: false },
+      ],
       ['ListCreated', { listId, ownerId: user(7), name: 'Later', description: '', visibility: 'private', kind: 'watchlist' }],
       ['ListItemAdded', { listId, titleId: 'movie:4' }],
     );
@@ -73,7 +88,12 @@ describe('recommendation engine', () => {
   });
 
   it('drops every title of a disliked genre, and keeps to the chosen media types', () => {
-    const engine = given(...catalog, ...community, ['GenreDisliked', { userId: user(7), genreId: HORROR }], ['MediaTypePreferred', { userId: user(7), mediaType: 'tv' }]);
+    const engine = given(
+      ...catalog,
+      ...community,
+      ['GenreDisliked', { userId: user(7), genreId: HORROR }],
+      ['MediaTypePreferred', { userId: user(7), mediaType: 'tv' }],
+    );
     engine.fit();
     expect(engine.recommend(user(7), { limit: 10 })).toEqual([]);
     const withMovies = given(...catalog, ...community, ['GenreDisliked', { userId: user(7), genreId: HORROR }]);
@@ -81,12 +101,27 @@ describe('recommendation engine', () => {
   });
 
   it('starts someone with stated likes only from their genres and people, and says so', () => {
-    const engine = given(...catalog, ...community, ['GenreLiked', { userId: user(8), genreId: COMEDY }], ['PersonLiked', { userId: user(8), personId: 9 }]);
+    const engine = given(
+      ...catalog,
+      ...community,
+      ['GenreLiked', { userId: user(8), genreId: COMEDY }],
+      ['PersonLiked', { userId: user(8), personId: 9 }],
+    );
     engine.fit();
     const items = engine.recommend(user(8), { limit: 4 });
-    expect(items.slice(0, 3).map((item) => item.titleId).sort()).toEqual(['movie:4', 'movie:5', 'movie:6']);
+    expect(
+      items
+        .slice(0, 3)
+        .map((item) => item.titleId)
+        .sort(),
+    ).toEqual(['movie:4', 'movie:5', 'movie:6']);
     const scary = items.find((item) => item.titleId === 'movie:6')!;
-    expect(scary.reasons.map((reason) => reason.text).slice(0, 2).sort()).toEqual(['You like Comedy', 'You like Person 9']);
+    expect(
+      scary.reasons
+        .map((reason) => reason.text)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['You like Comedy', 'You like Person 9']);
   });
 
   it('gives someone with nothing the trending titles, each with its reason', () => {
@@ -107,7 +142,12 @@ describe('recommendation engine', () => {
   it('finds similar titles from the same item model, and by genre for titles it does not cover', () => {
     const engine = given(...catalog, ...community, movie(7, 'Stalker', [SCIENCE_FICTION]));
     engine.fit();
-    expect(engine.similar('movie:1', 2).map((item) => item.titleId).sort()).toEqual(['movie:2', 'movie:3']);
+    expect(
+      engine
+        .similar('movie:1', 2)
+        .map((item) => item.titleId)
+        .sort(),
+    ).toEqual(['movie:2', 'movie:3']);
     expect(engine.similar('movie:1', 2)[0]!.score).toBe(1);
     expect(engine.similar('movie:7', 3).map((item) => item.titleId)).toEqual(expect.arrayContaining(['movie:1', 'movie:2', 'movie:3']));
   });

@@ -188,7 +188,12 @@ export class RecommendationEngine {
    * know (or who has erased their account) gets the cold-start list.
    */
   recommend(userId: string, options: { limit?: number; diversity?: number } = {}): Recommended[] {
-    return rankFor(this.#scoringContext(), this.#tastes.get(userId) ?? new Taste(), options.limit ?? 10, options.diversity ?? this.options.diversity);
+    return rankFor(
+      this.#scoringContext(),
+      this.#tastes.get(userId) ?? new Taste(),
+      options.limit ?? 10,
+      options.diversity ?? this.options.diversity,
+    );
   }
 
   /** The titles most like this one, for its page (`score` 0..1). */
@@ -239,7 +244,10 @@ export class RecommendationEngine {
     }
     this.#changesSinceFit = 0;
     this.#interactionsAtFit = this.#interactions;
-    return { input: { size: titles.length, offsets: Int32Array.from(offsets), titles: Int32Array.from(rows), times: Float64Array.from(times) }, titles };
+    return {
+      input: { size: titles.length, offsets: Int32Array.from(offsets), titles: Int32Array.from(rows), times: Float64Array.from(times) },
+      titles,
+    };
   }
 
   /** Starts using a fitted model (from `fit` here or from a worker thread). */
@@ -260,7 +268,14 @@ export class RecommendationEngine {
 
   #scoringContext(): ScoringContext {
     const prior = this.#prior();
-    return { catalog: this.catalog, model: this.#model, popular: prior.popular, trend: prior.trend, ranked: prior.ranked, options: this.options };
+    return {
+      catalog: this.catalog,
+      model: this.#model,
+      popular: prior.popular,
+      trend: prior.trend,
+      ranked: prior.ranked,
+      options: this.options,
+    };
   }
 
   /**
@@ -271,7 +286,8 @@ export class RecommendationEngine {
   #prior(): Prior {
     const now = this.#clock;
     const cached = this.#priorCache;
-    if (cached !== undefined && cached.popular.length === this.#counts.length && now - cached.at < 60_000 && now >= cached.at) return cached;
+    if (cached !== undefined && cached.popular.length === this.#counts.length && now - cached.at < 60_000 && now >= cached.at)
+      return cached;
     const { popularityWeight, trendingWeight, trendingHalfLifeMs } = this.options;
     const rate = Math.LN2 / trendingHalfLifeMs;
     const n = this.#counts.length;

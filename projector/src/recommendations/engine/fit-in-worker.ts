@@ -5,7 +5,11 @@ import type { FitInput, FitOptions } from './model.ts';
 
 const WORKER = new URL('./fit-worker.ts', import.meta.url).href;
 // tsx's ESM entry (require.resolve finds its CommonJS twin, whose name differs only in extension).
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const TSX_API = pathToFileURL(
+  createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs'),
+).href;
 /**
  * The worker is TypeScript like the rest of the projector: a two-line bootstrap loads it
  * through tsx's API, which works whether this process runs under tsx (npm start) or under

@@ -52,8 +52,14 @@ export function invertSpdInPlace(a: Float64Array, n: number): void {
       factors.set(column.subarray(0, b));
       let t = 0;
       for (; t + 4 <= b; t += 4) {
-        const f0 = factors[t]!, f1 = factors[t + 1]!, f2 = factors[t + 2]!, f3 = factors[t + 3]!;
-        const p0 = t * n, p1 = p0 + n, p2 = p1 + n, p3 = p2 + n;
+        const f0 = factors[t]!,
+          f1 = factors[t + 1]!,
+          f2 = factors[t + 2]!,
+          f3 = factors[t + 3]!;
+        const p0 = t * n,
+          p1 = p0 + n,
+          p2 = p1 + n,
+          p3 = p2 + n;
         for (let j = 0; j < n; j++) {
           a[row + j]! -= f0 * panel[p0 + j]! + f1 * panel[p1 + j]! + f2 * panel[p2 + j]! + f3 * panel[p3 + j]!;
         }

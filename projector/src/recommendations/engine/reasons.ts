@@ -74,7 +74,10 @@ function genreReason(taste: Taste, genreIds: readonly number[]): RecommendationR
   const stated = genreIds.filter((id) => taste.likedGenres.has(id));
   const names = (stated.length > 0 ? stated : genreIds).map(genreName).filter((name) => name !== undefined);
   if (names.length === 0) return null;
-  return { kind: 'genre', text: stated.length > 0 ? `You like ${names.slice(0, 2).join(' and ')}` : `You often watch ${names.slice(0, 2).join(' and ')}` };
+  return {
+    kind: 'genre',
+    text: stated.length > 0 ? `You like ${names.slice(0, 2).join(' and ')}` : `You often watch ${names.slice(0, 2).join(' and ')}`,
+  };
 }
 
 /** The title of the user's history whose item weight toward `target` is largest. */

@@ -106,7 +106,12 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   const genreReasons: ReasonCache = new Map();
   return chosen.map((part) => {
     const title = catalog.at(part.title);
-    return { titleId: title.titleId, mediaType: title.mediaType, score: round(part.score), reasons: reasonsFor(context, taste, part, collaborative, genreReasons) };
+    return {
+      titleId: title.titleId,
+      mediaType: title.mediaType,
+      score: round(part.score),
+      reasons: reasonsFor(context, taste, part, collaborative, genreReasons),
+    };
   });
 }
 
@@ -123,7 +128,13 @@ const COLLABORATIVE_CANDIDATES = 300;
  * 0.0001), and a 10,000-title catalog shrinks to a few hundred titles per re-score.
  * Titles already `marked` are skipped (and stay marked); the ones taken are unmarked again.
  */
-function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number, number>, collaborative: Collaborative | undefined, marked: Uint8Array): number[] {
+function candidatesFor(
+  context: ScoringContext,
+  taste: Taste,
+  genres: Map<number, number>,
+  collaborative: Collaborative | undefined,
+  marked: Uint8Array,
+): number[] {
   const { catalog, model, ranked } = context;
   const out: number[] = [];
   const take = (titles: Iterable<number>, limit: number) => {
@@ -148,7 +159,10 @@ function candidatesFor(context: ScoringContext, taste: Taste, genres: Map<number
     );
   }
   take(ranked.all, PER_LIST);
-  const historyGenres = [...genres].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([id]) => id);
+  const historyGenres = [...genres]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([id]) => id);
   for (const genreId of new Set([...taste.likedGenres, ...historyGenres])) take(ranked.byGenre(genreId), PER_LIST);
   for (const personId of taste.likedPeople) take(catalog.titlesWith(personId), PER_LIST);
   for (const title of out) marked[title] = 0;
@@ -187,7 +201,9 @@ function collaborativeScores(model: ItemModel | undefined, taste: Taste): Collab
   }
   let max = 0;
   for (let j = 0; j < n; j++) if (scores[j]! > max) max = scores[j]!;
-  return max > 0 ? { scores, max, rows: Int32Array.from(rows), weights: Float64Array.from(weights), titles: Int32Array.from(titles) } : undefined;
+  return max > 0
+    ? { scores, max, rows: Int32Array.from(rows), weights: Float64Array.from(weights), titles: Int32Array.from(titles) }
+    : undefined;
 }
 
 /** Genre id → affinity 0..1: the user's (weighted) history in that genre, against their strongest genre. */

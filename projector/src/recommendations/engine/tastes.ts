@@ -38,7 +38,10 @@ export class Taste {
   shown: readonly string[] = [];
 
   get isEmpty(): boolean {
-    return this.interactions.size === 0 && this.likedGenres.size + this.dislikedGenres.size + this.likedPeople.size + this.languages.size + this.mediaTypes.size === 0;
+    return (
+      this.interactions.size === 0 &&
+      this.likedGenres.size + this.dislikedGenres.size + this.likedPeople.size + this.languages.size + this.mediaTypes.size === 0
+    );
   }
 
   /**

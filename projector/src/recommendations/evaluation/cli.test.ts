@@ -17,7 +17,16 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-type ModelJson = { users: number; ndcg: number; precision: number; recall: number; map: number; hitRate: number; coverage: number; invalidRecommendations: number };
+type ModelJson = {
+  users: number;
+  ndcg: number;
+  precision: number;
+  recall: number;
+  map: number;
+  hitRate: number;
+  coverage: number;
+  invalidRecommendations: number;
+};
 
 describe('npm run eval:recs (end to end, the real engine, a generated dataset with three taste groups)', () => {
   beforeAll(() => writeSyntheticMovieLens(data));
@@ -27,7 +36,10 @@ describe('npm run eval:recs (end to end, the real engine, a generated dataset wi
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.trimEnd().split('\n')).toHaveLength(1);
-    const report = JSON.parse(out) as { dataset: { trainRatings: number; testRatings: number; testUsers: number }; models: Record<string, ModelJson> };
+    const report = JSON.parse(out) as {
+      dataset: { trainRatings: number; testRatings: number; testUsers: number };
+      models: Record<string, ModelJson>;
+    };
     expect(report.dataset).toMatchObject({ trainRatings: 270, testRatings: 90, testUsers: 30 });
     const { reeltime, 'reeltime-no-mmr': noMmr, popularity } = report.models;
     for (const model of [reeltime!, noMmr!, popularity!]) {

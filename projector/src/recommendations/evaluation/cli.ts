@@ -30,14 +30,19 @@ const processIo: CliIo = {
 
 function integer(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(text)}`);
   return value;
 }
 
 class UsageError extends Error {}
 
 /** Runs the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo, recommender: () => Recommender = reeltimeRecommender): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  recommender: () => Recommender = reeltimeRecommender,
+): Promise<number> {
   let options: { data: string; k: number; seed: number; ratio: number; json: boolean };
   try {
     const { values } = parseArgs({

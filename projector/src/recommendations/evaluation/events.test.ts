@@ -18,7 +18,12 @@ function dataset(rows: [user: number, movie: number, stars: number, timestamp: n
   return {
     layout: 'ml-latest',
     directory: '/nowhere',
-    ratings: { userId: rows.map((r) => r[0]), movieId: rows.map((r) => r[1]), stars: rows.map((r) => r[2]), timestamp: rows.map((r) => r[3]) },
+    ratings: {
+      userId: rows.map((r) => r[0]),
+      movieId: rows.map((r) => r[1]),
+      stars: rows.map((r) => r[2]),
+      timestamp: rows.map((r) => r[3]),
+    },
     movies: new Map([
       [1, { movieId: 1, rawTitle: 'Toy Story (1995)', genres: ['Adventure', 'Children', 'IMAX'], imdbId: 'tt0114709', releaseDate: null }],
       [2, { movieId: 2, rawTitle: 'Heat (1995)', genres: ['Crime', 'Film-Noir'], imdbId: null, releaseDate: null }],
@@ -28,21 +33,43 @@ function dataset(rows: [user: number, movie: number, stars: number, timestamp: n
 }
 
 const summary = (event: RecordedEvent) =>
-  event.type === 'TitleImported' ? `import ${event.data.titleId}`
-  : event.type === 'UserRegistered' ? `register ${event.data.displayName}`
-  : event.type === 'TitleRated' ? `rate ${event.data.titleId} ${event.data.score} ${event.occurredAt}`
-  : event.type;
+  event.type === 'TitleImported'
+    ? `import ${event.data.titleId}`
+    : event.type === 'UserRegistered'
+      ? `register ${event.data.displayName}`
+      : event.type === 'TitleRated'
+        ? `rate ${event.data.titleId} ${event.data.score} ${event.occurredAt}`
+        : event.type;
 
 describe('titleImportedData', () => {
   it('maps MovieLens genres to TMDb ids (IMAX and unknown dropped, Film-Noir folded into Crime)', () => {
-    const data = titleImportedData({ movieId: 2, rawTitle: 'Heat (1995)', genres: ['Crime', 'Film-Noir', 'IMAX', 'unknown', "Children's", 'Sci-Fi'], imdbId: null, releaseDate: null });
-    expect(data).toMatchObject({ titleId: 'movie:2', tmdbId: 2, title: 'Heat', year: 1995, genreIds: [80, 10751, 878], originalLanguage: 'en', popularity: 0 });
+    const data = titleImportedData({
+      movieId: 2,
+      rawTitle: 'Heat (1995)',
+      genres: ['Crime', 'Film-Noir', 'IMAX', 'unknown', "Children's", 'Sci-Fi'],
+      imdbId: null,
+      releaseDate: null,
+    });
+    expect(data).toMatchObject({
+      titleId: 'movie:2',
+      tmdbId: 2,
+      title: 'Heat',
+      year: 1995,
+      genreIds: [80, 10751, 878],
+      originalLanguage: 'en',
+      popularity: 0,
+    });
     expect(eventRegistry.check('TitleImported', data)).toEqual([]);
   });
 
   it('keeps a title without a year, and takes ml-100k release dates', () => {
-    expect(titleImportedData({ movieId: 9, rawTitle: 'Babylon 5', genres: ['(no genres listed)'], imdbId: null, releaseDate: null })).toMatchObject({ title: 'Babylon 5', year: null, genreIds: [] });
-    expect(titleImportedData({ movieId: 9, rawTitle: 'unknown', genres: [], imdbId: null, releaseDate: '1997-01-24' })).toMatchObject({ year: 1997, releaseDate: '1997-01-24' });
+    expect(
+      titleImportedData({ movieId: 9, rawTitle: 'Babylon 5', genres: ['(no genres listed)'], imdbId: null, releaseDate: null }),
+    ).toMatchObject({ title: 'Babylon 5', year: null, genreIds: [] });
+    expect(titleImportedData({ movieId: 9, rawTitle: 'unknown', genres: [], imdbId: null, releaseDate: '1997-01-24' })).toMatchObject({
+      year: 1997,
+      releaseDate: '1997-01-24',
+    });
     expect(titleImportedData({ movieId: 9, rawTitle: '', genres: [], imdbId: null, releaseDate: null }).title).toBe('MovieLens movie 9');
   });
 
@@ -90,7 +117,12 @@ describe('replayEvents', () => {
     expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
     const rating = events.find((event) => event.type === 'TitleRated')!;
     const user = movieLensUserId(5);
-    expect(rating).toMatchObject({ streamId: `rating-${user}-movie:1`, userId: user, schemaVersion: 2, data: { userId: user, containsSpoilers: false } });
+    expect(rating).toMatchObject({
+      streamId: `rating-${user}-movie:1`,
+      userId: user,
+      schemaVersion: 2,
+      data: { userId: user, containsSpoilers: false },
+    });
     expect(events[0]).toMatchObject({ streamId: 'title-movie-1', userId: null, occurredAt: '1970-01-01T00:01:40.000Z' });
   });
 

@@ -1,5 +1,14 @@
 import { encodePosition, type RecordedEvent } from '@reeltime/eventstore';
-import { eventRegistry, ratingStream, titleStream, userStream, MOVIELENS_GENRES, type GenreId, type ReelEvent, type TitleImportedData } from '@reeltime/schemas';
+import {
+  eventRegistry,
+  ratingStream,
+  titleStream,
+  userStream,
+  MOVIELENS_GENRES,
+  type GenreId,
+  type ReelEvent,
+  type TitleImportedData,
+} from '@reeltime/schemas';
 import type { Movie, MovieLensDataset } from './movielens.ts';
 import { URL_NAMESPACE, uuidV5 } from './uuid-v5.ts';
 
@@ -51,7 +60,9 @@ export function yearOf(rawTitle: string): number | null {
 export function titleImportedData(movie: Movie): TitleImportedData {
   const titleId = movieLensTitleId(movie.movieId);
   const name = movie.rawTitle.replace(YEAR_SUFFIX, '').trim().slice(0, 300) || `MovieLens movie ${movie.movieId}`;
-  const genreIds = [...new Set(movie.genres.flatMap((genre) => (MOVIELENS_GENRE_IDS[genre] === undefined ? [] : [MOVIELENS_GENRE_IDS[genre]])))];
+  const genreIds = [
+    ...new Set(movie.genres.flatMap((genre) => (MOVIELENS_GENRE_IDS[genre] === undefined ? [] : [MOVIELENS_GENRE_IDS[genre]]))),
+  ];
   const year = yearOf(movie.rawTitle) ?? (movie.releaseDate === null ? null : yearOf(`(${movie.releaseDate.slice(0, 4)})`));
   return {
     titleId,
@@ -130,7 +141,13 @@ export function* replayEvents(dataset: MovieLensDataset, trainRows: readonly num
     if (versions === undefined) {
       versions = new Map();
       rated.set(user, versions);
-      yield recorded({ type: 'UserRegistered', data: { userId, displayName: `MovieLens user ${user}` } }, userStream(userId), 1, occurredAt, userId);
+      yield recorded(
+        { type: 'UserRegistered', data: { userId, displayName: `MovieLens user ${user}` } },
+        userStream(userId),
+        1,
+        occurredAt,
+        userId,
+      );
     }
     const movieId = ratings.movieId[row]!;
     const version = (versions.get(movieId) ?? 0) + 1;

@@ -60,6 +60,10 @@ describe('rankingMetrics', () => {
   });
 
   it('answers zeros rather than NaN when nobody can be evaluated', () => {
-    expect(rankingMetrics({ recommendations: new Map(), relevant: new Map(), k: 10, catalogSize: 0 })).toMatchObject({ users: 0, ndcg: 0, coverage: 0 });
+    expect(rankingMetrics({ recommendations: new Map(), relevant: new Map(), k: 10, catalogSize: 0 })).toMatchObject({
+      users: 0,
+      ndcg: 0,
+      coverage: 0,
+    });
   });
 });

@@ -18,7 +18,13 @@ const crlf = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
 
 describe('ml-latest layout (ratings.csv, movies.csv, links.csv; CRLF as GroupLens ships them)', () => {
   const directory = folder('latest', {
-    'ratings.csv': crlf(['userId,movieId,rating,timestamp', '1,1,4.0,964982703', '1,3,0.5,964981247', '2,1,5.0,1445714994', '10,2,3.5,1445714835']),
+    'ratings.csv': crlf([
+      'userId,movieId,rating,timestamp',
+      '1,1,4.0,964982703',
+      '1,3,0.5,964981247',
+      '2,1,5.0,1445714994',
+      '10,2,3.5,1445714835',
+    ]),
     'movies.csv': crlf([
       'movieId,title,genres',
       '1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy',
@@ -45,8 +51,20 @@ describe('ml-latest layout (ratings.csv, movies.csv, links.csv; CRLF as GroupLen
     const { movies, layout } = await readMovieLens(directory);
     expect(layout).toBe('ml-latest');
     expect([...movies.values()]).toEqual([
-      { movieId: 1, rawTitle: 'Toy Story (1995)', genres: ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'], imdbId: 'tt0114709', releaseDate: null },
-      { movieId: 2, rawTitle: 'American President, The (1995)', genres: ['Comedy', 'Drama', 'Romance'], imdbId: 'tt0112346', releaseDate: null },
+      {
+        movieId: 1,
+        rawTitle: 'Toy Story (1995)',
+        genres: ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'],
+        imdbId: 'tt0114709',
+        releaseDate: null,
+      },
+      {
+        movieId: 2,
+        rawTitle: 'American President, The (1995)',
+        genres: ['Comedy', 'Drama', 'Romance'],
+        imdbId: 'tt0112346',
+        releaseDate: null,
+      },
       { movieId: 3, rawTitle: '"Great Performances" Cats (1998)', genres: ['Musical'], imdbId: 'tt0173714', releaseDate: null },
       { movieId: 4, rawTitle: 'Babylon 5', genres: ['(no genres listed)'], imdbId: null, releaseDate: null },
     ]);
@@ -77,7 +95,10 @@ describe('ml-100k layout (u.data tab-separated, u.item latin1 with genre flags)'
     'u.data': '196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n',
     'u.item': Buffer.concat([
       Buffer.from(`242|Kolya (1996)|24-Jan-1997||http://us.imdb.com/M/title-exact?Kolya%20(1996)|${flags([5])}\n`, 'latin1'),
-      Buffer.from(`302|L.A. Confidential (1997)|01-Jan-1997||http://us.imdb.com/M/title-exact?L%2EA%2E+Confidential+(1997)|${flags([6, 10, 13, 16])}\n`, 'latin1'),
+      Buffer.from(
+        `302|L.A. Confidential (1997)|01-Jan-1997||http://us.imdb.com/M/title-exact?L%2EA%2E+Confidential+(1997)|${flags([6, 10, 13, 16])}\n`,
+        'latin1',
+      ),
       // 0xE9 is é in latin1; in UTF-8 it would be an invalid byte.
       Buffer.from(`377|Mis\xe9rables, Les (1995)|01-Jan-1995||http://us.imdb.com/x|${flags([4, 8])}\n`, 'latin1'),
       Buffer.from(`267|unknown||||${flags([0])}\n`, 'latin1'),
@@ -88,12 +109,23 @@ describe('ml-100k layout (u.data tab-separated, u.item latin1 with genre flags)'
 
   it('reads ratings in file order', async () => {
     const { ratings } = await readMovieLens(directory);
-    expect(ratings).toEqual({ userId: [196, 186, 22], movieId: [242, 302, 377], stars: [3, 3, 1], timestamp: [881250949, 891717742, 878887116] });
+    expect(ratings).toEqual({
+      userId: [196, 186, 22],
+      movieId: [242, 302, 377],
+      stars: [3, 3, 1],
+      timestamp: [881250949, 891717742, 878887116],
+    });
   });
 
   it('reads titles as latin1, genre flags in the README order, and release dates', async () => {
     const { movies } = await readMovieLens(directory);
-    expect(movies.get(242)).toEqual({ movieId: 242, rawTitle: 'Kolya (1996)', genres: ['Comedy'], imdbId: null, releaseDate: '1997-01-24' });
+    expect(movies.get(242)).toEqual({
+      movieId: 242,
+      rawTitle: 'Kolya (1996)',
+      genres: ['Comedy'],
+      imdbId: null,
+      releaseDate: '1997-01-24',
+    });
     expect(movies.get(302)?.genres).toEqual(['Crime', 'Film-Noir', 'Mystery', 'Thriller']);
     expect(movies.get(377)).toMatchObject({ rawTitle: 'Misérables, Les (1995)', genres: ["Children's", 'Drama'] });
     expect(movies.get(267)).toMatchObject({ rawTitle: 'unknown', genres: ['unknown'], releaseDate: null });

@@ -51,8 +51,25 @@ export type MovieLensDataset = {
 
 /** ml-100k's genre flag columns, in file order (README of ml-100k). */
 export const ML100K_GENRES = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ] as const;
 
 const LATEST_FILES = ['ratings.csv', 'movies.csv'];
@@ -83,7 +100,12 @@ export async function readMovieLens(directory: string): Promise<MovieLensDataset
  * on a 32M-row file. csv-parse takes CRLF or LF as it finds them (record_delimiter is
  * auto-detected), and drops a UTF-8 BOM.
  */
-function eachRecord(file: string, options: Options, onRecord: (fields: string[], line: number) => void, encoding: BufferEncoding = 'utf8'): Promise<void> {
+function eachRecord(
+  file: string,
+  options: Options,
+  onRecord: (fields: string[], line: number) => void,
+  encoding: BufferEncoding = 'utf8',
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let line = 0;
     const parser = parse({ skip_empty_lines: true, bom: true, ...options });
@@ -117,7 +139,10 @@ function eachCsvRow(file: string, wanted: readonly string[], onRow: (fields: str
       indexes = wanted.map((name) => header.indexOf(name));
       return;
     }
-    onRow(indexes.map((index) => fields[index] ?? ''), line);
+    onRow(
+      indexes.map((index) => fields[index] ?? ''),
+      line,
+    );
   });
 }
 
@@ -125,17 +150,26 @@ function emptyRatings(): Ratings {
   return { userId: [], movieId: [], stars: [], timestamp: [] };
 }
 
-function pushRating(ratings: Ratings, file: string, line: number, fields: { user: string; movie: string; rating: string; timestamp: string }): void {
+function pushRating(
+  ratings: Ratings,
+  file: string,
+  line: number,
+  fields: { user: string; movie: string; rating: string; timestamp: string },
+): void {
   const userId = Number(fields.user);
   const movieId = Number(fields.movie);
   const stars = Number(fields.rating);
   const timestamp = Number(fields.timestamp);
   const problem =
-    !Number.isSafeInteger(userId) || userId < 0 ? `user id ${JSON.stringify(fields.user)}`
-    : !Number.isSafeInteger(movieId) || movieId < 1 ? `movie id ${JSON.stringify(fields.movie)}`
-    : !(stars >= 0.5 && stars <= 5 && Number.isInteger(stars * 2)) ? `rating ${JSON.stringify(fields.rating)} (0.5..5 in half stars)`
-    : !Number.isSafeInteger(timestamp) || timestamp < 0 ? `timestamp ${JSON.stringify(fields.timestamp)}`
-    : null;
+    !Number.isSafeInteger(userId) || userId < 0
+      ? `user id ${JSON.stringify(fields.user)}`
+      : !Number.isSafeInteger(movieId) || movieId < 1
+        ? `movie id ${JSON.stringify(fields.movie)}`
+        : !(stars >= 0.5 && stars <= 5 && Number.isInteger(stars * 2))
+          ? `rating ${JSON.stringify(fields.rating)} (0.5..5 in half stars)`
+          : !Number.isSafeInteger(timestamp) || timestamp < 0
+            ? `timestamp ${JSON.stringify(fields.timestamp)}`
+            : null;
   if (problem !== null) throw new Error(`${file}:${line}: bad ${problem}`);
   ratings.userId.push(userId);
   ratings.movieId.push(movieId);
@@ -204,18 +238,24 @@ async function read100kMovies(directory: string): Promise<Map<number, Movie>> {
   // latin1: ml-100k predates UTF-8 in MovieLens (`Misérables` is one byte there). No quoting:
   // a title may hold a `"` that is not a CSV quote.
   const options: Options = { delimiter: '|', quote: false, relax_column_count: true };
-  await eachRecord(file, options, (fields, line) => {
-    if (fields.length < 5 + ML100K_GENRES.length) throw new Error(`${file}:${line}: expected ${5 + ML100K_GENRES.length} fields, got ${fields.length}`);
-    const movieId = Number(fields[0]);
-    if (!Number.isSafeInteger(movieId) || movieId < 1) throw new Error(`${file}:${line}: bad movie id ${JSON.stringify(fields[0])}`);
-    const flags = fields.slice(5, 5 + ML100K_GENRES.length);
-    movies.set(movieId, {
-      movieId,
-      rawTitle: fields[1]!.trim(),
-      genres: ML100K_GENRES.filter((_, index) => flags[index] === '1'),
-      imdbId: null,
-      releaseDate: parse100kDate(fields[2]!),
-    });
-  }, 'latin1');
+  await eachRecord(
+    file,
+    options,
+    (fields, line) => {
+      if (fields.length < 5 + ML100K_GENRES.length)
+        throw new Error(`${file}:${line}: expected ${5 + ML100K_GENRES.length} fields, got ${fields.length}`);
+      const movieId = Number(fields[0]);
+      if (!Number.isSafeInteger(movieId) || movieId < 1) throw new Error(`${file}:${line}: bad movie id ${JSON.stringify(fields[0])}`);
+      const flags = fields.slice(5, 5 + ML100K_GENRES.length);
+      movies.set(movieId, {
+        movieId,
+        rawTitle: fields[1]!.trim(),
+        genres: ML100K_GENRES.filter((_, index) => flags[index] === '1'),
+        imdbId: null,
+        releaseDate: parse100kDate(fields[2]!),
+      });
+    },
+    'latin1',
+  );
   return movies;
 }

@@ -8,7 +8,9 @@ describe('MT19937 seeded like np.random.RandomState(seed)', () => {
   it('draws the same first 32-bit outputs as numpy for seed 42 and seed 0', () => {
     const rng = new MT19937(42);
     const draws = Array.from({ length: 10 }, () => rng.nextUint32());
-    expect(draws).toEqual([1608637542, 3421126067, 4083286876, 787846414, 3143890026, 3348747335, 2571218620, 2563451924, 670094950, 1914837113]);
+    expect(draws).toEqual([
+      1608637542, 3421126067, 4083286876, 787846414, 3143890026, 3348747335, 2571218620, 2563451924, 670094950, 1914837113,
+    ]);
     const zero = new MT19937(0);
     expect([zero.nextUint32(), zero.nextUint32(), zero.nextUint32()]).toEqual([2357136044, 2546248239, 3071714933]);
   });

@@ -8,7 +8,13 @@ describe('PopularityRecommender', () => {
 
   it('ranks by training ratings, equal counts by the lower movie id', () => {
     // counts: 9 → 3, 3 → 2, then 1, 5, 7 with 1 each.
-    expect(popularity.recommend(new Set(), 10).map((item) => item.titleId)).toEqual(['movie:9', 'movie:3', 'movie:1', 'movie:5', 'movie:7']);
+    expect(popularity.recommend(new Set(), 10).map((item) => item.titleId)).toEqual([
+      'movie:9',
+      'movie:3',
+      'movie:1',
+      'movie:5',
+      'movie:7',
+    ]);
     expect(popularity.recommend(new Set(), 2)).toEqual([
       { titleId: 'movie:9', score: 3 },
       { titleId: 'movie:3', score: 2 },

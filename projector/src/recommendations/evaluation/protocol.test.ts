@@ -17,7 +17,8 @@ import { stratifiedSplit } from './split.ts';
 // shared/ lies beside the repository (/work/shared here, beside the clone in CI).
 const REAL_DATA = fileURLToPath(new URL('../../../../../shared/datasets/ml-latest-small', import.meta.url));
 const present = existsSync(`${REAL_DATA}/ratings.csv`);
-if (!present) console.warn(`MovieLens protocol test skipped: no ml-latest-small at ${REAL_DATA} (the datasets folder beside the repository)`);
+if (!present)
+  console.warn(`MovieLens protocol test skipped: no ml-latest-small at ${REAL_DATA} (the datasets folder beside the repository)`);
 
 describe('protocol on ml-latest-small', () => {
   it.skipIf(!present)('reproduces the numpy split and popularity figures', async () => {
@@ -27,15 +28,22 @@ describe('protocol on ml-latest-small', () => {
 
     const seen = new Map<number, Set<string>>();
     const relevant = new Map<number, Set<string>>();
-    for (const [map, rows] of [[seen, split.train], [relevant, split.test]] as const) {
+    for (const [map, rows] of [
+      [seen, split.train],
+      [relevant, split.test],
+    ] as const) {
       for (const row of rows) {
         const user = ratings.userId[row]!;
         if (!map.has(user)) map.set(user, new Set());
         map.get(user)!.add(movieLensTitleId(ratings.movieId[row]!));
       }
     }
-    const popularity = new PopularityRecommender(split.train.map((row) => ({ movieId: ratings.movieId[row]!, titleId: movieLensTitleId(ratings.movieId[row]!) })));
-    const recommendations = new Map([...relevant.keys()].map((user) => [String(user), popularity.recommend(seen.get(user)!, 10).map((item) => item.titleId)]));
+    const popularity = new PopularityRecommender(
+      split.train.map((row) => ({ movieId: ratings.movieId[row]!, titleId: movieLensTitleId(ratings.movieId[row]!) })),
+    );
+    const recommendations = new Map(
+      [...relevant.keys()].map((user) => [String(user), popularity.recommend(seen.get(user)!, 10).map((item) => item.titleId)]),
+    );
     const metrics = rankingMetrics({
       recommendations,
       relevant: new Map([...relevant].map(([user, titles]) => [String(user), titles])),

@@ -22,7 +22,8 @@ export function formatTable(report: EvaluationReport): string {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   // The model name reads left-aligned, figures right-aligned so their decimals line up.
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   const lines = [
     `MovieLens ${dataset.layout} at ${dataset.directory}: ${dataset.ratings} ratings, ${dataset.users} users, ${dataset.titles} titles`,
     `split: ${protocol.split}, ratio ${protocol.ratio}, seed ${protocol.seed} → train ${dataset.trainRatings} ratings (${dataset.trainTitles} titles), test ${dataset.testRatings} ratings (${dataset.testUsers} users); relevance: ${protocol.relevance}`,
@@ -37,8 +38,12 @@ export function formatTable(report: EvaluationReport): string {
       `replay ${seconds(timingsMs.replay)} (${timingsMs.replayedEvents} events through the projection's engine), fit ${seconds(timingsMs.fit)}`,
   ];
   for (const model of report.models) {
-    if (model.usersWithoutRecommendations > 0) lines.push(`note: ${model.name} returned nothing for ${model.usersWithoutRecommendations} users (left out of its averages)`);
-    if (model.invalidRecommendations > 0) lines.push(`warning: ${model.name} listed ${model.invalidRecommendations} titles the user had already rated or that are not in the training catalog`);
+    if (model.usersWithoutRecommendations > 0)
+      lines.push(`note: ${model.name} returned nothing for ${model.usersWithoutRecommendations} users (left out of its averages)`);
+    if (model.invalidRecommendations > 0)
+      lines.push(
+        `warning: ${model.name} listed ${model.invalidRecommendations} titles the user had already rated or that are not in the training catalog`,
+      );
   }
   return lines.join('\n');
 }
@@ -79,7 +84,10 @@ export function formatSummary(report: EvaluationReport): string {
   const parts = report.models
     .filter((model) => model !== baseline)
     .map((model) => {
-      const lift = baseline && baseline.metrics.ndcg > 0 ? ` (${model.metrics.ndcg >= baseline.metrics.ndcg ? '+' : ''}${(((model.metrics.ndcg / baseline.metrics.ndcg) - 1) * 100).toFixed(0)}% vs popularity)` : '';
+      const lift =
+        baseline && baseline.metrics.ndcg > 0
+          ? ` (${model.metrics.ndcg >= baseline.metrics.ndcg ? '+' : ''}${((model.metrics.ndcg / baseline.metrics.ndcg - 1) * 100).toFixed(0)}% vs popularity)`
+          : '';
       return `${model.name} nDCG@${k} ${fixed(model.metrics.ndcg)}${lift}`;
     });
   if (baseline) parts.push(`popularity ${fixed(baseline.metrics.ndcg)}`);

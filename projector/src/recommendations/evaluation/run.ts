@@ -103,7 +103,9 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationRe
     let empty = 0;
     const begun = now();
     for (const userId of relevant.keys()) {
-      const titleIds = recommend(userId).slice(0, k).map((item) => item.titleId);
+      const titleIds = recommend(userId)
+        .slice(0, k)
+        .map((item) => item.titleId);
       if (titleIds.length === 0) empty++;
       const own = seen.get(userId);
       for (const titleId of titleIds) {
@@ -142,8 +144,12 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationRe
     report('reeltime', 'as shipped (default options, MMR diversity on)', (userId) => recommender.recommend(userId, { limit: k })),
     report('reeltime-no-mmr', 'diversity 0 (no MMR re-ranking)', (userId) => recommender.recommend(userId, { limit: k, diversity: 0 })),
   ];
-  const popularity = new PopularityRecommender(split.train.map((row) => ({ movieId: ratings.movieId[row]!, titleId: movieLensTitleId(ratings.movieId[row]!) })));
-  models.push(report('popularity', 'most training ratings, unseen by the user', (userId) => popularity.recommend(seen.get(userId) ?? new Set(), k)));
+  const popularity = new PopularityRecommender(
+    split.train.map((row) => ({ movieId: ratings.movieId[row]!, titleId: movieLensTitleId(ratings.movieId[row]!) })),
+  );
+  models.push(
+    report('popularity', 'most training ratings, unseen by the user', (userId) => popularity.recommend(seen.get(userId) ?? new Set(), k)),
+  );
 
   return {
     dataset: {
@@ -157,7 +163,13 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationRe
       trainTitles: trainTitles.size,
       testUsers: relevant.size,
     },
-    protocol: { k, seed: options.seed, ratio: options.ratio, split: 'python_stratified_split (by user)', relevance: 'binary: every held-out title' },
+    protocol: {
+      k,
+      seed: options.seed,
+      ratio: options.ratio,
+      split: 'python_stratified_split (by user)',
+      relevance: 'binary: every held-out title',
+    },
     models,
     timingsMs: { read: readMs, split: splitMs, events: eventsMs, replay: replayMs, replayedEvents: replayed, fit: fitMs },
   };

@@ -26,7 +26,9 @@ export function writeSyntheticMovieLens(directory: string, seed = 1): void {
     const group = (userId - 1) % SYNTHETIC.groups;
     const own = Array.from({ length: SYNTHETIC.titlesPerGroup }, (_, i) => group * SYNTHETIC.titlesPerGroup + i + 1);
     const liked = [...shuffleInPlace(rng, own)].slice(0, SYNTHETIC.likedPerUser);
-    const others = Array.from({ length: SYNTHETIC.titles }, (_, i) => i + 1).filter((id) => Math.floor((id - 1) / SYNTHETIC.titlesPerGroup) !== group);
+    const others = Array.from({ length: SYNTHETIC.titles }, (_, i) => i + 1).filter(
+      (id) => Math.floor((id - 1) / SYNTHETIC.titlesPerGroup) !== group,
+    );
     const disliked = [...shuffleInPlace(rng, others)].slice(0, 2);
     for (const movieId of liked) ratings.push(`${userId},${movieId},${4 + randomInterval(rng, 2) / 2},${(clock += 60)}`);
     for (const movieId of disliked) ratings.push(`${userId},${movieId},${1 + randomInterval(rng, 2) / 2},${(clock += 60)}`);

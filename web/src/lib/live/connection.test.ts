@@ -88,7 +88,11 @@ function update(channel: LiveChannel, n: number): UpdateMessage {
     type: 'update',
     channel,
     position: position(n),
-    data: { type: 'title.stats', titleId: 'movie:603', stats: { ratingCount: n, averageScore: 8, watchedCount: 0, listCount: 0 } } as unknown as UpdateMessage['data'],
+    data: {
+      type: 'title.stats',
+      titleId: 'movie:603',
+      stats: { ratingCount: n, averageScore: 8, watchedCount: 0, listCount: 0 },
+    } as unknown as UpdateMessage['data'],
   };
 }
 
@@ -134,7 +138,10 @@ function setup(options: { tokens?: (LiveToken | null | Error)[]; random?: number
   };
 }
 
-const token = (name: string, clock: FakeClock, ttlMs = 15 * 60_000): LiveToken => ({ token: `token-${name}`, expiresAt: clock.time + ttlMs });
+const token = (name: string, clock: FakeClock, ttlMs = 15 * 60_000): LiveToken => ({
+  token: `token-${name}`,
+  expiresAt: clock.time + ttlMs,
+});
 
 describe('LiveConnection: opening', () => {
   it('given a signed-in tab, when the socket opens, then the first message is auth with the fetched token, then the subscribe', async () => {
@@ -366,7 +373,11 @@ describe('LiveConnection: reconnecting', () => {
     second.receive(update('feed', 3));
     second.receive(update('feed', 4));
 
-    expect(t.events.map((event) => (event.kind === 'update' ? event.update.position : event.kind))).toEqual([position(2), position(3), position(4)]);
+    expect(t.events.map((event) => (event.kind === 'update' ? event.update.position : event.kind))).toEqual([
+      position(2),
+      position(3),
+      position(4),
+    ]);
   });
 
   it('given two projections announcing one event on `me`, when both updates arrive, then handlers get both, and a replay of either after a reconnect is dropped', async () => {
@@ -375,8 +386,18 @@ describe('LiveConnection: reconnecting', () => {
     t.live.start(URL_, false);
     const first = await t.open();
     first.receive({ type: 'subscribed', channels: ['me'], position: position(1) });
-    const rated: UpdateMessage = { type: 'update', channel: 'me', position: position(2), data: { type: 'rating.changed', titleId: 'movie:603', rating: { score: 9, review: null, containsSpoilers: false } } };
-    const reranked: UpdateMessage = { type: 'update', channel: 'me', position: position(2), data: { type: 'recommendations.changed', titleIds: ['movie:604'] } };
+    const rated: UpdateMessage = {
+      type: 'update',
+      channel: 'me',
+      position: position(2),
+      data: { type: 'rating.changed', titleId: 'movie:603', rating: { score: 9, review: null, containsSpoilers: false } },
+    };
+    const reranked: UpdateMessage = {
+      type: 'update',
+      channel: 'me',
+      position: position(2),
+      data: { type: 'recommendations.changed', titleIds: ['movie:604'] },
+    };
     first.receive(rated);
     first.receive(reranked);
     first.receive(rated); // the same update twice (NATS after the backfill)

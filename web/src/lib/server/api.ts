@@ -80,7 +80,10 @@ export function fieldMessages(errors: FieldError[]): Record<string, string> {
 export type FormFailure = { message: string; errors: Record<string, string>; status: number; code?: string };
 
 /** An action's answer to a refused command: the message and the fields it names, and the status. */
-export function failure(cause: unknown, values: Record<string, unknown> = {}): ActionFailure<FormFailure & { values: Record<string, unknown> }> {
+export function failure(
+  cause: unknown,
+  values: Record<string, unknown> = {},
+): ActionFailure<FormFailure & { values: Record<string, unknown> }> {
   if (cause instanceof ApiError) {
     const status = cause.status >= 500 ? 503 : cause.status;
     return fail(status, { message: friendlyMessage(cause), errors: cause.fields, status, code: cause.problem.code, values });
@@ -89,7 +92,8 @@ export function failure(cause: unknown, values: Record<string, unknown> = {}): A
 }
 
 function friendlyMessage(cause: ApiError): string {
-  if (cause.status === 412) return 'This changed in another tab or on another device; the page now shows the latest version. Please try again.';
+  if (cause.status === 412)
+    return 'This changed in another tab or on another device; the page now shows the latest version. Please try again.';
   if (cause.status === 429) return 'Too many attempts. Please wait a moment and try again.';
   if (cause.status >= 500) return 'Reeltime cannot reach its services right now. Nothing was changed; please try again in a moment.';
   return cause.message;
@@ -116,7 +120,13 @@ export class Api {
   #remember(position: string | undefined): void {
     const next = later(position, this.minPosition);
     if (!next || next === this.minPosition) return;
-    this.event.cookies.set(POSITION_COOKIE, next, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.event.url.protocol === 'https:', maxAge: 60 });
+    this.event.cookies.set(POSITION_COOKIE, next, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.event.url.protocol === 'https:',
+      maxAge: 60,
+    });
   }
 
   /** Sends one request with this page request's token, correlation id, address and read position. */
@@ -144,16 +154,28 @@ export class Api {
       return await fetch(url, { method, headers, body, signal });
     } catch (cause) {
       log.warn({ err: cause, correlationId: this.event.locals.requestId, base, path }, 'API unreachable');
-      throw new ApiError(503, { type: '/problems/unavailable', title: 'Service Unavailable', status: 503, code: 'unavailable', detail: `The ${base} service cannot be reached.` });
+      throw new ApiError(503, {
+        type: '/problems/unavailable',
+        title: 'Service Unavailable',
+        status: 503,
+        code: 'unavailable',
+        detail: `The ${base} service cannot be reached.`,
+      });
     }
   }
 
-  async #call<T>(base: 'command' | 'query', method: string, path: string, options: CallOptions = {}): Promise<{ body: T; headers: Headers }> {
+  async #call<T>(
+    base: 'command' | 'query',
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<{ body: T; headers: Headers }> {
     const response = await this.#request(base, method, path, options, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!response.ok) throw problemError(response, parsed, text);
-    if (base === 'command') this.#remember((parsed as Partial<Position> | undefined)?.position ?? response.headers.get('x-position') ?? undefined);
+    if (base === 'command')
+      this.#remember((parsed as Partial<Position> | undefined)?.position ?? response.headers.get('x-position') ?? undefined);
     return { body: parsed as T, headers: response.headers };
   }
 
@@ -205,7 +227,9 @@ export class Api {
   searchTitles = (query: TitleSearchQuery) => this.read<TitlePage>('/titles', query);
   title = (titleId: string) => this.read<TitleDetails>(`/titles/${encodeURIComponent(titleId)}`);
   similarTitles = (titleId: string, limit = 12) =>
-    this.#everyones(`similar:${titleId}:${limit}`, 60_000, () => this.read<SimilarTitles>(`/titles/${encodeURIComponent(titleId)}/similar`, { limit }));
+    this.#everyones(`similar:${titleId}:${limit}`, 60_000, () =>
+      this.read<SimilarTitles>(`/titles/${encodeURIComponent(titleId)}/similar`, { limit }),
+    );
   /** Sorted by name. */
   genres = () =>
     this.#everyones('genres', 10 * 60_000, async () => (await this.read<Genre[]>('/genres')).sort((a, b) => a.name.localeCompare(b.name)));
@@ -226,18 +250,26 @@ export class Api {
   logoutEverywhere = () => this.#command<void>('POST', '/auth/logout-all');
   deleteAccount = () => this.#command<Position>('DELETE', '/me');
 
-  createList = (body: CreateListBody, idempotencyKey: string) => this.#command<{ listId: string } & ListChanged>('POST', '/lists', { body, idempotencyKey });
-  updateList = (listId: string, body: UpdateListBody, version?: number) => this.#command<ListChanged>('PATCH', `/lists/${listId}`, { body, ifMatch: version });
+  createList = (body: CreateListBody, idempotencyKey: string) =>
+    this.#command<{ listId: string } & ListChanged>('POST', '/lists', { body, idempotencyKey });
+  updateList = (listId: string, body: UpdateListBody, version?: number) =>
+    this.#command<ListChanged>('PATCH', `/lists/${listId}`, { body, ifMatch: version });
   deleteList = (listId: string, version?: number) => this.#command<Position>('DELETE', `/lists/${listId}`, { ifMatch: version });
   addListItem = (listId: string, body: AddListItemBody, options: { version?: number; idempotencyKey?: string } = {}) =>
-    this.#command<ListChanged>('POST', `/lists/${listId}/items`, { body, ifMatch: options.version, idempotencyKey: options.idempotencyKey });
+    this.#command<ListChanged>('POST', `/lists/${listId}/items`, {
+      body,
+      ifMatch: options.version,
+      idempotencyKey: options.idempotencyKey,
+    });
   removeListItem = (listId: string, titleId: string, version?: number) =>
     this.#command<ListChanged>('DELETE', `/lists/${listId}/items/${encodeURIComponent(titleId)}`, { ifMatch: version });
-  reorderList = (listId: string, titleIds: string[], version?: number) => this.#command<ListChanged>('PUT', `/lists/${listId}/order`, { body: { titleIds }, ifMatch: version });
+  reorderList = (listId: string, titleIds: string[], version?: number) =>
+    this.#command<ListChanged>('PUT', `/lists/${listId}/order`, { body: { titleIds }, ifMatch: version });
 
   rate = (titleId: string, body: RateTitleBody) => this.#command<Position>('PUT', `/ratings/${encodeURIComponent(titleId)}`, { body });
   unrate = (titleId: string) => this.#command<Position>('DELETE', `/ratings/${encodeURIComponent(titleId)}`);
-  logWatch = (body: LogWatchBody, idempotencyKey: string) => this.#command<{ entryId: string } & Position>('POST', '/diary', { body, idempotencyKey });
+  logWatch = (body: LogWatchBody, idempotencyKey: string) =>
+    this.#command<{ entryId: string } & Position>('POST', '/diary', { body, idempotencyKey });
   removeDiaryEntry = (entryId: string) => this.#command<Position>('DELETE', `/diary/${encodeURIComponent(entryId)}`);
   setPreferences = (body: PreferencesBody) => this.#command<Position>('PUT', '/preferences', { body });
 }

@@ -5,5 +5,8 @@ export const log = pino({
   name: 'web',
   // Checked by scripts/prepare.ts (web/scripts/env.ts) before the server starts; empty means unset.
   level: process.env.LOG_LEVEL?.trim().toLowerCase() || 'info',
-  redact: { paths: ['password', '*.password', 'refreshToken', '*.refreshToken', 'accessToken', '*.accessToken', 'token', '*.token'], censor: '[redacted]' },
+  redact: {
+    paths: ['password', '*.password', 'refreshToken', '*.refreshToken', 'accessToken', '*.accessToken', 'token', '*.token'],
+    censor: '[redacted]',
+  },
 });

@@ -14,8 +14,20 @@ function pair(name: string, expSeconds: number, refreshToken = `refresh-${name}`
   return { userId: `user-${name}`, accessToken: accessToken({ sub: `user-${name}`, name, exp: expSeconds }), refreshToken, expiresIn: 900 };
 }
 
-const refused = () => new ApiError(401, { type: '/problems/invalid-refresh-token', title: 'Unauthorized', status: 401, detail: 'The refresh token is not valid.' });
-const unavailable = () => new ApiError(503, { type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: 'The command service cannot be reached.' });
+const refused = () =>
+  new ApiError(401, {
+    type: '/problems/invalid-refresh-token',
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'The refresh token is not valid.',
+  });
+const unavailable = () =>
+  new ApiError(503, {
+    type: '/problems/unavailable',
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The command service cannot be reached.',
+  });
 
 /** A clock the test moves by hand. */
 function clock(start = 1_700_000_000_000) {

@@ -27,7 +27,9 @@ export function claimsOf(token: string): Claims | null {
   if (!payload) return null;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<Claims>;
-    return typeof claims.sub === 'string' && typeof claims.exp === 'number' ? { sub: claims.sub, name: String(claims.name ?? ''), exp: claims.exp } : null;
+    return typeof claims.sub === 'string' && typeof claims.exp === 'number'
+      ? { sub: claims.sub, name: String(claims.name ?? ''), exp: claims.exp }
+      : null;
   } catch {
     return null;
   }

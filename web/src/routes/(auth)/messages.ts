@@ -31,7 +31,8 @@ export function authFailure(
   overrides: { status: number; field?: Field; message: string }[] = [],
 ): ActionFailure<AuthFailure> {
   if (!(cause instanceof ApiError)) throw cause;
-  const answer = (message: string, errors: AuthFailure['errors'] = {}) => fail(cause.status >= 500 ? 503 : cause.status, { message, errors, status: cause.status, values });
+  const answer = (message: string, errors: AuthFailure['errors'] = {}) =>
+    fail(cause.status >= 500 ? 503 : cause.status, { message, errors, status: cause.status, values });
   const override = overrides.find((o) => o.status === cause.status);
   if (override?.field) return answer('', { [override.field]: override.message });
   if (override) return answer(override.message);

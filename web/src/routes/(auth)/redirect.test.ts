@@ -8,7 +8,18 @@ describe('safeRedirectTo', () => {
   });
 
   it('refuses other sites and odd forms of them', () => {
-    for (const value of ['https://evil.example', '//evil.example', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'me/lists', '', null, undefined]) {
+    for (const value of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '/\t/evil.example',
+      'javascript:alert(1)',
+      'me/lists',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(safeRedirectTo(value)).toBe('/');
     }
   });

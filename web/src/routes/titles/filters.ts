@@ -86,7 +86,8 @@ export function filterParams(filters: TitleFilters, cursor: string | null = null
   if (filters.yearFrom !== null) params.set('yearFrom', String(filters.yearFrom));
   if (filters.yearTo !== null) params.set('yearTo', String(filters.yearTo));
   // The default sort stays out of the URL, so typing a search after choosing nothing ranks by relevance.
-  if (filters.sort && filters.sort !== defaultSort(filters) && (filters.q || filters.sort !== 'relevance')) params.set('sort', filters.sort);
+  if (filters.sort && filters.sort !== defaultSort(filters) && (filters.q || filters.sort !== 'relevance'))
+    params.set('sort', filters.sort);
   if (cursor) params.set('cursor', cursor);
   return params;
 }

@@ -9,7 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 /** Notices other pages send people here with (`/signin?notice=…`). */
 const NOTICES: Record<string, string> = {
   'signed-out': 'You are signed out.',
-  'signed-out-everywhere': 'You are signed out on every browser and device. A page already open elsewhere can keep working for up to 15 minutes.',
+  'signed-out-everywhere':
+    'You are signed out on every browser and device. A page already open elsewhere can keep working for up to 15 minutes.',
 };
 
 export const load: PageServerLoad = ({ url }) => {
@@ -41,11 +42,22 @@ export const actions: Actions = {
   demo: async (event) => {
     const data = await event.request.formData();
     const demo = demoAccount();
-    if (!demo) return fail(404, { message: 'This server offers no demo account.', errors: {}, status: 404, values: { email: '' } } satisfies AuthFailure);
+    if (!demo)
+      return fail(404, {
+        message: 'This server offers no demo account.',
+        errors: {},
+        status: 404,
+        values: { email: '' },
+      } satisfies AuthFailure);
     try {
       storeTokens(event, await api(event).login(demo));
     } catch (cause) {
-      return authFailure(cause, { email: '' }, [{ status: 401, message: 'The demo account is not there yet: it is made when `npm start` seeds the demo. Create your own account instead.' }]);
+      return authFailure(cause, { email: '' }, [
+        {
+          status: 401,
+          message: 'The demo account is not there yet: it is made when `npm start` seeds the demo. Create your own account instead.',
+        },
+      ]);
     }
     redirect(303, safeRedirectTo(data.get('redirectTo')));
   },

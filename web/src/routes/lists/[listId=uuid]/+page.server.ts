@@ -53,7 +53,8 @@ function signedIn(event: RequestEvent): void {
 
 /** Messages for refusals whose API wording speaks of the request rather than the person's action. */
 const REFUSALS: Record<string, string> = {
-  not_a_permutation: 'The list gained or lost titles since this page was shown, so the new order was not saved. The page now shows the latest list.',
+  not_a_permutation:
+    'The list gained or lost titles since this page was shown, so the new order was not saved. The page now shows the latest list.',
   not_in_list: 'That title is no longer in the list. The page now shows the latest list.',
   not_owner: 'Only the owner can change this list.',
   list_not_found: 'This list no longer exists.',
@@ -61,8 +62,10 @@ const REFUSALS: Record<string, string> = {
 
 /** What a 412 (the page showed an older version) means for each change. */
 const STALE = {
-  update: 'This list changed in another tab or on another device, so your edits were not saved. The page now shows the latest details; your text is still in the form.',
-  delete: 'This list changed in another tab or on another device since this page was shown, so it was not deleted. Check the latest version below, then delete it again if you still want to.',
+  update:
+    'This list changed in another tab or on another device, so your edits were not saved. The page now shows the latest details; your text is still in the form.',
+  delete:
+    'This list changed in another tab or on another device since this page was shown, so it was not deleted. Check the latest version below, then delete it again if you still want to.',
   removeItem: 'This list changed in another tab or on another device, so the title was not removed. The page now shows the latest list.',
   move: 'This list changed in another tab or on another device, so the move was not saved. The page now shows the latest order.',
 } as const;
@@ -80,7 +83,11 @@ export const actions: Actions = {
     signedIn(event);
     const form = await event.request.formData();
     const name = text(form, 'name'); // absent for the watchlist, which keeps its name
-    const values = { name, description: text(form, 'description') ?? '', visibility: text(form, 'visibility') === 'public' ? 'public' : 'private' } as const;
+    const values = {
+      name,
+      description: text(form, 'description') ?? '',
+      visibility: text(form, 'visibility') === 'public' ? 'public' : 'private',
+    } as const;
     const body: UpdateListBody = { description: values.description, visibility: values.visibility };
     if (name !== null) body.name = name;
     try {
@@ -135,7 +142,8 @@ export const actions: Actions = {
         // The page was stale: no need to ask the API to refuse it.
         return fail(412, { action: 'move' as const, status: 412, message: STALE.move, errors: {}, values: {} });
       }
-      if (!Number.isInteger(to) || to < 0 || to >= order.length) return fail(400, { action: 'move' as const, status: 400, message: 'That position is not in the list.', errors: {}, values: {} });
+      if (!Number.isInteger(to) || to < 0 || to >= order.length)
+        return fail(400, { action: 'move' as const, status: 400, message: 'That position is not in the list.', errors: {}, values: {} });
       order.splice(from, 1);
       order.splice(to, 0, titleId);
       const changed = await client.reorderList(event.params.listId, order, expected);

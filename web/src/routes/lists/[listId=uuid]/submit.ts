@@ -10,10 +10,18 @@ export async function submitAction(action: string, fields: Record<string, string
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.set(name, value);
   try {
-    const response = await fetch(`?/${action}`, { method: 'POST', body, headers: { accept: 'application/json', 'x-sveltekit-action': 'true' } });
+    const response = await fetch(`?/${action}`, {
+      method: 'POST',
+      body,
+      headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
+    });
     return deserialize(await response.text());
   } catch {
-    return { type: 'failure', status: 503, data: { message: 'Reeltime could not be reached, so nothing was changed. Check your connection and try again.' } };
+    return {
+      type: 'failure',
+      status: 503,
+      data: { message: 'Reeltime could not be reached, so nothing was changed. Check your connection and try again.' },
+    };
   }
 }
 

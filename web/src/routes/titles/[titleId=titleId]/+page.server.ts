@@ -56,7 +56,9 @@ function requireUser(event: RequestEvent): void {
 
 /** A form the action refused itself, before asking the API: the same shape as `failure()`'s (the field error says it all). */
 function invalid(action: Action, errors: Record<string, string>, values: Record<string, unknown>) {
-  return fail(400, { message: '', errors, status: 400, values: { ...values, action } } satisfies FormFailure & { values: Record<string, unknown> });
+  return fail(400, { message: '', errors, status: 400, values: { ...values, action } } satisfies FormFailure & {
+    values: Record<string, unknown>;
+  });
 }
 
 /**
@@ -66,7 +68,12 @@ function invalid(action: Action, errors: Record<string, string>, values: Record<
  * new one; after a 5xx the command may have happened, so the retry keeps the key and is answered
  * from the first attempt.
  */
-function refused(action: Action, cause: unknown, values: Record<string, unknown>, fieldOf: Record<string, { field: string; message?: string }> = {}) {
+function refused(
+  action: Action,
+  cause: unknown,
+  values: Record<string, unknown>,
+  fieldOf: Record<string, { field: string; message?: string }> = {},
+) {
   const result = failure(cause, { ...values, action });
   const { code, status } = result.data;
   const named = code ? fieldOf[code] : undefined;
@@ -93,7 +100,12 @@ export const actions: Actions = {
       return invalid('rate', { score: 'Choose a rating, from half a star to five stars.' }, values);
     }
     // The API counts characters as code points; saying so here keeps the message in words for people.
-    if ([...review].length > 5000) return invalid('rate', { review: `A review can be at most 5,000 characters; this one has ${[...review].length.toLocaleString('en')}.` }, values);
+    if ([...review].length > 5000)
+      return invalid(
+        'rate',
+        { review: `A review can be at most 5,000 characters; this one has ${[...review].length.toLocaleString('en')}.` },
+        values,
+      );
     const hasReview = review.trim() !== '';
     try {
       await api(event).rate(event.params.titleId, { score, ...(hasReview ? { review, containsSpoilers } : {}) });
@@ -152,11 +164,14 @@ export const actions: Actions = {
     const rewatch = data.get('rewatch') === 'on';
     const idempotencyKey = text(data, 'idempotencyKey') || crypto.randomUUID();
     const values = { watchedOn, rewatch, idempotencyKey };
-    if (watchedOn && !ISO_DAY.test(watchedOn)) return invalid('logWatch', { watchedOn: 'Enter the day you watched it, as YYYY-MM-DD.' }, values);
+    if (watchedOn && !ISO_DAY.test(watchedOn))
+      return invalid('logWatch', { watchedOn: 'Enter the day you watched it, as YYYY-MM-DD.' }, values);
     try {
       await api(event).logWatch({ titleId: event.params.titleId, ...(watchedOn ? { watchedOn } : {}), rewatch }, idempotencyKey);
     } catch (cause) {
-      return refused('logWatch', cause, values, { invalid_watch_date: { field: 'watchedOn', message: 'Choose a day from 1870 up to today.' } });
+      return refused('logWatch', cause, values, {
+        invalid_watch_date: { field: 'watchedOn', message: 'Choose a day from 1870 up to today.' },
+      });
     }
     return { action: 'logWatch' as const, ok: true as const, watchedOn, rewatch, message: 'Logged' };
   },

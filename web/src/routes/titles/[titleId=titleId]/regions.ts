@@ -13,13 +13,21 @@ export function preferredRegion(acceptLanguage: string | null): string {
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(params.find((param) => param.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { tag, q: Number.isFinite(q) ? q : 0, index };
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const { tag } of tags) {
-    const region = tag.split('-').slice(1).find((subtag) => REGION.test(subtag.toUpperCase()) && subtag.length === 2);
+    const region = tag
+      .split('-')
+      .slice(1)
+      .find((subtag) => REGION.test(subtag.toUpperCase()) && subtag.length === 2);
     if (region) return region.toUpperCase();
   }
   return FALLBACK_REGION;

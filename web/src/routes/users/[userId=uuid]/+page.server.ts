@@ -10,5 +10,12 @@ export const load: PageServerLoad = async (event) => {
   const me = event.locals.user;
   // There is no profile read: the name comes with the lists (or from the session, for oneself).
   const displayName = me?.userId === userId ? me.displayName : (lists.items.find((list) => list.ownerName)?.ownerName ?? null);
-  return { userId, lists, posters: await listPreviews(client, lists.items), cursor: cursor ?? null, displayName, isMe: me?.userId === userId };
+  return {
+    userId,
+    lists,
+    posters: await listPreviews(client, lists.items),
+    cursor: cursor ?? null,
+    displayName,
+    isMe: me?.userId === userId,
+  };
 };

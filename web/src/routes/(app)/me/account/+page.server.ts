@@ -40,9 +40,15 @@ export const actions: Actions = {
   delete: async (event) => {
     if (!event.locals.user) redirect(303, signInAgain(event.url));
     const data = await event.request.formData();
-    const typed = String(data.get('confirmation') ?? '').trim().toLowerCase();
+    const typed = String(data.get('confirmation') ?? '')
+      .trim()
+      .toLowerCase();
     if (typed !== CONFIRMATION) {
-      return refusal(400, { action: 'delete', message: '', errors: { confirmation: `Type “${CONFIRMATION}” to confirm. Nothing was deleted.` } });
+      return refusal(400, {
+        action: 'delete',
+        message: '',
+        errors: { confirmation: `Type “${CONFIRMATION}” to confirm. Nothing was deleted.` },
+      });
     }
     try {
       await api(event).deleteAccount();

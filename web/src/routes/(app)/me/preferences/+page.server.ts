@@ -75,7 +75,8 @@ export const actions: Actions = {
     } catch (cause) {
       const answer = failure(cause);
       // A field error names the part of the body (`/languages/3`): say it in words.
-      if (answer.status === 400) return fail(400, { ...answer.data, message: 'Some of these preferences could not be saved. Please check them and try again.' });
+      if (answer.status === 400)
+        return fail(400, { ...answer.data, message: 'Some of these preferences could not be saved. Please check them and try again.' });
       return answer;
     }
     return { saved: true };

@@ -1,12 +1,8 @@
-import pino from 'pino';
+import { createLogger } from '@reeltime/platform/logger';
 
-/** The web server's log: pino JSON like every other service, one line per request. */
-export const log = pino({
-  name: 'web',
-  // Checked by scripts/prepare.ts (web/scripts/env.ts) before the server starts; empty means unset.
-  level: process.env.LOG_LEVEL?.trim().toLowerCase() || 'info',
-  redact: {
-    paths: ['password', '*.password', 'refreshToken', '*.refreshToken', 'accessToken', '*.accessToken', 'token', '*.token'],
-    censor: '[redacted]',
-  },
-});
+/**
+ * The web server's log: the same pino setup as every other service (JSON, secrets redacted from
+ * fields, URLs and error messages), one line per request.
+ */
+// LOG_LEVEL is checked by scripts/prepare.ts (web/scripts/env.ts) before the server starts; empty means unset.
+export const log = createLogger('web', process.env.LOG_LEVEL?.trim().toLowerCase() || 'info');

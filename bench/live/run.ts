@@ -12,11 +12,8 @@
  *   npm run bench:live -- [--runs 3] [--seconds 10] [--rate 500] [--query-rate 1000] [--query-connections 10]
  *                         [--projector-batch-ms 50]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -26,6 +23,7 @@ import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
 import { benchEnv } from '../env.ts';
+import { dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,51 +53,8 @@ const base = `bench_live_${process.pid}`;
 const ports = { command: 4921, query: 4922, projector: 4923 };
 const COMMAND = `http://127.0.0.1:${ports.command}`;
 const QUERY = `http://127.0.0.1:${ports.query}`;
-const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-
-const env = {
-  ...process.env,
-  DATABASE_URL,
-  EVENT_STORE: 'postgres',
-  EVENTSTORE_SCHEMA: `${base}_es`,
-  COMMAND_SCHEMA: `${base}_cmd`,
-  PROJECTOR_SCHEMA: `${base}_core`,
-  READ_SCHEMA: `${base}_read`,
-  PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
-  LIVE_SUBJECT_PREFIX: base,
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  COMMAND_API_PORT: String(ports.command),
-  QUERY_API_PORT: String(ports.query),
-  PROJECTOR_PORT: String(ports.projector),
-  PROJECTOR_BATCH_MS,
-  HOST: '127.0.0.1',
-  // Production limits protect users from each other; the bench measures the paths themselves.
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  AUTH_ATTEMPTS_PER_MINUTE: '100000',
-  LIVE_CONNECTS_PER_MINUTE: '100000',
-  LOG_LEVEL: args['log-level'],
-};
-
-const children: ChildProcess[] = [];
-function start(path: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
-
-async function ready(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not become ready`);
-}
+const env = serviceEnv(base, ports, DATABASE_URL, { PROJECTOR_BATCH_MS, LOG_LEVEL: args['log-level'] });
+const services = new ServiceProcesses();
 
 async function post(path: string, body: unknown, token?: string, method = 'POST') {
   const response = await fetch(COMMAND + path, {
@@ -209,10 +164,10 @@ try {
   for (let id = 1; id <= TITLES; id++) {
     await store.appendToStream(titleStream(`movie:${id}`), [titleImported(`movie:${id}`)], { expectedVersion: 'any' });
   }
-  start('projector/src/main.ts');
-  start('command-api/src/main.ts');
+  services.start('projector/src/main.ts', env);
+  services.start('command-api/src/main.ts', env);
   await ready(COMMAND, 'command-api');
-  start('query-api/src/main.ts');
+  services.start('query-api/src/main.ts', env);
   await ready(QUERY, 'query-api');
   await ready(`http://127.0.0.1:${ports.projector}`, 'projector');
 
@@ -319,10 +274,8 @@ try {
   );
 } finally {
   for (const client of sockets) client.socket.terminate();
-  for (const child of children) child.kill('SIGTERM');
-  await sleep(1500);
+  await services.stop();
   await store.close();
-  const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
-  for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
   await admin.end();
+  await dropSchemas(DATABASE_URL, base);
 }

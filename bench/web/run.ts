@@ -16,14 +16,10 @@
  *   npm run bench:web -- [--runs 5] [--seconds 10] [--rate 200] [--connections 10] [--title movie:603] [--no-community]
  *   WEB_URL=http://127.0.0.1:3000 QUERY_API_URL=http://127.0.0.1:4002 npm run bench:web   # running services
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { chromiumMissing, launchChromium } from '../../web/e2e/browser.ts';
@@ -31,6 +27,7 @@ import { ensureWebBuild } from '../../web/scripts/build.ts';
 import { freePort, startWebServer } from '../../web/e2e/stack.ts';
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
+import { dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,7 +49,6 @@ const CONNECTIONS = Number(args.connections);
 const TITLE = args.title;
 const TARGET = { lcpMs: 1000, jsKbGzip: 100, pagesPerSecond: 200, p99Ms: 150 };
 const { DATABASE_URL } = benchEnv();
-const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const missing = chromiumMissing();
@@ -63,78 +59,31 @@ if (missing) {
 
 // ---- the stack: each service its own process, in schemas of this run ----
 
-const children: ChildProcess[] = [];
+const services = new ServiceProcesses();
 let stopWeb = async () => {};
-let dropSchemas = async () => {};
+let schemasMade = false;
 const base = `bench_web_${process.pid}`;
-
-function run(path: string, env: NodeJS.ProcessEnv, extra: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
-
-async function ready(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not become ready`);
-}
 
 async function startStack(): Promise<{ web: string; query: string; setup: Record<string, number> }> {
   const ports = { command: await freePort(), query: await freePort(), projector: await freePort() };
   const command = `http://127.0.0.1:${ports.command}`;
   const query = `http://127.0.0.1:${ports.query}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL,
-    EVENT_STORE: 'postgres',
-    EVENTSTORE_SCHEMA: `${base}_es`,
-    COMMAND_SCHEMA: `${base}_cmd`,
-    PROJECTOR_SCHEMA: `${base}_core`,
-    READ_SCHEMA: `${base}_read`,
-    PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
-    INGEST_SCHEMA: `${base}_ingest`,
-    LIVE_SUBJECT_PREFIX: base,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    COMMAND_API_PORT: String(ports.command),
-    QUERY_API_PORT: String(ports.query),
-    PROJECTOR_PORT: String(ports.projector),
-    HOST: '127.0.0.1',
-    // Production limits protect people from each other; the bench measures the pages themselves.
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    AUTH_ATTEMPTS_PER_MINUTE: '100000',
-    LIVE_CONNECTS_PER_MINUTE: '100000',
+  const env = serviceEnv(base, ports, DATABASE_URL, {
     LOG_LEVEL: args['log-level'],
     INGEST_DEMO_COMMUNITY: args['no-community'] ? 'false' : 'true',
-  };
-  delete env.TMDB_READ_ACCESS_TOKEN;
-  delete env.TMDB_API_KEY;
-  dropSchemas = async () => {
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
-    for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
-    await admin.end();
-  };
+  });
+  schemasMade = true;
 
   const started = performance.now();
-  run('projector/src/main.ts', env, ['--max-semi-space-size=64']);
-  run('command-api/src/main.ts', env);
+  services.start('projector/src/main.ts', env, ['--max-semi-space-size=64']);
+  services.start('command-api/src/main.ts', env);
   await ready(command, 'command-api');
-  run('query-api/src/main.ts', env);
+  services.start('query-api/src/main.ts', env);
   await ready(query, 'query-api');
 
   // Ingest without a TMDb credential: the demo catalog (and demo community), then exit 0.
   const ingestStarted = performance.now();
-  const ingest = run('ingest/src/main.ts', env);
+  const ingest = services.start('ingest/src/main.ts', env);
   const code = await new Promise<number | null>((resolve) => ingest.once('exit', resolve));
   if (code !== 0) throw new Error(`ingest exited with ${code}`);
   const ingestMs = performance.now() - ingestStarted;
@@ -367,16 +316,7 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await stopWeb();
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  const killer = setTimeout(
-    () => children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')),
-    10_000,
-  );
-  await Promise.all(
-    children.map((child) =>
-      child.exitCode !== null || child.signalCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)),
-    ),
-  );
-  clearTimeout(killer);
-  await dropSchemas().catch((error: unknown) => console.error('bench:web: dropping the schemas failed', error));
+  await services.stop();
+  if (schemasMade)
+    await dropSchemas(DATABASE_URL, base).catch((error: unknown) => console.error('bench:web: dropping the schemas failed', error));
 }

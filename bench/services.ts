@@ -1,0 +1,95 @@
+/*
+ * The services as separate processes, as in production, in schemas of one benchmark run: the
+ * one way the end-to-end benchmarks (live, web, import, recommendations query) start, await and
+ * stop them, and clean up after themselves.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export type ServicePorts = { command: number; query: number; projector: number };
+
+/** A path from the repository's root. */
+export const fromRoot = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/**
+ * Every service's variables for a run whose schemas all start with `base`, on `ports`, with
+ * production's per-user limits lifted (they protect people from each other; a benchmark measures
+ * the paths themselves). A TMDb credential of the caller's is not passed on (`overrides` may set one).
+ */
+export function serviceEnv(base: string, ports: ServicePorts, databaseUrl: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { TMDB_READ_ACCESS_TOKEN: _token, TMDB_API_KEY: _key, ...inherited } = process.env;
+  return {
+    ...inherited,
+    DATABASE_URL: databaseUrl,
+    EVENT_STORE: 'postgres',
+    EVENTSTORE_SCHEMA: `${base}_es`,
+    COMMAND_SCHEMA: `${base}_cmd`,
+    PROJECTOR_SCHEMA: `${base}_core`,
+    READ_SCHEMA: `${base}_read`,
+    PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
+    INGEST_SCHEMA: `${base}_ingest`,
+    LIVE_SUBJECT_PREFIX: base,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    COMMAND_API_PORT: String(ports.command),
+    QUERY_API_PORT: String(ports.query),
+    PROJECTOR_PORT: String(ports.projector),
+    HOST: '127.0.0.1',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_ATTEMPTS_PER_MINUTE: '100000',
+    LIVE_CONNECTS_PER_MINUTE: '100000',
+    ...overrides,
+  };
+}
+
+/** The processes a run started; `stop` ends them all (SIGTERM, then SIGKILL after 10 s). */
+export class ServiceProcesses {
+  readonly #children: ChildProcess[] = [];
+
+  /** `node [nodeArgs] --import tsx <path>`; its stderr shows, its stdout (the JSON log) does not. */
+  start(path: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fromRoot(path)], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.#children.push(child);
+    return child;
+  }
+
+  async stop(): Promise<void> {
+    const running = this.#children.filter((child) => child.exitCode === null && child.signalCode === null);
+    const exited = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of running) child.kill('SIGTERM');
+    const killer = setTimeout(() => running.forEach((child) => child.exitCode === null && child.kill('SIGKILL')), 10_000);
+    await Promise.all(exited);
+    clearTimeout(killer);
+  }
+}
+
+/** Waits for `<url>/health/ready` to answer 2xx. */
+export async function ready(url: string, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answered = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+/** Drops every schema whose name starts with `base`. */
+export async function dropSchemas(databaseUrl: string, base: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
+    for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}

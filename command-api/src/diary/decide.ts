@@ -1,6 +1,6 @@
 import { IsoDate } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused } from '@reeltime/decider';
 import type { DiaryCommand, ImportWatches, LogWatch, RemoveDiaryEntry } from './commands.ts';
 import { diaryEntries, type DiaryEntry, type DiaryEvent, type DiaryState } from './state.ts';
 

@@ -1,5 +1,5 @@
 import { MAX_LIST_ITEMS } from '@reeltime/schemas';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused } from '@reeltime/decider';
 import type { AddListItem, CreateList, ListCommand, ReorderListItems, UpdateList } from './commands.ts';
 import { DESCRIPTION_LENGTH, fitsLength, NAME_LENGTH, NOTE_LENGTH } from './limits.ts';
 import type { ListEvent, ListState } from './state.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from '@reeltime/platform/decider';
+import { fold } from '@reeltime/decider';
 import type { ListCommand } from './commands.ts';
-import { invalidEvents } from '@reeltime/platform/decider/testing';
+import { invalidEvents } from '@reeltime/decider/testing';
 import { added, created, LIST_ID, OWNER } from './given.testing.ts';
 import { listDecider, type ListEvent, type ListState } from './index.ts';
 

@@ -1,4 +1,4 @@
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import type { ListCommand } from './commands.ts';
 import { decideList } from './decide.ts';
 import { evolveList } from './evolve.ts';

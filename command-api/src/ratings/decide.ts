@@ -1,6 +1,6 @@
 import { RatingScore, Review } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused } from '@reeltime/decider';
 import type { ImportRating, RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
 import type { RatingEvent, RatingState } from './state.ts';
 

@@ -1,5 +1,5 @@
 import type { ReelEvent, TitleChanges, TitleImportedData } from '@reeltime/schemas';
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 
 /** A full snapshot from TMDb: import it, or record what changed since. */
 export type SyncTitle = { type: 'SyncTitle'; title: TitleImportedData };

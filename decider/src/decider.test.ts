@@ -1,6 +1,6 @@
 import type { ReelEvent } from '@reeltime/schemas';
 import { describe, expect, it } from 'vitest';
-import { CommandRefused, fold, type Decider } from './decider.ts';
+import { CommandRefused, fold, unreachable, type Decider } from './decider.ts';
 import { given, invalidEvents, USER_ID } from './given.testing.ts';
 
 // A small decider over real events: a counter of ratings that refuses a second unrating.
@@ -46,6 +46,12 @@ describe('CommandRefused', () => {
     expect(refusal).toBeInstanceOf(Error);
     expect(refusal).toMatchObject({ name: 'CommandRefused', code: 'list_exists', status: 409, message: 'List exists' });
     expect(new CommandRefused('not_owner', 'No', 403).status).toBe(403);
+  });
+});
+
+describe('unreachable', () => {
+  it('throws, naming the value no case handled', () => {
+    expect(() => unreachable({ type: 'Unknown' } as never)).toThrow(new TypeError('No case for {"type":"Unknown"}'));
   });
 });
 

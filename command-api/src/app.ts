@@ -7,7 +7,7 @@ import { AccountStore } from './accounts/account-store.ts';
 import { activeAccounts } from './accounts/active-accounts.ts';
 import { LoginThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './accounts/login-throttle.ts';
 import { accountRoutes } from './accounts/routes.ts';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused } from '@reeltime/decider';
 import { diaryRoutes } from './diary/routes.ts';
 import { commandExecutor } from './handling/execute.ts';
 import { IdempotencyStore, idempotencyHandler, registerIdempotency } from './handling/idempotency.ts';

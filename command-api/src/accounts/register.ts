@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventMetadataInput, EventStore, NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { inTransaction } from '@reeltime/platform';
-import { fold } from '@reeltime/platform/decider';
+import { fold } from '@reeltime/decider';
 import { listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { listDecider } from '../lists/index.ts';

@@ -1,6 +1,6 @@
 import { IsoDate } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused, unreachable } from '@reeltime/decider';
 import type { DiaryCommand, ImportWatches, LogWatch, RemoveDiaryEntry } from './commands.ts';
 import { diaryEntries, type DiaryEntry, type DiaryEvent, type DiaryState } from './state.ts';
 
@@ -22,6 +22,8 @@ export function decideDiary(command: DiaryCommand, state: DiaryState): DiaryEven
       return removeEntry(command, entries);
     case 'ImportWatches':
       return importWatches(command, entries);
+    default:
+      return unreachable(command);
   }
 }
 

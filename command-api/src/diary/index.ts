@@ -1,4 +1,4 @@
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import type { DiaryCommand } from './commands.ts';
 import { decideDiary } from './decide.ts';
 import { evolveDiary, initialDiaryState, type DiaryEvent, type DiaryState } from './state.ts';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError, type EventStore, type NewEvent, type Position } from '@reeltime/eventstore';
 import type { ReelEvent } from '@reeltime/schemas';
 import { HttpProblem } from '@reeltime/platform';
-import { fold, type Decider } from '@reeltime/platform/decider';
+import { fold, type Decider } from '@reeltime/decider';
 import { eventIdsFor } from './event-ids.ts';
 import type { StreamQueue } from './stream-queue.ts';
 

@@ -4,7 +4,7 @@ import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
 import { inTransaction } from '@reeltime/platform';
 import pLimit from 'p-limit';
 import type { ReelEvent } from '@reeltime/schemas';
-import { CommandRefused, fold, type Decider } from '@reeltime/platform/decider';
+import { CommandRefused, fold, type Decider } from '@reeltime/decider';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import type { StreamQueue } from '../handling/stream-queue.ts';
 

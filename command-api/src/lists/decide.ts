@@ -1,35 +1,37 @@
 import { MAX_LIST_ITEMS } from '@reeltime/schemas';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused, unreachable } from '@reeltime/decider';
 import type { AddListItem, CreateList, ListCommand, ReorderListItems, UpdateList } from './commands.ts';
 import { DESCRIPTION_LENGTH, fitsLength, NAME_LENGTH, NOTE_LENGTH } from './limits.ts';
-import type { ListEvent, ListState } from './state.ts';
+import type { ActiveList, ListEvent, ListState } from './state.ts';
 
 /** Decides a list command against the current state; throws `CommandRefused` when a rule says no. */
 export function decideList(command: ListCommand, state: ListState): ListEvent[] {
   if (command.type === 'CreateList') return create(command, state);
-  requireOwnedList(state, command.actorId);
-  const { listId } = state;
+  const list = requireOwnedList(state, command.actorId);
+  const { listId } = list;
   switch (command.type) {
     case 'UpdateList':
-      return update(command, state);
+      return update(command, list);
     case 'AddListItem':
-      return add(command, state);
+      return add(command, list);
     case 'RemoveListItem':
-      if (!state.items.some((item) => item.titleId === command.titleId)) {
+      if (!list.items.some((item) => item.titleId === command.titleId)) {
         throw new CommandRefused('not_in_list', `${command.titleId} is not in the list`);
       }
       return [{ type: 'ListItemRemoved', data: { listId, titleId: command.titleId } }];
     case 'ReorderListItems':
-      return reorder(command, state);
+      return reorder(command, list);
     case 'DeleteList':
-      if (state.kind === 'watchlist') throw new CommandRefused('watchlist_protected', 'The watchlist cannot be deleted');
+      if (list.kind === 'watchlist') throw new CommandRefused('watchlist_protected', 'The watchlist cannot be deleted');
       return [{ type: 'ListDeleted', data: { listId } }];
+    default:
+      return unreachable(command);
   }
 }
 
 function create(command: CreateList, state: ListState): ListEvent[] {
   // A deleted list keeps its stream, so its id is taken for good.
-  if (state.exists) throw new CommandRefused('list_exists', `List ${command.listId} already exists`);
+  if (state.status !== 'absent') throw new CommandRefused('list_exists', `List ${command.listId} already exists`);
   if (command.actorId !== command.ownerId) throw new CommandRefused('not_owner', 'A list can only be created for oneself', 403);
   const name = validName(command.name);
   const description = validDescription(command.description ?? '');
@@ -41,14 +43,21 @@ function create(command: CreateList, state: ListState): ListEvent[] {
  * Someone else learns nothing about a private list (404, as if it did not exist); a public list
  * is visible anyway, so refusing with 403 says no more than a read would.
  */
-function requireOwnedList(state: ListState, actorId: string): void {
-  if (!state.exists || state.deleted) throw new CommandRefused('list_not_found', 'List not found', 404);
-  if (state.ownerId === actorId) return;
-  if (state.visibility === 'private') throw new CommandRefused('list_not_found', 'List not found', 404);
-  throw new CommandRefused('not_owner', 'Only the owner can change this list', 403);
+function requireOwnedList(state: ListState, actorId: string): ActiveList {
+  switch (state.status) {
+    case 'absent':
+    case 'deleted':
+      throw new CommandRefused('list_not_found', 'List not found', 404);
+    case 'active':
+      if (state.ownerId === actorId) return state;
+      if (state.visibility === 'private') throw new CommandRefused('list_not_found', 'List not found', 404);
+      throw new CommandRefused('not_owner', 'Only the owner can change this list', 403);
+    default:
+      return unreachable(state);
+  }
 }
 
-function update(command: UpdateList, state: ListState): ListEvent[] {
+function update(command: UpdateList, state: ActiveList): ListEvent[] {
   // Validate every field before emitting anything: a PATCH is applied whole or not at all.
   const name = command.name === undefined ? state.name : validName(command.name);
   const description = command.description === undefined ? state.description : validDescription(command.description);
@@ -64,7 +73,7 @@ function update(command: UpdateList, state: ListState): ListEvent[] {
   return events;
 }
 
-function add(command: AddListItem, state: ListState): ListEvent[] {
+function add(command: AddListItem, state: ActiveList): ListEvent[] {
   const { titleId, note } = command;
   if (state.items.some((item) => item.titleId === titleId)) {
     throw new CommandRefused('already_in_list', `${titleId} is already in the list`);
@@ -79,7 +88,7 @@ function add(command: AddListItem, state: ListState): ListEvent[] {
   return [{ type: 'ListItemAdded', data }];
 }
 
-function reorder(command: ReorderListItems, state: ListState): ListEvent[] {
+function reorder(command: ReorderListItems, state: ActiveList): ListEvent[] {
   const current = state.items.map((item) => item.titleId);
   const proposed = command.titleIds;
   const currentSet = new Set(current);

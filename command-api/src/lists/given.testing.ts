@@ -1,5 +1,5 @@
 import type { EventData } from '@reeltime/schemas';
-import { given as givenDecider } from '@reeltime/platform/decider/testing';
+import { given as givenDecider } from '@reeltime/decider/testing';
 import { listDecider } from './index.ts';
 import type { ListEvent } from './state.ts';
 

@@ -1,8 +1,7 @@
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import type { ListCommand } from './commands.ts';
 import { decideList } from './decide.ts';
-import { evolveList } from './evolve.ts';
-import { initialListState, type ListEvent, type ListState } from './state.ts';
+import { evolveList, initialListState, type ListEvent, type ListState } from './state.ts';
 
 export const listDecider: Decider<ListCommand, ListState, ListEvent> = {
   initialState: initialListState,
@@ -13,5 +12,4 @@ export const listDecider: Decider<ListCommand, ListState, ListEvent> = {
 export type { AddListItem, CreateList, DeleteList, ListCommand, RemoveListItem, ReorderListItems, UpdateList } from './commands.ts';
 export type { ListEvent, ListItem, ListState } from './state.ts';
 export { decideList } from './decide.ts';
-export { evolveList } from './evolve.ts';
-export { initialListState } from './state.ts';
+export { evolveList, initialListState } from './state.ts';

@@ -1,6 +1,6 @@
 import { GenreId, LanguageCode, MediaType, PersonId } from '@reeltime/schemas';
 import { Compile, type Validator } from 'typebox/compile';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused } from '@reeltime/decider';
 import type { PreferencesCommand } from './commands.ts';
 import type { PreferencesEvent, PreferencesState } from './state.ts';
 

@@ -1,4 +1,4 @@
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import type { PreferencesCommand } from './commands.ts';
 import { decidePreferences } from './decide.ts';
 import { evolvePreferences, initialPreferencesState, type PreferencesEvent, type PreferencesState } from './state.ts';

@@ -1,3 +1,4 @@
+import { unreachable } from '@reeltime/decider';
 import type { PreferenceEventType, ReelEvent } from '@reeltime/schemas';
 import type { PreferredGenre, PreferredLanguage, PreferredMediaType, PreferredPerson } from './commands.ts';
 
@@ -49,5 +50,7 @@ export function evolvePreferences(state: PreferencesState, event: PreferencesEve
       return { ...state, mediaTypes: add(state.mediaTypes, event.data.mediaType) };
     case 'MediaTypeUnpreferred':
       return { ...state, mediaTypes: remove(state.mediaTypes, event.data.mediaType) };
+    default:
+      return unreachable(event);
   }
 }

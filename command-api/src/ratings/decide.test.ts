@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from '@reeltime/platform/decider';
-import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/platform/decider/testing';
+import { fold } from '@reeltime/decider';
+import { given, invalidEvents, OTHER_USER_ID, USER_ID } from '@reeltime/decider/testing';
 import { ratingDecider, ratingStreamId, type ImportRating, type RateTitle, type RatingEvent, type UnrateTitle } from './index.ts';
 
 const titleId = 'movie:603';

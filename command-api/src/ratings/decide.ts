@@ -1,6 +1,6 @@
 import { RatingScore, Review } from '@reeltime/schemas';
 import { Compile } from 'typebox/compile';
-import { CommandRefused } from '@reeltime/platform/decider';
+import { CommandRefused, unreachable } from '@reeltime/decider';
 import type { ImportRating, RateTitle, RatingCommand, UnrateTitle } from './commands.ts';
 import type { RatingEvent, RatingState } from './state.ts';
 
@@ -22,6 +22,8 @@ export function decideRating(command: RatingCommand, state: RatingState): Rating
       return unrate(command, state);
     case 'ImportRating':
       return importRating(command, state);
+    default:
+      return unreachable(command);
   }
 }
 

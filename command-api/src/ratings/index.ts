@@ -1,4 +1,4 @@
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import type { RatingCommand } from './commands.ts';
 import { decideRating } from './decide.ts';
 import { evolveRating, initialRatingState, type RatingEvent, type RatingState } from './state.ts';

@@ -1,3 +1,4 @@
+import { unreachable } from '@reeltime/decider';
 import type { EventData, ReelEvent } from '@reeltime/schemas';
 
 export type RatingEvent = Extract<ReelEvent, { type: 'TitleRated' | 'TitleUnrated' }>;
@@ -18,5 +19,7 @@ export function evolveRating(_state: RatingState, event: RatingEvent): RatingSta
     }
     case 'TitleUnrated':
       return { current: null };
+    default:
+      return unreachable(event);
   }
 }

@@ -1,5 +1,5 @@
 import { ConcurrencyError, type EventStore, type NewEvent } from '@reeltime/eventstore';
-import { fold } from '@reeltime/platform/decider';
+import { fold } from '@reeltime/decider';
 import { catalogEventId } from './event-id.ts';
 import { titleDecider, titleStream, type TitleCommand, type TitleEvent } from './title-decider.ts';
 

@@ -1,7 +1,7 @@
 import type { TitleImportedData } from '@reeltime/schemas';
 import { describe, expect, it } from 'vitest';
-import { fold } from '@reeltime/platform/decider';
-import { given } from '@reeltime/platform/decider/testing';
+import { fold } from '@reeltime/decider';
+import { given } from '@reeltime/decider/testing';
 import { breakingBadDetails, matrixDetails } from './fixtures.testing.ts';
 import { normalizeMovie, normalizeTv } from './normalize.ts';
 import { titleDecider, titleStream, type TitleEvent } from './title-decider.ts';

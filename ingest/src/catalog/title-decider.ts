@@ -1,5 +1,5 @@
 import type { ReelEvent, TitleChanges, TitleImportedData } from '@reeltime/schemas';
-import type { Decider } from '@reeltime/platform/decider';
+import { unreachable, type Decider } from '@reeltime/decider';
 
 /** A full snapshot from TMDb: import it, or record what changed since. */
 export type SyncTitle = { type: 'SyncTitle'; title: TitleImportedData };
@@ -85,6 +85,8 @@ export function evolveTitle(state: TitleState, event: TitleEvent): TitleState {
       return { recorded: event.data };
     case 'TitleUpdated':
       return state.recorded === null ? state : { recorded: { ...state.recorded, ...event.data.changes } };
+    default:
+      return unreachable(event);
   }
 }
 

@@ -1,6 +1,6 @@
 import { registrationWrites } from '@reeltime/command-api/src/accounts/register.ts';
 import type { NewEvent } from '@reeltime/eventstore';
-import { invalidEvents } from '@reeltime/platform/decider/testing';
+import { invalidEvents } from '@reeltime/decider/testing';
 import type { EventData, ReelEvent } from '@reeltime/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoTitles, type CommunityTitle } from './catalog.ts';

@@ -9,7 +9,7 @@ import { listDecider } from '@reeltime/command-api/src/lists/index.ts';
 import { preferencesDecider } from '@reeltime/command-api/src/preferences/index.ts';
 import { ratingDecider } from '@reeltime/command-api/src/ratings/index.ts';
 import type { NewEvent } from '@reeltime/eventstore';
-import type { Decider } from '@reeltime/platform/decider';
+import type { Decider } from '@reeltime/decider';
 import { listStream, type ReelEvent } from '@reeltime/schemas';
 import type { CommunityTitle } from './catalog.ts';
 import {

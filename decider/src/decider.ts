@@ -30,3 +30,11 @@ export function fold<State, Event>(
 ): State {
   return events.reduce(decider.evolve, decider.initialState);
 }
+
+/**
+ * The `default` of an exhaustive `switch`: it compiles only when every case is handled, and at
+ * run time names the value no case matched (an event or command type the slice does not know).
+ */
+export function unreachable(value: never): never {
+  throw new TypeError(`No case for ${JSON.stringify(value)}`);
+}

@@ -1,16 +1,16 @@
 import { ConcurrencyError, DuplicateEventIdError, type EventStore } from '@reeltime/eventstore';
-import { HttpProblem, createHttpService, requireUser, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
-import type { FastifyRequest } from 'fastify';
+import { HttpProblem, createHttpService, type AuthSettings, type HttpService, type TrustProxy } from '@reeltime/platform';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AccountStore } from './accounts/account-store.ts';
-import { activeAccounts } from './accounts/active-accounts.ts';
+import { activeAccounts, activeUserCheck } from './accounts/active-accounts.ts';
 import { LoginThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './accounts/login-throttle.ts';
-import { accountRoutes } from './accounts/routes.ts';
+import { authRoutes, meRoutes } from './accounts/routes.ts';
 import { CommandRefused } from '@reeltime/decider';
 import { diaryRoutes } from './diary/routes.ts';
 import { commandExecutor } from './handling/execute.ts';
-import { IdempotencyStore, idempotencyHandler, registerIdempotency } from './handling/idempotency.ts';
+import type { CommandSliceOptions } from './handling/context.ts';
+import { IdempotencyStore, idempotencyHooks } from './handling/idempotency.ts';
 import { StreamQueue } from './handling/stream-queue.ts';
 import { titleCatalog } from './handling/titles.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -81,24 +81,9 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
   });
 
   const accounts = new AccountStore(pool, schema);
-  const idempotency = new IdempotencyStore(pool, schema);
-  registerIdempotency(app as never, idempotency);
-
   const active = activeAccounts(accounts);
-  /** A valid token of an erased account is refused too. */
-  const requireActiveUser = async (request: FastifyRequest) => {
-    await requireUser.call(app as never, request);
-    if (!(await active.isActive(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
-  };
-
-  const queue = new StreamQueue();
-  const deps = {
-    store,
-    executor: commandExecutor(store, queue),
-    titles: titleCatalog(store),
-    commandPreHandlers: [requireActiveUser, idempotencyHandler(idempotency)],
-  };
-  accountRoutes(app, {
+  const requireActiveUser = activeUserCheck(active);
+  const accountDeps = {
     store,
     accounts,
     pool,
@@ -107,18 +92,31 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
     passwordCost: options.passwordCost,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 20,
     requireActiveUser,
-    onErased: (userId) => active.forget(userId),
-  });
-  listRoutes(app, deps);
-  ratingRoutes(app, deps);
-  diaryRoutes(app, deps);
-  preferenceRoutes(app, deps);
+    onErased: (userId: string) => active.forget(userId),
+  };
+  await app.register(authRoutes, { prefix: '/auth', ...accountDeps });
+  await app.register(meRoutes, { prefix: '/me', ...accountDeps });
+
+  // Every slice below takes commands and registers these hooks in front of its own routes.
+  const idempotency = idempotencyHooks(new IdempotencyStore(pool, schema));
+  app.addHook('onClose', async () => idempotency.stop());
+  const queue = new StreamQueue();
+  const commands: CommandSliceOptions = {
+    store,
+    executor: commandExecutor(store, queue),
+    titles: titleCatalog(store),
+    hooks: { requireActiveUser, idempotency },
+  };
+  await app.register(listRoutes, { prefix: '/lists', ...commands });
+  await app.register(ratingRoutes, { prefix: '/ratings', ...commands });
+  await app.register(diaryRoutes, { prefix: '/diary', ...commands });
+  await app.register(preferenceRoutes, { prefix: '/preferences', ...commands });
 
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits };
   const uploads = new UploadStore(pool, schema);
   const readSchema = options.readSchema ?? 'read';
   const runner = new ImportRunner({ store, queue, pool, readSchema, uploads, limits, log: options.logger });
-  await importRoutes(app, { ...deps, uploads, runner, limits });
+  await app.register(importRoutes, { prefix: '/imports', ...commands, uploads, runner, limits });
   app.addHook('onReady', () => runner.resumeStale());
   app.addHook('onClose', () => runner.stop());
   return Object.assign(app, { imports: runner });

@@ -2,6 +2,7 @@ export * from './problem.ts';
 export * from './unavailable.ts';
 export * from './auth.ts';
 export * from './service.ts';
+export * from './openapi.ts';
 export * from './proxy.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

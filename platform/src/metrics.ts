@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** A registry per service instance, so tests can run several services in one process. */
@@ -16,11 +17,15 @@ export function createMetrics(service: string): { registry: Registry; httpDurati
   return { registry, httpDuration };
 }
 
-export function instrumentHttp(app: FastifyInstance, httpDuration: Histogram<'method' | 'route' | 'status'>): void {
-  app.addHook('onResponse', async (request, reply) => {
-    httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-}
+/** Times every request of the service: a fastify-plugin so its hook reaches every route, not only its own. */
+export const httpMetrics = fp(
+  async (app: FastifyInstance, { httpDuration }: { httpDuration: Histogram<'method' | 'route' | 'status'> }) => {
+    app.addHook('onResponse', async (request, reply) => {
+      httpDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  },
+  { name: 'reeltime-http-metrics' },
+);

@@ -3,11 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import { authPlugin, tokenUserId, type AuthSettings } from './auth.ts';
-import { createMetrics, instrumentHttp } from './metrics.ts';
+import { createMetrics, httpMetrics } from './metrics.ts';
+import { SECURITY_SCHEMES } from './openapi.ts';
 import { ProblemDetails, problemBody, problemErrorHandler, sendProblem, type ErrorMapper } from './problem.ts';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './proxy.ts';
 import { validatorCompiler } from './validation.ts';
@@ -33,13 +35,7 @@ export type HttpServiceOptions = {
   mapError?: ErrorMapper;
 };
 
-export type HttpService = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type HttpService = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** Client request ids become correlation ids, so only short, log-safe ones are taken. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,7 +47,8 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
 
 /** The frame every Reeltime HTTP service shares; routes are registered on the returned instance. */
 export async function createHttpService(options: HttpServiceOptions): Promise<HttpService> {
-  const app = Fastify({
+  // The logger is typed as Fastify's own interface, not as pino's: routes and plugins see one instance type.
+  const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: options.logger,
     genReqId: requestId,
     // One line per request from our onResponse hook, labelled with the correlation id.
@@ -62,7 +59,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
     forceCloseConnections: 'idle',
   })
     .setValidatorCompiler(validatorCompiler)
-    .withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpService;
+    .withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ProblemDetails);
   app.setErrorHandler(problemErrorHandler(options.mapError));
@@ -90,7 +87,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
     openapi: {
       openapi: '3.1.0',
       info: { title: `Reeltime ${options.name}`, description: options.description, version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -105,7 +102,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   });
 
   const { registry, httpDuration } = createMetrics(options.name);
-  instrumentHttp(app as unknown as FastifyInstance, httpDuration);
+  await app.register(httpMetrics, { httpDuration });
 
   const health = { hide: true, response: { 200: Type.Object({ status: Type.String() }) } };
   app.get('/health/live', { schema: health, config: { rateLimit: false } }, async () => ({ status: 'ok' }));

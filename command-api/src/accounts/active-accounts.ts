@@ -1,3 +1,5 @@
+import { HttpProblem, requireUser } from '@reeltime/platform';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountStore } from './account-store.ts';
 
 /**
@@ -21,5 +23,13 @@ export function activeAccounts(accounts: Pick<AccountStore, 'exists'>, ttlMs = 1
     forget(userId: string): void {
       seen.delete(userId);
     },
+  };
+}
+
+/** preHandler: a valid access token is not enough, its account must still exist (not erased). */
+export function activeUserCheck(active: Pick<ReturnType<typeof activeAccounts>, 'isActive'>) {
+  return async function requireActiveUser(this: FastifyInstance, request: FastifyRequest): Promise<void> {
+    await requireUser.call(this, request);
+    if (!(await active.isActive(request.userId!))) throw new HttpProblem(401, 'account_erased', 'This account no longer exists.');
   };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@reeltime/eventstore';
-import { HttpProblem, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, SECURED, problems } from '@reeltime/platform';
 import { CommandAccepted, LoginBody, LogoutAllBody, RefreshBody, RegisterBody, Registered, TokenPair, userStream } from '@reeltime/schemas';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { SECURED, problems } from '../handling/docs.ts';
+import type { CommandHooks } from '../handling/command-hooks.ts';
 import { normalizeEmail, type AccountStore } from './account-store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -21,11 +22,12 @@ export type AccountRouteDeps = {
   passwordCost?: number;
   /** Login and registration attempts per address per minute. */
   authAttemptsPerMinute: number;
-  requireActiveUser: (request: import('fastify').FastifyRequest) => Promise<void>;
+  requireActiveUser: CommandHooks['requireActiveUser'];
   onErased: (userId: string) => void;
 };
 
-export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
+/** Register, log in, refresh, log out: registered under `/auth`. */
+export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async (app, deps) => {
   const { accounts, throttle, accessTokenSeconds } = deps;
   const tags = ['auth'];
   const authLimit = {
@@ -40,7 +42,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   });
 
   app.post(
-    '/auth/register',
+    '/register',
     {
       config: authLimit,
       schema: {
@@ -65,7 +67,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   );
 
   app.post(
-    '/auth/login',
+    '/login',
     {
       config: authLimit,
       schema: {
@@ -95,7 +97,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   );
 
   app.post(
-    '/auth/refresh',
+    '/refresh',
     {
       config: authLimit,
       schema: {
@@ -121,7 +123,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   );
 
   app.post(
-    '/auth/logout',
+    '/logout',
     {
       schema: {
         tags,
@@ -137,7 +139,7 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
   );
 
   app.post(
-    '/auth/logout-all',
+    '/logout-all',
     {
       // No body at all is the same as `{}`.
       preValidation: async (request) => {
@@ -161,13 +163,18 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       return reply.code(204).send(null);
     },
   );
+};
 
+/** `DELETE /me`, the account's erasure: registered under `/me`. */
+export const meRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async (app, deps) => {
+  const { accounts } = deps;
+  app.addHook('preHandler', deps.requireActiveUser);
   app.delete(
-    '/me',
+    // The prefix itself: `DELETE /me/` stays unrouted.
+    '',
     {
-      preHandler: deps.requireActiveUser,
       schema: {
-        tags,
+        tags: ['auth'],
         security: SECURED,
         summary: 'Erase your account: credentials and personal data are deleted',
         response: { 202: CommandAccepted, ...problems(401) },
@@ -192,4 +199,4 @@ export function accountRoutes(app: HttpService, deps: AccountRouteDeps): void {
       return { position };
     },
   );
-}
+};

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { CommandAccepted, DiaryEntryParams, DiaryLogged, LogWatchBody } from '@reeltime/schemas';
-import type { HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SECURED, problems } from '@reeltime/platform';
 import { latestCalendarDay, withPosition } from '../handling/answers.ts';
-import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
-import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { commandHooks } from '../handling/command-hooks.ts';
+import { commandContext, type CommandSliceOptions } from '../handling/context.ts';
+import { IDEMPOTENCY_HEADERS } from '../handling/docs.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import { diaryDecider, diaryStreamId } from './index.ts';
 
-export function diaryRoutes(app: HttpService, deps: CommandRouteDeps): void {
-  const { executor, titles, commandPreHandlers } = deps;
+/** Diary commands, registered under `/diary`. */
+export const diaryRoutes: FastifyPluginAsyncTypebox<CommandSliceOptions> = async (app, { executor, titles, hooks }) => {
+  await app.register(commandHooks, hooks);
   const tags = ['diary'];
 
   app.post(
-    '/diary',
+    // The prefix itself: `POST /diary/` stays unrouted.
+    '',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -40,9 +43,8 @@ export function diaryRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.delete(
-    '/diary/:entryId',
+    '/:entryId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -64,4 +66,4 @@ export function diaryRoutes(app: HttpService, deps: CommandRouteDeps): void {
       return { position: executed.position };
     },
   );
-}
+};

@@ -1,12 +1,5 @@
 import { Type } from 'typebox';
 
-/** OpenAPI answers for the error statuses a route can produce, all problem+json. */
-export function problems(...statuses: number[]): Record<number, unknown> {
-  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('ProblemDetails')]));
-}
-
-export const SECURED = [{ bearer: [] }];
-
 export const IDEMPOTENCY_HEADERS = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({ description: 'Retries with the same key and body return the first answer', maxLength: 200 }),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpProblem } from '@reeltime/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 
 /**
@@ -143,15 +143,24 @@ class PendingReleases {
   }
 }
 
-export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore): void {
+/** The two hooks of a command route, sharing one set of claims to release in the background. */
+export type IdempotencyHooks = {
+  /** preHandler, after authentication: claims the key, or answers with the first request's answer. */
+  claim: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /** onSend: stores the answer to a claimed key, or releases the claim when the answer must not be replayed. */
+  record: (request: FastifyRequest, reply: FastifyReply, payload: unknown) => Promise<unknown>;
+  /** Stops retrying failed releases (the service is closing). */
+  stop: () => void;
+};
+
+export function idempotencyHooks(store: IdempotencyStore): IdempotencyHooks {
   const pending = new PendingReleases(store);
-  app.addHook('onClose', async () => pending.stop());
   const release = (request: FastifyRequest, userId: string, key: string, error: unknown) => {
     request.log.warn({ err: error }, 'idempotency claim not released; retrying in the background');
     pending.add(userId, key);
   };
-  app.decorateRequest('idempotencyKey', undefined);
-  app.addHook('onSend', async (request, reply, payload) => {
+
+  async function record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const key = request.idempotencyKey;
     const userId = request.userId;
     if (key === undefined || userId === undefined) return payload;
@@ -171,12 +180,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       .complete(userId, key, { status: reply.statusCode, headers, body: payload })
       .catch((error: unknown) => release(request, userId, key, error));
     return payload;
-  });
-}
+  }
 
-/** preHandler for command routes, after authentication. */
-export function idempotencyHandler(store: IdempotencyStore) {
-  return async function idempotent(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  async function claim(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return undefined;
     if (typeof header !== 'string' || !KEY.test(header)) {
@@ -188,16 +194,16 @@ export function idempotencyHandler(store: IdempotencyStore) {
     const hash = createHash('sha256')
       .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body: request.body ?? null }))
       .digest();
-    const claim = await store.claim(userId, header, hash);
-    switch (claim.kind) {
+    const claimed = await store.claim(userId, header, hash);
+    switch (claimed.kind) {
       case 'claimed':
         request.idempotencyKey = header;
         return undefined;
       case 'replay':
         return reply
-          .code(claim.answer.status)
-          .headers({ ...claim.answer.headers, 'idempotent-replayed': 'true' })
-          .send(claim.answer.body);
+          .code(claimed.answer.status)
+          .headers({ ...claimed.answer.headers, 'idempotent-replayed': 'true' })
+          .send(claimed.answer.body);
       case 'mismatch':
         throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
       case 'in_progress':
@@ -205,5 +211,7 @@ export function idempotencyHandler(store: IdempotencyStore) {
           headers: { 'retry-after': '1' },
         });
     }
-  };
+  }
+
+  return { claim, record, stop: () => pending.stop() };
 }

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { ImportAccepted, ImportSource, importStream } from '@reeltime/schemas';
-import { HttpProblem, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, SECURED, problems } from '@reeltime/platform';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import type { CommandRouteDeps } from '../handling/context.ts';
-import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { commandHooks } from '../handling/command-hooks.ts';
+import type { CommandSliceOptions } from '../handling/context.ts';
+import { IDEMPOTENCY_HEADERS } from '../handling/docs.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import { readUpload, type UploadLimits } from './read-upload.ts';
 import { ImportFileError, type UploadedFile } from './rows.ts';
 import { importEventId, type ImportRunner } from './runner.ts';
 import type { UploadStore } from './upload-store.ts';
 
-export type ImportRouteDeps = CommandRouteDeps & {
+export type ImportRouteDeps = CommandSliceOptions & {
   uploads: UploadStore;
   runner: ImportRunner;
   limits: UploadLimits & { maxFileBytes: number; maxRunningPerUser: number };
@@ -69,81 +71,80 @@ async function readForm(request: FastifyRequest): Promise<{ file: UploadedFile; 
   return source === undefined ? { file } : { file, source };
 }
 
-export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Promise<void> {
-  const { store, uploads, runner, limits, commandPreHandlers } = deps;
-  // Multipart only here: every other route keeps answering a form body with 415.
-  await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: limits.maxFileBytes, files: 1, fields: 2, parts: 3, fieldSize: 100 },
-      throwFileSizeLimit: true,
-    });
-    scope.post(
-      '/imports',
-      {
-        preHandler: commandPreHandlers,
-        // The body schema is for the OpenAPI document: readForm reads and checks the parts, and
-        // the idempotency handler the Idempotency-Key header.
-        validatorCompiler: () => () => true,
-        schema: {
-          tags: ['imports'],
-          security: SECURED,
-          summary: 'Import a Letterboxd, IMDb or Trakt export',
-          description:
-            'multipart/form-data with one field `file` (a Letterboxd export zip or csv, an IMDb csv, a Trakt JSON export or zip) and an optional `source` ' +
-            '(`letterboxd`, `imdb`, `trakt`; detected otherwise). The file is checked whole before anything is written; the import then runs in the ' +
-            'background, with progress on your `me` channel and at `GET /imports/:importId` (query-api).',
-          consumes: ['multipart/form-data'],
-          body: Type.Object({ file: Type.String({ format: 'binary' }), source: Type.Optional(ImportSource) }),
-          headers: IDEMPOTENCY_HEADERS,
-          response: { 202: ImportAccepted, ...problems(400, 401, 409, 413, 415, 422, 429) },
-        },
-      },
-      async (request, reply) => {
-        const userId = request.userId!;
-        const { file, source } = await readForm(request);
-        let rows: number;
-        let detected: ImportSource;
-        try {
-          const parsed = readUpload(file, limits, source);
-          rows = parsed.rows.length;
-          detected = parsed.source;
-        } catch (error) {
-          if (error instanceof ImportFileError) throw fileProblem(error);
-          throw error;
-        }
-        if ((await uploads.runningCount(userId)) >= limits.maxRunningPerUser) {
-          throw new HttpProblem(409, 'import_running', `You have ${limits.maxRunningPerUser} imports running; wait for one to finish.`, {
-            headers: { 'retry-after': '10' },
-          });
-        }
-        const key = request.idempotencyKey;
-        const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key);
-        await uploads.insert({
-          importId,
-          userId,
-          source: detected,
-          fileName: file.name,
-          content: Buffer.from(file.bytes),
-          correlationId: request.id,
-        });
-        let position: string;
-        try {
-          const metadata = { correlationId: request.id, causationId: request.id, userId };
-          const started = {
-            type: 'ImportStarted' as const,
-            data: { importId, userId, source: detected, fileName: file.name, rows },
-            eventId: importEventId(importId, 'started'),
-            metadata,
-          };
-          position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
-        } catch (error) {
-          await uploads.remove(importId).catch(() => {});
-          throw error;
-        }
-        void runner.submit(importId);
-        reply.code(202).header('x-position', position);
-        return { importId, position };
-      },
-    );
+/** `POST /imports`, registered under `/imports`. */
+export const importRoutes: FastifyPluginAsyncTypebox<ImportRouteDeps> = async (app, { store, uploads, runner, limits, hooks }) => {
+  await app.register(commandHooks, hooks);
+  // Multipart only in this slice: every other route keeps answering a form body with 415.
+  await app.register(multipart, {
+    limits: { fileSize: limits.maxFileBytes, files: 1, fields: 2, parts: 3, fieldSize: 100 },
+    throwFileSizeLimit: true,
   });
-}
+  app.post(
+    // The prefix itself: `POST /imports/` stays unrouted.
+    '',
+    {
+      // The body schema is for the OpenAPI document: readForm reads and checks the parts, and
+      // the idempotency handler the Idempotency-Key header.
+      validatorCompiler: () => () => true,
+      schema: {
+        tags: ['imports'],
+        security: SECURED,
+        summary: 'Import a Letterboxd, IMDb or Trakt export',
+        description:
+          'multipart/form-data with one field `file` (a Letterboxd export zip or csv, an IMDb csv, a Trakt JSON export or zip) and an optional `source` ' +
+          '(`letterboxd`, `imdb`, `trakt`; detected otherwise). The file is checked whole before anything is written; the import then runs in the ' +
+          'background, with progress on your `me` channel and at `GET /imports/:importId` (query-api).',
+        consumes: ['multipart/form-data'],
+        body: Type.Object({ file: Type.String({ format: 'binary' }), source: Type.Optional(ImportSource) }),
+        headers: IDEMPOTENCY_HEADERS,
+        response: { 202: ImportAccepted, ...problems(400, 401, 409, 413, 415, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.userId!;
+      const { file, source } = await readForm(request);
+      let rows: number;
+      let detected: ImportSource;
+      try {
+        const parsed = readUpload(file, limits, source);
+        rows = parsed.rows.length;
+        detected = parsed.source;
+      } catch (error) {
+        if (error instanceof ImportFileError) throw fileProblem(error);
+        throw error;
+      }
+      if ((await uploads.runningCount(userId)) >= limits.maxRunningPerUser) {
+        throw new HttpProblem(409, 'import_running', `You have ${limits.maxRunningPerUser} imports running; wait for one to finish.`, {
+          headers: { 'retry-after': '10' },
+        });
+      }
+      const key = request.idempotencyKey;
+      const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key);
+      await uploads.insert({
+        importId,
+        userId,
+        source: detected,
+        fileName: file.name,
+        content: Buffer.from(file.bytes),
+        correlationId: request.id,
+      });
+      let position: string;
+      try {
+        const metadata = { correlationId: request.id, causationId: request.id, userId };
+        const started = {
+          type: 'ImportStarted' as const,
+          data: { importId, userId, source: detected, fileName: file.name, rows },
+          eventId: importEventId(importId, 'started'),
+          metadata,
+        };
+        position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
+      } catch (error) {
+        await uploads.remove(importId).catch(() => {});
+        throw error;
+      }
+      void runner.submit(importId);
+      reply.code(202).header('x-position', position);
+      return { importId, position };
+    },
+  );
+};

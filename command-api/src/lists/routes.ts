@@ -10,18 +10,21 @@ import {
   ReorderListBody,
   UpdateListBody,
 } from '@reeltime/schemas';
-import type { HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SECURED, problems } from '@reeltime/platform';
 import { ifMatchVersion, withVersion } from '../handling/answers.ts';
-import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
-import { LIST_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { commandHooks } from '../handling/command-hooks.ts';
+import { commandContext, type CommandSliceOptions } from '../handling/context.ts';
+import { LIST_HEADERS } from '../handling/docs.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listDecider, type ListCommand } from './index.ts';
 
 const listStreamId = listStream;
 
-export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
-  const { executor, titles, commandPreHandlers } = deps;
+/** The list commands, registered under `/lists`. */
+export const listRoutes: FastifyPluginAsyncTypebox<CommandSliceOptions> = async (app, { executor, titles, hooks }) => {
+  await app.register(commandHooks, hooks);
   const tags = ['lists'];
 
   /** Runs a command on an existing list, honouring If-Match, and answers its version and position. */
@@ -35,9 +38,9 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   };
 
   app.post(
-    '/lists',
+    // The prefix itself: `POST /lists/` stays unrouted.
+    '',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -63,9 +66,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.patch(
-    '/lists/:listId',
+    '/:listId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -83,9 +85,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.delete(
-    '/lists/:listId',
+    '/:listId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -102,9 +103,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.post(
-    '/lists/:listId/items',
+    '/:listId/items',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -123,9 +123,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.delete(
-    '/lists/:listId/items/:titleId',
+    '/:listId/items/:titleId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -142,9 +141,8 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.put(
-    '/lists/:listId/order',
+    '/:listId/order',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -165,4 +163,4 @@ export function listRoutes(app: HttpService, deps: CommandRouteDeps): void {
       });
     },
   );
-}
+};

@@ -1,16 +1,19 @@
 import { CommandAccepted, PreferencesBody } from '@reeltime/schemas';
-import type { HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SECURED, problems } from '@reeltime/platform';
 import { withPosition } from '../handling/answers.ts';
-import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
-import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { commandHooks } from '../handling/command-hooks.ts';
+import { commandContext, type CommandSliceOptions } from '../handling/context.ts';
+import { IDEMPOTENCY_HEADERS } from '../handling/docs.ts';
 import { preferencesDecider, preferencesStreamId } from './index.ts';
 
-export function preferenceRoutes(app: HttpService, deps: CommandRouteDeps): void {
-  const { executor, commandPreHandlers } = deps;
+/** The preferences command, registered under `/preferences`. */
+export const preferenceRoutes: FastifyPluginAsyncTypebox<CommandSliceOptions> = async (app, { executor, hooks }) => {
+  await app.register(commandHooks, hooks);
   app.put(
-    '/preferences',
+    // The prefix itself: `PUT /preferences/` stays unrouted.
+    '',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags: ['preferences'],
         security: SECURED,
@@ -32,4 +35,4 @@ export function preferenceRoutes(app: HttpService, deps: CommandRouteDeps): void
       return { position: executed.position };
     },
   );
-}
+};

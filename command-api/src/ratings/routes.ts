@@ -1,18 +1,20 @@
 import { CommandAccepted, RateTitleBody, TitleParams } from '@reeltime/schemas';
-import type { HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SECURED, problems } from '@reeltime/platform';
 import { withPosition } from '../handling/answers.ts';
-import { commandContext, type CommandRouteDeps } from '../handling/context.ts';
-import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import { commandHooks } from '../handling/command-hooks.ts';
+import { commandContext, type CommandSliceOptions } from '../handling/context.ts';
+import { IDEMPOTENCY_HEADERS } from '../handling/docs.ts';
 import { ratingDecider, ratingStreamId } from './index.ts';
 
-export function ratingRoutes(app: HttpService, deps: CommandRouteDeps): void {
-  const { executor, titles, commandPreHandlers } = deps;
+/** Rating commands, registered under `/ratings`. */
+export const ratingRoutes: FastifyPluginAsyncTypebox<CommandSliceOptions> = async (app, { executor, titles, hooks }) => {
+  await app.register(commandHooks, hooks);
   const tags = ['ratings'];
 
   app.put(
-    '/ratings/:titleId',
+    '/:titleId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -39,9 +41,8 @@ export function ratingRoutes(app: HttpService, deps: CommandRouteDeps): void {
   );
 
   app.delete(
-    '/ratings/:titleId',
+    '/:titleId',
     {
-      preHandler: commandPreHandlers,
       schema: {
         tags,
         security: SECURED,
@@ -64,4 +65,4 @@ export function ratingRoutes(app: HttpService, deps: CommandRouteDeps): void {
       return { position: executed.position };
     },
   );
-}
+};

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { HttpProblem, requireUser, type HttpService } from '@reeltime/platform';
+import { HttpProblem, SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, ExportQuery } from '@reeltime/schemas';
 import { Type } from 'typebox';
-import { SECURED, problems, type RouteDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { exportJson } from './json.ts';
 import { PROFILE_SQL, type ProfileRow } from './rows.ts';
 import { ExportSnapshot } from './snapshot.ts';

@@ -1,7 +1,7 @@
-import type { HttpService } from '@reeltime/platform';
+import { problems, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
 import { iso } from '../db.ts';
-import { problems, type RouteDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 type Row = SummaryRow & {

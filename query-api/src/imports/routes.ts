@@ -1,7 +1,7 @@
-import { HttpProblem, requireUser, type HttpService } from '@reeltime/platform';
+import { HttpProblem, SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, ImportParams, ImportStatus, type UnmatchedRow } from '@reeltime/schemas';
 import { iso } from '../db.ts';
-import { SECURED, problems, type RouteDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 
 const IMPORTS = ['imports'] as const;
 

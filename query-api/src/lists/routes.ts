@@ -1,6 +1,6 @@
-import { HttpProblem, optionalUser, requireUser, type HttpService } from '@reeltime/platform';
+import { HttpProblem, SECURED, optionalUser, problems, requireUser, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, ListItemsQuery, ListPage, ListParams, ListView, PageQuery, UserParams } from '@reeltime/schemas';
-import { OPTIONALLY_SECURED, SECURED, problems, type RouteDeps } from '../deps.ts';
+import { OPTIONALLY_SECURED, type RouteDeps } from '../deps.ts';
 import { listView, listsOf, userExists } from './queries.ts';
 
 const ACTIVITY = ['activity'] as const;

@@ -1,7 +1,6 @@
 import websocket from '@fastify/websocket';
-import type { HttpService } from '@reeltime/platform';
+import { problems, type HttpService } from '@reeltime/platform';
 import { Type } from 'typebox';
-import { problems } from '../deps.ts';
 import { LiveSession, type SessionDeps } from './session.ts';
 
 export type LiveRouteOptions = Omit<SessionDeps, 'verifyToken'> & {

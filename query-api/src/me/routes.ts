@@ -1,4 +1,4 @@
-import { requireUser, type HttpService } from '@reeltime/platform';
+import { SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
 import {
   ConsistencyHeaders,
   DiaryPage,
@@ -9,7 +9,7 @@ import {
   RecommendationsQuery,
 } from '@reeltime/schemas';
 import type { PositionTracker } from '../consistency/positions.ts';
-import { SECURED, problems, type RouteDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { myDiary, myPreferences, myRatings } from './history.ts';
 import { recommendationsFor } from './recommendations.ts';
 

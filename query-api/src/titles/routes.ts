@@ -1,4 +1,4 @@
-import { HttpProblem, optionalUser, type HttpService } from '@reeltime/platform';
+import { HttpProblem, optionalUser, problems, type HttpService } from '@reeltime/platform';
 import {
   ConsistencyHeaders,
   GenreListAnswer,
@@ -9,7 +9,7 @@ import {
   TitleParams,
   TitleSearchQuery,
 } from '@reeltime/schemas';
-import { OPTIONALLY_SECURED, problems, type RouteDeps } from '../deps.ts';
+import { OPTIONALLY_SECURED, type RouteDeps } from '../deps.ts';
 import { titleDetails } from './details.ts';
 import { searchTitles } from './search.ts';
 import { similarTitles } from './similar.ts';

@@ -2,7 +2,7 @@ import type { MediaType, RecommendationReason } from '@reeltime/schemas';
 import { jaccard, type Catalog } from './catalog.ts';
 import type { ItemModel } from './engine.ts';
 import { interactionWeight, type Taste } from './tastes.ts';
-import { reasonsFor, type Contributions, type ReasonCache } from './reasons.ts';
+import { reasonsFor, type Contributions, type ReasonCache, type ReasonCode } from './reasons.ts';
 import { DIVERSIFIED, diversify } from './diversity.ts';
 
 export type ScoringOptions = {
@@ -26,7 +26,10 @@ export type ScoringOptions = {
   diversity: number;
 };
 
-export type Recommended = { titleId: string; mediaType: MediaType; score: number; reasons: RecommendationReason[] };
+/** A ranked title as the projection stores it: its reasons as codes, their texts filled in when read. */
+export type Ranked = { titleId: string; mediaType: MediaType; score: number; reasons: ReasonCode[] };
+/** A ranked title with its reasons' texts. */
+export type Recommended = Omit<Ranked, 'reasons'> & { reasons: RecommendationReason[] };
 export type SimilarTitle = { titleId: string; score: number };
 
 export type ScoringContext = {
@@ -50,7 +53,7 @@ const POOL_FACTOR = 3;
  * as their history grows; minus everything they rated, watched or listed, titles of a genre
  * they dislike and media types they did not choose; then re-ranked for diversity (MMR).
  */
-export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Recommended[] {
+export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Ranked[] {
   const { catalog, model, options } = context;
   const collaborative = collaborativeScores(model, taste);
   const genres = genreProfile(catalog, taste);

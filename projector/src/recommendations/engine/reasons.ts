@@ -34,8 +34,11 @@ export const REASON_TEXTS = {
   p: 'Popular on Reeltime',
 } as const;
 
-/** Genre names in a genre reason: at most two, joined by this. */
+/** Genre names in a genre reason: at most GENRES_PER_REASON, joined by GENRES_JOINED_BY. */
+export const GENRES_PER_REASON = 2;
 export const GENRES_JOINED_BY = ' and ';
+/** Reasons per title, at most. */
+export const MAX_REASONS = 3;
 
 /** What one re-score's reasons share: genre reasons depend on the title's genres and the user alone. */
 export type ReasonCache = Map<number, ReasonCode | null>;
@@ -107,13 +110,13 @@ export function reasonsFor(
   if (trending && popular) reasons.push(...(parts.popular > parts.trend ? (['p', 't'] as const) : (['t', 'p'] as const)));
   else if (trending) reasons.push('t');
   else if (popular) reasons.push('p');
-  return reasons.length > 0 ? reasons.slice(0, 3) : ['p'];
+  return reasons.length > 0 ? reasons.slice(0, MAX_REASONS) : ['p'];
 }
 
 /** "You like Comedy" for genres the user said they like, else "You often watch Drama and Crime" (the first two named). */
 function genreReason(taste: Taste, genreIds: readonly number[]): ReasonCode | null {
   const stated = genreIds.filter((id) => taste.likedGenres.has(id));
-  const named = (stated.length > 0 ? stated : genreIds).filter((id) => genreName(id) !== undefined).slice(0, 2);
+  const named = (stated.length > 0 ? stated : genreIds).filter((id) => genreName(id) !== undefined).slice(0, GENRES_PER_REASON);
   if (named.length === 0) return null;
   return ['g', stated.length > 0 ? 1 : 0, ...named];
 }

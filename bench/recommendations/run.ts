@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { encodePosition, type RecordedEvent } from '@reeltime/eventstore';
 import { Notices } from '../../projector/src/model/notices.ts';
 import { fitInWorker } from '../../projector/src/recommendations/engine/fit-in-worker.ts';
+import { storedItem } from '../../projector/src/recommendations/lists.ts';
 import { recommendationsProjection } from '../../projector/src/recommendations/projection.ts';
 import { RecommendationChanges, RecommendationWorkingSet } from '../../projector/src/recommendations/working-set.ts';
 import { median, percentile } from '../stats.ts';
@@ -91,7 +92,9 @@ while (workingSet.pending()) {
     fitMs = stepStarted - upkeepStarted;
     scoreCpu = process.cpuUsage();
   }
-  serialized += JSON.stringify(Object.fromEntries(step.state.users)).length;
+  serialized += JSON.stringify(
+    Object.fromEntries([...step.state.users].map(([user, items]) => [user, items?.map(storedItem) ?? null])),
+  ).length;
 }
 const scoreAllMs = performance.now() - upkeepStarted - fitMs;
 // CPU time of the scoring (this process, GC included): steadier than wall time on a busy machine.

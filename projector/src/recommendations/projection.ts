@@ -3,7 +3,7 @@ import type { EventType } from '@reeltime/schemas';
 import { PREFERENCE_EVENTS } from '../activity/preferences.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident, insertRows, type Queryable, type TableSpec } from '../model/sql.ts';
-import type { Recommended } from './engine/engine.ts';
+import { LISTS_VIEW, RANKED_VIEW, storedItem, type StoredItem } from './lists.ts';
 import { RecommendationChanges, RecommendationWorkingSet } from './working-set.ts';
 
 type SimilarRow = { title_id: string; rank: number; similar_id: string; score: number };
@@ -38,17 +38,15 @@ const EVENT_TYPES: readonly EventType[] = [
 export const recommendationsProjection: Projection<RecommendationChanges> & { resident: true } = {
   name: 'recommendations',
   // 2: one row per user holding their ranked list (was one row per title).
-  version: 2,
+  // 3: the list compact, its reasons as codes whose texts the views fill in (see lists.ts).
+  version: 3,
   eventTypes: EVENT_TYPES,
   migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
   views: {
-    // Each user's list as stored (the query API pages through it).
-    recommendation_lists: 'SELECT user_id, items FROM {schema}.recommendations',
+    // Each user's list in the API's shape (the query API pages through it).
+    recommendation_lists: LISTS_VIEW,
     // Ranked rows, for reading by hand and in tests; a lookup by user_id reads one row and unnests it.
-    recommendations: `SELECT r.user_id, e.rank::integer AS rank, e.item->>'titleId' AS title_id, e.item->>'mediaType' AS media_type,
-                             (e.item->>'score')::double precision AS score, e.item->'reasons' AS reasons
-                        FROM {schema}.recommendations r
-                       CROSS JOIN LATERAL json_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`,
+    recommendations: RANKED_VIEW,
     similar_titles: 'SELECT * FROM {schema}.similar_titles',
   },
   resident: true,
@@ -63,10 +61,17 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
 
 async function writeChanges(db: Queryable, schema: string, changes: RecommendationChanges): Promise<void> {
   const erased: string[] = [];
-  const lists: Record<string, Recommended[]> = {};
+  const lists: Record<string, StoredItem[]> = {};
   for (const [userId, items] of changes.users) {
     if (items === null) erased.push(userId);
-    else lists[userId] = items;
+    else lists[userId] = items.map(storedItem);
+  }
+  if (changes.titleNames.size > 0) {
+    await db.query(
+      `INSERT INTO ${ident(schema)}.title_names (title_id, name) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (title_id) DO UPDATE SET name = EXCLUDED.name`,
+      [[...changes.titleNames.keys()], [...changes.titleNames.values()]],
+    );
   }
   if (erased.length > 0) await db.query(`DELETE FROM ${ident(schema)}.recommendations WHERE user_id = ANY($1::text[])`, [erased]);
   if (erased.length < changes.users.size) {

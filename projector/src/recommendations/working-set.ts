@@ -2,7 +2,7 @@ import type { EventStore, Position, RecordedEvent } from '@reeltime/eventstore';
 import { channels, Notices, type Notice } from '../model/notices.ts';
 import type { WorkingSet } from '../model/projection.ts';
 import type { Queryable } from '../model/sql.ts';
-import { RecommendationEngine, type EngineOptions, type Recommended, type SimilarTitle } from './engine/engine.ts';
+import { RecommendationEngine, type EngineOptions, type Ranked, type SimilarTitle } from './engine/engine.ts';
 import { fitInWorker } from './engine/fit-in-worker.ts';
 
 /** Rows kept per user: the top 50 overall, plus the top 20 of each media type (for `type=`). */
@@ -18,13 +18,15 @@ export const EVERYONE = '*';
 /** The outputs of one batch (or one step of upkeep), written by `flush`. */
 export class RecommendationChanges {
   /** User → their new rows; `null` deletes them (an erased account). */
-  readonly users = new Map<string, Recommended[] | null>();
+  readonly users = new Map<string, Ranked[] | null>();
   readonly similar = new Map<string, SimilarTitle[]>();
+  /** Titles imported or renamed: their names, for the reasons' texts. */
+  readonly titleNames = new Map<string, string>();
   readonly notices: Notice[] = [];
   constructor(readonly owner: RecommendationWorkingSet) {}
 
   get isEmpty(): boolean {
-    return this.users.size === 0 && this.similar.size === 0;
+    return this.users.size === 0 && this.similar.size === 0 && this.titleNames.size === 0;
   }
 }
 
@@ -105,7 +107,11 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
     if (affected === null) {
       // A catalog change: the cold-start list and the title's neighbours, at the next step.
       this.#dueUsers.add(EVERYONE);
-      if ('titleId' in event.data && typeof event.data.titleId === 'string') this.#dueSimilar.add(event.data.titleId);
+      if ('titleId' in event.data && typeof event.data.titleId === 'string') {
+        this.#dueSimilar.add(event.data.titleId);
+        const title = this.engine.catalog.get(event.data.titleId);
+        if (title !== undefined) changes.titleNames.set(title.titleId, title.name);
+      }
       return;
     }
     if (!this.#live) {
@@ -229,8 +235,8 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 }
 
 /** The top KEPT overall (diversified), then more of each media type up to KEPT_PER_TYPE. */
-function keptRows(engine: RecommendationEngine, userId: string): Recommended[] {
-  const ranked = engine.recommend(userId, { limit: KEPT + KEPT_PER_TYPE });
+function keptRows(engine: RecommendationEngine, userId: string): Ranked[] {
+  const ranked = engine.rank(userId, { limit: KEPT + KEPT_PER_TYPE });
   const kept = ranked.slice(0, KEPT);
   const perType = new Map<string, number>();
   for (const row of kept) perType.set(row.mediaType, (perType.get(row.mediaType) ?? 0) + 1);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { projections } from '@reeltime/projector/src/projections.ts';
 import { recommendationsProjection } from '@reeltime/projector/src/recommendations/projection.ts';
-import type { RecommendationReason } from '@reeltime/schemas';
+import type { ReasonCode } from '@reeltime/projector/src/recommendations/engine/engine.ts';
 import { startStack } from './stack.ts';
 
 /** Whether the projector runs the recommendations projection (end-to-end tests need it). */
@@ -16,7 +16,8 @@ export type RecommendationFixture = {
   titleId: string;
   mediaType: 'movie' | 'tv';
   score: number;
-  reasons: RecommendationReason[];
+  /** Reasons as the API shows them (stored whole), or as the projection stores them (codes). */
+  reasons: ReasonCode[];
 };
 export type SimilarFixture = { titleId: string; rank: number; similarId: string; score: number };
 
@@ -69,12 +70,15 @@ export async function createRecommendationViews(db: Sql, read: string, fixture: 
   }
 }
 
-/** Replaces the lists of the users named in `rows`, stored as the projection stores them: one ranked list per user. */
+/**
+ * Replaces the lists of the users named in `rows`, stored as the projection stores them: one
+ * ranked list per user of `[titleId, score, reasons]` (the media type is the title id's prefix).
+ */
 export async function putRecommendationRows(db: Sql, fixture: string, rows: readonly RecommendationFixture[]): Promise<void> {
   await db.query(
     `INSERT INTO ${fixture}.recommendations (user_id, items)
-     SELECT user_id, json_agg(json_build_object('titleId', title_id, 'mediaType', media_type, 'score', score, 'reasons', reasons) ORDER BY rank)
-       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, media_type text, score float8, reasons jsonb)
+     SELECT user_id, json_agg(json_build_array(title_id, score, reasons) ORDER BY rank)
+       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, score float8, reasons json)
       GROUP BY user_id
      ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
     [
@@ -83,7 +87,6 @@ export async function putRecommendationRows(db: Sql, fixture: string, rows: read
           user_id: row.userId,
           rank: row.rank,
           title_id: row.titleId,
-          media_type: row.mediaType,
           score: row.score,
           reasons: row.reasons,
         })),

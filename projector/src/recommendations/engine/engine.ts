@@ -1,10 +1,20 @@
 import type { RecordedEvent } from '@reeltime/eventstore';
 import { Catalog } from './catalog.ts';
 import { fitItemModel, type FitInput, type FitOptions } from './model.ts';
-import { rankFor, similarTo, type Recommended, type ScoringContext, type ScoringOptions, type SimilarTitle } from './scoring.ts';
+import { describeReason } from './reasons.ts';
+import {
+  rankFor,
+  similarTo,
+  type Ranked,
+  type Recommended,
+  type ScoringContext,
+  type ScoringOptions,
+  type SimilarTitle,
+} from './scoring.ts';
 import { Taste } from './tastes.ts';
 
-export type { Recommended, SimilarTitle } from './scoring.ts';
+export type { Ranked, Recommended, SimilarTitle } from './scoring.ts';
+export type { ReasonCode } from './reasons.ts';
 
 export type EngineOptions = FitOptions &
   ScoringOptions & {
@@ -188,6 +198,12 @@ export class RecommendationEngine {
    * know (or who has erased their account) gets the cold-start list.
    */
   recommend(userId: string, options: { limit?: number; diversity?: number } = {}): Recommended[] {
+    const titleName = (titleId: string) => this.catalog.get(titleId)?.name ?? titleId;
+    return this.rank(userId, options).map((item) => ({ ...item, reasons: item.reasons.map((code) => describeReason(code, titleName)) }));
+  }
+
+  /** As `recommend`, the reasons as stored (codes, their texts filled in when read). */
+  rank(userId: string, options: { limit?: number; diversity?: number } = {}): Ranked[] {
     return rankFor(
       this.#scoringContext(),
       this.#tastes.get(userId) ?? new Taste(),

@@ -8,13 +8,61 @@ export type Contributions = { title: number; score: number; cf: number; genre: n
 /** A signal must add this much before it is worth saying. */
 const NOTEWORTHY = 0.02;
 
-/** What one re-score's reasons share: genre texts depend on the title's genres and the user alone. */
-export type ReasonCache = Map<number, RecommendationReason | null>;
+/**
+ * A reason as the projection stores it: its kind and the ids and numbers its text needs, not
+ * the text (a list of 70 titles with up to three reasons each is mostly text otherwise). The
+ * text is filled in when read (`describeReason` here, `reasonSql` for the read views), from
+ * REASON_TEXTS. A person's reason keeps its whole text (rare, and its name is not a title's).
+ */
+export type ReasonCode =
+  | readonly ['r', titleId: string, score: number]
+  | readonly ['w', titleId: string]
+  | readonly ['l', titleId: string]
+  | readonly ['g', stated: 0 | 1, ...genreIds: number[]]
+  | 't'
+  | 'p'
+  | RecommendationReason;
 
-type Weighted = { weight: number; reason: RecommendationReason };
+/** Every reason's text, `{title}`, `{score}` and `{genres}` filled in when read: the one place they are written. */
+export const REASON_TEXTS = {
+  r: 'Because you rated {title} {score}/10',
+  w: 'Because you watched {title}',
+  l: 'Because you added {title} to a list',
+  g1: 'You like {genres}',
+  g0: 'You often watch {genres}',
+  t: 'Trending this week',
+  p: 'Popular on Reeltime',
+} as const;
+
+/** Genre names in a genre reason: at most GENRES_PER_REASON, joined by GENRES_JOINED_BY. */
+export const GENRES_PER_REASON = 2;
+export const GENRES_JOINED_BY = ' and ';
+/** Reasons per title, at most. */
+export const MAX_REASONS = 3;
+
+/** What one re-score's reasons share: genre reasons depend on the title's genres and the user alone. */
+export type ReasonCache = Map<number, ReasonCode | null>;
+
+type Weighted = { weight: number; reason: ReasonCode };
 const byWeight = (a: Weighted, b: Weighted) => b.weight - a.weight;
-const TRENDING: RecommendationReason = { kind: 'trending', text: 'Trending this week' };
-const POPULAR: RecommendationReason = { kind: 'popular', text: 'Popular on Reeltime' };
+
+const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+
+/** A stored reason as the API shows it; `titleName` names a title by id (its id when unknown). */
+export function describeReason(code: ReasonCode, titleName: (titleId: string) => string): RecommendationReason {
+  if (code === 't') return { kind: 'trending', text: REASON_TEXTS.t };
+  if (code === 'p') return { kind: 'popular', text: REASON_TEXTS.p };
+  if (!Array.isArray(code)) return code as RecommendationReason;
+  const tuple = code as Exclude<ReasonCode, string | RecommendationReason>;
+  if (tuple[0] === 'g') {
+    const [, stated, ...genreIds] = tuple;
+    const genres = genreIds.map(genreName).join(GENRES_JOINED_BY);
+    return { kind: 'genre', text: fill(stated === 1 ? REASON_TEXTS.g1 : REASON_TEXTS.g0, { genres }) };
+  }
+  const [how, titleId] = tuple;
+  const values = { title: titleName(titleId), score: tuple[0] === 'r' ? String(tuple[2]) : '' };
+  return { kind: 'similar', text: fill(REASON_TEXTS[how], values), titleId };
+}
 
 /**
  * One to three reasons, each saying which signal lifted the title and, for the collaborative
@@ -27,22 +75,18 @@ export function reasonsFor(
   parts: Contributions,
   collaborative: Collaborative | undefined,
   genreReasons: ReasonCache = new Map(),
-): RecommendationReason[] {
+): ReasonCode[] {
   const { catalog } = context;
   const title = catalog.at(parts.title);
   const personal: Weighted[] = [];
   if (parts.cf >= NOTEWORTHY) {
     const because = collaborative === undefined ? undefined : strongestSource(context, collaborative, parts.title);
     if (because !== undefined) {
-      const source = catalog.at(because);
+      const source = catalog.at(because).titleId;
       const interaction = taste.interactions.get(because)!;
-      const text =
-        interaction.score !== null
-          ? `Because you rated ${source.name} ${interaction.score}/10`
-          : interaction.watches > 0
-            ? `Because you watched ${source.name}`
-            : `Because you added ${source.name} to a list`;
-      personal.push({ weight: parts.cf, reason: { kind: 'similar', text, titleId: source.titleId } });
+      const reason: ReasonCode =
+        interaction.score !== null ? ['r', source, interaction.score] : interaction.watches > 0 ? ['w', source] : ['l', source];
+      personal.push({ weight: parts.cf, reason });
     }
   }
   if (parts.genre >= NOTEWORTHY) {
@@ -63,21 +107,18 @@ export function reasonsFor(
   const reasons = personal.map((entry) => entry.reason);
   const trending = parts.trend >= NOTEWORTHY;
   const popular = parts.popular >= NOTEWORTHY;
-  if (trending && popular) reasons.push(...(parts.popular > parts.trend ? [POPULAR, TRENDING] : [TRENDING, POPULAR]));
-  else if (trending) reasons.push(TRENDING);
-  else if (popular) reasons.push(POPULAR);
-  return reasons.length > 0 ? reasons.slice(0, 3) : [POPULAR];
+  if (trending && popular) reasons.push(...(parts.popular > parts.trend ? (['p', 't'] as const) : (['t', 'p'] as const)));
+  else if (trending) reasons.push('t');
+  else if (popular) reasons.push('p');
+  return reasons.length > 0 ? reasons.slice(0, MAX_REASONS) : ['p'];
 }
 
-/** "You like Comedy" for genres the user said they like, else "You often watch Drama and Crime". */
-function genreReason(taste: Taste, genreIds: readonly number[]): RecommendationReason | null {
+/** "You like Comedy" for genres the user said they like, else "You often watch Drama and Crime" (the first two named). */
+function genreReason(taste: Taste, genreIds: readonly number[]): ReasonCode | null {
   const stated = genreIds.filter((id) => taste.likedGenres.has(id));
-  const names = (stated.length > 0 ? stated : genreIds).map(genreName).filter((name) => name !== undefined);
-  if (names.length === 0) return null;
-  return {
-    kind: 'genre',
-    text: stated.length > 0 ? `You like ${names.slice(0, 2).join(' and ')}` : `You often watch ${names.slice(0, 2).join(' and ')}`,
-  };
+  const named = (stated.length > 0 ? stated : genreIds).filter((id) => genreName(id) !== undefined).slice(0, GENRES_PER_REASON);
+  if (named.length === 0) return null;
+  return ['g', stated.length > 0 ? 1 : 0, ...named];
 }
 
 /** The title of the user's history whose item weight toward `target` is largest. */
@@ -100,3 +141,5 @@ function strongestSource(context: ScoringContext, history: Collaborative, target
 
 const GENRE_NAMES = new Map<number, string>(TMDB_GENRES.map((genre) => [genre.id, genre.name]));
 const genreName = (id: number): string | undefined => GENRE_NAMES.get(id);
+/** Genre id → name, for the read views' SQL. */
+export const GENRE_NAME_LIST: readonly (readonly [number, string])[] = [...GENRE_NAMES];

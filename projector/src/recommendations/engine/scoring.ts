@@ -2,7 +2,7 @@ import type { MediaType, RecommendationReason } from '@reeltime/schemas';
 import { jaccard, type Catalog } from './catalog.ts';
 import type { ItemModel } from './engine.ts';
 import { interactionWeight, type Taste } from './tastes.ts';
-import { reasonsFor, type Contributions, type ReasonCache } from './reasons.ts';
+import { reasonsFor, type Contributions, type ReasonCache, type ReasonCode } from './reasons.ts';
 import { DIVERSIFIED, diversify } from './diversity.ts';
 
 export type ScoringOptions = {
@@ -26,7 +26,10 @@ export type ScoringOptions = {
   diversity: number;
 };
 
-export type Recommended = { titleId: string; mediaType: MediaType; score: number; reasons: RecommendationReason[] };
+/** A ranked title as the projection stores it: its reasons as codes, their texts filled in when read. */
+export type Ranked = { titleId: string; mediaType: MediaType; score: number; reasons: ReasonCode[] };
+/** A ranked title with its reasons' texts. */
+export type Recommended = Omit<Ranked, 'reasons'> & { reasons: RecommendationReason[] };
 export type SimilarTitle = { titleId: string; score: number };
 
 export type ScoringContext = {
@@ -50,7 +53,7 @@ const POOL_FACTOR = 3;
  * as their history grows; minus everything they rated, watched or listed, titles of a genre
  * they dislike and media types they did not choose; then re-ranked for diversity (MMR).
  */
-export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Recommended[] {
+export function rankFor(context: ScoringContext, taste: Taste, limit: number, diversity: number): Ranked[] {
   const { catalog, model, options } = context;
   const collaborative = collaborativeScores(model, taste);
   const genres = genreProfile(catalog, taste);
@@ -148,15 +151,17 @@ function candidatesFor(
     }
   };
   if (model !== undefined && collaborative !== undefined) {
-    const best = new TopScores<undefined>(COLLABORATIVE_CANDIDATES);
-    for (let row = 0; row < model.size; row++) {
+    // Only which titles, not their order: every candidate is scored in full below.
+    const threshold = kthLargest(collaborative.scores, model.size, COLLABORATIVE_CANDIDATES);
+    const rows: number[] = [];
+    for (let row = 0; row < model.size && rows.length < COLLABORATIVE_CANDIDATES; row++) {
       const score = collaborative.scores[row]!;
-      if (score > 0 && best.admits(score)) best.add(row, score, undefined);
+      if (score > 0 && score > threshold) rows.push(model.titles[row]!);
     }
-    take(
-      best.sorted().map((entry) => model.titles[entry.title]!),
-      COLLABORATIVE_CANDIDATES,
-    );
+    for (let row = 0; row < model.size && rows.length < COLLABORATIVE_CANDIDATES; row++) {
+      if (collaborative.scores[row] === threshold && threshold > 0) rows.push(model.titles[row]!);
+    }
+    take(rows, COLLABORATIVE_CANDIDATES);
   }
   take(ranked.all, PER_LIST);
   const historyGenres = [...genres]
@@ -167,6 +172,40 @@ function candidatesFor(
   for (const personId of taste.likedPeople) take(catalog.titlesWith(personId), PER_LIST);
   for (const title of out) marked[title] = 0;
   return out;
+}
+
+/**
+ * The k-th largest of the first `n` values (or -Infinity when there are fewer), by
+ * quickselect on a scratch copy: O(n), where a heap of the best k costs O(n log k) and an
+ * object per entry.
+ */
+function kthLargest(values: Float32Array, n: number, k: number): number {
+  if (k > n) return -Infinity;
+  const a = scratch.select(n);
+  a.set(values.subarray(0, n));
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1; // descending order
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
 }
 
 /** The user's history through the item model: Σ weight(h) · B[h, ·], and its largest value. */
@@ -287,6 +326,11 @@ const round = (value: number) => Math.round(value * 10_000) / 10_000;
 const scratch = {
   markBuffer: new Uint8Array(0),
   scoreBuffer: new Float32Array(0),
+  selectBuffer: new Float32Array(0),
+  select(size: number): Float32Array {
+    if (this.selectBuffer.length < size) this.selectBuffer = new Float32Array(size);
+    return this.selectBuffer;
+  },
   marks(size: number): Uint8Array {
     if (this.markBuffer.length < size) this.markBuffer = new Uint8Array(size);
     return this.markBuffer;

@@ -1,17 +1,24 @@
 -- Outputs only: the engine's inputs are the events themselves (a lease holder warms its
 -- in-memory state by replaying them up to the checkpoint), so nothing here is ever read back.
 
--- Per user, the titles to show, best first, as one JSON array of {titleId, mediaType, score,
--- reasons}. The user id '*' holds the list for people with no history at all: trending and
--- popular titles. Each user keeps the top 50 overall plus the top 20 of each media type, so
--- `type=` filters and paging have enough. One row per user rather than one per title: a
--- rebuild writes 100,000 rows instead of 5,000,000 (about 9x less time in PostgreSQL), and a
--- re-score replaces one row. The `read.recommendations` view unnests it back into ranked rows.
+-- Per user, the titles to show, best first, as one JSON array of [titleId, score, [reason
+-- codes]] (see lists.ts: the read views fill in the media type and each reason's text). The
+-- user id '*' holds the list for people with no history at all: trending and popular titles.
+-- Each user keeps the top 50 overall plus the top 20 of each media type, so `type=` filters
+-- and paging have enough. One row per user rather than one per title: a rebuild writes
+-- 100,000 rows instead of 5,000,000, and a re-score replaces one row.
 -- `json`, not `jsonb`: the list is written whole and read whole, and storing it as text halves
--- the rebuild's write time (measured: 100,000 lists of ~10 kB, ~30 s against ~65 s).
+-- the rebuild's write time.
 CREATE TABLE recommendations (
   user_id text PRIMARY KEY,
   items json NOT NULL
+);
+
+-- Title names, for the reasons' texts ("Because you rated Alien 9/10"): filled in when read,
+-- so a list stores a title id, not its name.
+CREATE TABLE title_names (
+  title_id text PRIMARY KEY,
+  name text NOT NULL
 );
 
 -- Per title, the most similar titles from the same item-item model (`score` 0..1).

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
+import { describeReason, type ReasonCode } from './engine/reasons.ts';
+import { RANKED_VIEW, LISTS_VIEW, storedItem } from './lists.ts';
+
+const NAMES: Record<string, string> = { 'movie:1': 'Alien', 'tv:2': "Grey's Anatomy" };
+const titleName = (titleId: string) => NAMES[titleId] ?? titleId;
+
+/** Every kind of stored reason, an unknown title's included (named by its id, as the engine does). */
+const CODES: ReasonCode[] = [
+  ['r', 'movie:1', 9],
+  ['w', 'tv:2'],
+  ['l', 'movie:1'],
+  ['r', 'movie:77', 3],
+  ['g', 1, 35],
+  ['g', 0, 18, 80],
+  't',
+  'p',
+  { kind: 'person', text: 'You like Person 9' },
+];
+
+/** The read views against PostgreSQL: they must say what describeReason says, for every kind of code. */
+describe('stored recommendation lists', () => {
+  let client: pg.Client;
+  const schema = uniqueSchemaName('recs_lists');
+
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: await postgresUrlForTests() });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`CREATE TABLE ${schema}.recommendations (user_id text PRIMARY KEY, items json NOT NULL)`);
+    await client.query(`CREATE TABLE ${schema}.title_names (title_id text PRIMARY KEY, name text NOT NULL)`);
+    await client.query(`INSERT INTO ${schema}.title_names SELECT * FROM json_each_text($1::json)`, [JSON.stringify(NAMES)]);
+    const items = CODES.map((code, i) =>
+      storedItem({ titleId: i % 2 ? `tv:${100 + i}` : `movie:${100 + i}`, mediaType: 'movie', score: 1 - i / 10, reasons: [code] }),
+    );
+    await client.query(`INSERT INTO ${schema}.recommendations VALUES ('u', $1::json)`, [JSON.stringify(items)]);
+  });
+  afterAll(async () => {
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client?.end();
+  });
+
+  it('gives each reason the text describeReason gives it', async () => {
+    const { rows } = await client.query<{ items: { reasons: unknown[] }[] }>(LISTS_VIEW.replaceAll('{schema}', schema));
+    expect(rows[0]!.items.map((item) => item.reasons[0])).toEqual(CODES.map((code) => describeReason(code, titleName)));
+  });
+
+  it("keeps a user's lookup under PostgreSQL's jit_above_cost (a JIT compile would add some 200 ms to each request)", async () => {
+    const lookup = `SELECT items FROM (${LISTS_VIEW.replaceAll('{schema}', schema)}) l WHERE user_id = 'u'`;
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${lookup}`);
+    const { rows: setting } = await client.query<{ jit_above_cost: string }>('SHOW jit_above_cost');
+    expect(rows[0]!['QUERY PLAN'][0].Plan['Total Cost']).toBeLessThan(Number(setting[0]!.jit_above_cost) / 10);
+  });
+
+  it('gives the media type from the title id, the score as stored and the rank in list order', async () => {
+    const { rows } = await client.query(
+      `SELECT rank, title_id, media_type, score FROM (${RANKED_VIEW.replaceAll('{schema}', schema)}) v ORDER BY rank LIMIT 2`,
+    );
+    expect(rows).toEqual([
+      { rank: 1, title_id: 'movie:100', media_type: 'movie', score: 1 },
+      { rank: 2, title_id: 'tv:101', media_type: 'tv', score: 0.9 },
+    ]);
+    const { rows: lists } = await client.query(LISTS_VIEW.replaceAll('{schema}', schema));
+    expect(lists[0].items[1]).toMatchObject({ titleId: 'tv:101', mediaType: 'tv', score: 0.9 });
+  });
+});

@@ -1,0 +1,89 @@
+import type { Ranked } from './engine/engine.ts';
+import { GENRE_NAME_LIST, GENRES_JOINED_BY, GENRES_PER_REASON, MAX_REASONS, REASON_TEXTS } from './engine/reasons.ts';
+
+/**
+ * How a user's list is stored, and how the read views give it back in the API's shape.
+ *
+ * Stored: one JSON array per user of `[titleId, score, [reason codes]]` (see ReasonCode), about
+ * a third of the bytes of `{titleId, mediaType, score, reasons: [{kind, text, titleId}]}`: a
+ * rebuild writes 100,000 of them. Read: `read.recommendation_lists` and `read.recommendations`
+ * fill in the media type (the title id's prefix) and each reason's text from REASON_TEXTS,
+ * with title names from `title_names` and genre names from TMDB_GENRES.
+ */
+export type StoredItem = readonly [titleId: string, score: number, reasons: Ranked['reasons']];
+
+export const storedItem = (item: Ranked): StoredItem => [item.titleId, item.score, item.reasons];
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * A REASON_TEXTS template cut at its `{cut}` placeholder, each side as a SQL string
+ * expression with the other placeholders replaced by `values[name]` (SQL text expressions).
+ */
+function templateSql(template: string, cut: string, values: Record<string, string>): [before: string, after: string] {
+  const [before = '', after = ''] = template.split(`{${cut}}`);
+  const side = (text: string) =>
+    text
+      .split(/\{(\w+)\}/)
+      .map((part, i) => {
+        if (i % 2 === 0) return literal(part);
+        const value = values[part];
+        if (value === undefined) throw new Error(`no SQL for {${part}} in "${template}"`);
+        return value;
+      })
+      .join(' || ');
+  return [side(before), side(after)];
+}
+
+/** `CASE id WHEN '28' THEN 'Action' ... END` (an unknown id gives NULL). */
+const genreNameSql = (id: string) =>
+  `CASE ${id} ${GENRE_NAME_LIST.map(([genreId, name]) => `WHEN '${genreId}' THEN ${literal(name)}`).join(' ')} END`;
+
+/**
+ * The API's reason object for the stored reason `x` (json; NULL for NULL), as describeReason
+ * answers it. No set-returning function and one title lookup: the planner's estimates stay
+ * small, so a list never crosses `jit_above_cost` (a JIT compile costs 200 ms).
+ */
+export function reasonSql(x: string): string {
+  const title = `coalesce((SELECT n.name FROM {schema}.title_names n WHERE n.title_id = ${x}->>1), ${x}->>1)`;
+  const genres = Array.from({ length: GENRES_PER_REASON }, (_, i) =>
+    i === 0 ? genreNameSql(`${x}->>2`) : `coalesce(${literal(GENRES_JOINED_BY)} || ${genreNameSql(`${x}->>${i + 2}`)}, '')`,
+  ).join(' || ');
+  const similar = (['r', 'w', 'l'] as const).map((how) => [how, templateSql(REASON_TEXTS[how], 'title', { score: `(${x}->>2)` })] as const);
+  const [likeBefore, likeAfter] = templateSql(REASON_TEXTS.g1, 'genres', {});
+  const [watchBefore, watchAfter] = templateSql(REASON_TEXTS.g0, 'genres', {});
+  return `CASE WHEN ${x} IS NULL THEN NULL
+    WHEN json_typeof(${x}) = 'object' THEN ${x}
+    WHEN json_typeof(${x}) = 'string' THEN
+      CASE ${x}#>>'{}' WHEN 't' THEN json_build_object('kind', 'trending', 'text', ${literal(REASON_TEXTS.t)})
+                       ELSE json_build_object('kind', 'popular', 'text', ${literal(REASON_TEXTS.p)}) END
+    WHEN ${x}->>0 = 'g' THEN json_build_object('kind', 'genre', 'text',
+      CASE ${x}->>1 WHEN '1' THEN ${likeBefore} ELSE ${watchBefore} END || ${genres} || CASE ${x}->>1 WHEN '1' THEN ${likeAfter} ELSE ${watchAfter} END)
+    ELSE json_build_object('kind', 'similar', 'text',
+      CASE ${x}->>0 ${similar.map(([how, [before]]) => `WHEN '${how}' THEN ${before}`).join(' ')} END || ${title} ||
+      CASE ${x}->>0 ${similar.map(([how, [, after]]) => `WHEN '${how}' THEN ${after}`).join(' ')} END,
+      'titleId', ${x}->>1)
+  END`;
+}
+
+/**
+ * The stored item `item` (json): its reasons as the API's objects, in order (at most
+ * MAX_REASONS). Each reason is taken out of the item once (PostgreSQL would otherwise parse
+ * the item's text again for each of the many mentions of it in reasonSql).
+ */
+const reasonsSql = (item: string) => `(SELECT json_agg(${reasonSql('v.x')} ORDER BY v.k)
+    FROM (VALUES ${Array.from({ length: MAX_REASONS }, (_, k) => `(${k}, ${item}->2->${k})`).join(', ')}) AS v(k, x)
+   WHERE v.x IS NOT NULL)`;
+
+/** `read.recommendation_lists`: each user's list in the API's item shape `{titleId, mediaType, score, reasons}`. */
+export const LISTS_VIEW = `SELECT r.user_id,
+    (SELECT json_agg(json_build_object('titleId', e.item->>0, 'mediaType', split_part(e.item->>0, ':', 1), 'score', e.item->1,
+                                       'reasons', ${reasonsSql('e.item')}) ORDER BY e.rank)
+       FROM json_array_elements(r.items) WITH ORDINALITY AS e(item, rank)) AS items
+  FROM {schema}.recommendations r`;
+
+/** `read.recommendations`: ranked rows, for reading by hand and in tests (a lookup by user_id reads one row). */
+export const RANKED_VIEW = `SELECT r.user_id, e.rank::integer AS rank, e.item->>0 AS title_id, split_part(e.item->>0, ':', 1) AS media_type,
+         (e.item->>1)::double precision AS score, ${reasonsSql('e.item')} AS reasons
+    FROM {schema}.recommendations r
+   CROSS JOIN LATERAL json_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`;

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, seriousAxeViolations } from './browser.ts';
 import { startWebStack, type Person, type WebStack } from './stack.ts';
+import { eventually, hydrated } from './waiting.ts';
 
 /*
  * What a person does in the browser, against the real stack with the demo catalog: sign up,
@@ -13,17 +14,6 @@ const missing = chromiumMissing();
 if (missing) console.warn(missing);
 
 const MATRIX = '/titles/movie:603';
-
-/** Waits until `check` passes (Playwright's own `expect` is not part of playwright-core). */
-const eventually = (check: () => Promise<unknown>, timeout = 10_000) => expect.poll(check, { timeout, interval: 100 });
-
-/**
- * Waits until the page has hydrated: the footer's live-status badge exists only in the browser.
- * Before that, Svelte may set form controls back to what the server rendered.
- */
-async function hydrated(page: Page): Promise<void> {
-  await page.getByRole('contentinfo').getByRole('status').waitFor();
-}
 
 /**
  * Picks a star rating. The radios are drawn as stars (the inputs themselves are visually

@@ -5,6 +5,7 @@
  */
 export { DEMO_ACCOUNT, DEMO_ACCOUNT_DISPLAY_NAME, DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './credentials.ts';
 export { communityTitle, loadDemoTitles, type CommunityTitle } from './catalog.ts';
-export { COMMUNITY_NAMESPACE, DEFAULT_COMMUNITY_SEED, DEFAULT_COMMUNITY_SIZE, generateActivity } from './generate.ts';
+export { COMMUNITY_NAMESPACE } from './community-id.ts';
+export { DEFAULT_COMMUNITY_SEED, DEFAULT_COMMUNITY_SIZE, generateActivity } from './generate.ts';
 export { planCommunity, type CommunityPlan } from './plan.ts';
 export { seedCommunity, type SeedCommunityOptions, type SeedOutcome } from './seed.ts';

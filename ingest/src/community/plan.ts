@@ -12,14 +12,9 @@ import type { NewEvent } from '@reeltime/eventstore';
 import type { Decider } from '@reeltime/decider';
 import { listStream, type ReelEvent } from '@reeltime/schemas';
 import type { CommunityTitle } from './catalog.ts';
-import {
-  communityId,
-  generateActivity,
-  type CommunityActivity,
-  type CommunityMember,
-  type GenerateOptions,
-  type PlannedCommand,
-} from './generate.ts';
+import { communityId } from './community-id.ts';
+import { generateActivity, type CommunityActivity, type GenerateOptions } from './generate.ts';
+import type { CommunityMember, PlannedCommand } from './member-timeline.ts';
 
 /** Appends to one stream closer together than this (one sitting) are written as one append. */
 const SESSION_MS = 30 * 60_000;

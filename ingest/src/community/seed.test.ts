@@ -11,7 +11,7 @@ import { silentLog } from '../sync/environment.testing.ts';
 import { openProgressStore, type ProgressStore } from '../sync/progress-store.ts';
 import { loadDemoTitles } from './catalog.ts';
 import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './credentials.ts';
-import { communityId } from './generate.ts';
+import { communityId } from './community-id.ts';
 import { planCommunity, type CommunityPlan } from './plan.ts';
 import { seedCommunity, type SeedCommunityOptions } from './seed.ts';
 

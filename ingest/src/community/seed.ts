@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { ProgressStore } from '../sync/progress-store.ts';
 import { loadDemoTitles, type CommunityTitle } from './catalog.ts';
 import { DEMO_ACCOUNT_PASSWORD } from './credentials.ts';
-import { communityId } from './generate.ts';
+import { communityId } from './community-id.ts';
 import { planCommunity, type PlannedWrite } from './plan.ts';
 
 const COMMUNITY = 'demo';

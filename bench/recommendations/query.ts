@@ -14,37 +14,26 @@
  * Medians of --runs runs, the three legs taking turns. Prints JSON, then one summary line.
  * Target: GET /me/recommendations p99 <= 10 ms at 1,000/s.
  *
- * Rows come from the recommendations projection when projector/src/projections.ts registers it
- * (people and their ratings are appended as events, and the bench waits until everyone with
- * ratings has rows). Until then (or with --source fixture) the bench puts rows of the same shape
- * behind the same views itself: the projection's migration in a schema of its own, each person's
- * top 50 plus the top 20 of each media type, '*' rows, 20 neighbours per title. The query-api's
- * work is the same either way; only who wrote the rows differs (`source` in the JSON).
+ * Rows come from the recommendations projection: people and their ratings are appended as
+ * events, and the bench waits until everyone with ratings has rows.
  *
  *   npm run bench:recommendations:query -- [--runs 3] [--seconds 10] [--rate 1000] [--connections 10]
- *     [--users 2000] [--titles 3000] [--ratings 20] [--source auto|projection|fixture]
+ *     [--users 2000] [--titles 3000] [--ratings 20]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { NewEvent } from '@reeltime/eventstore';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
-import { projections } from '../../projector/src/projections.ts';
-import { TMDB_GENRES, ratingStream, titleStream, userStream, type RecommendationReason } from '@reeltime/schemas';
-import {
-  createRecommendationViews,
-  putRecommendationRows,
-  type RecommendationFixture,
-} from '../../query-api/src/testing/recommendation-fixtures.ts';
+import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/schemas';
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
+import { dropSchemas, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,46 +56,17 @@ const USERS = Number(args.users);
 const TITLES = Number(args.titles);
 const RATINGS = Number(args.ratings);
 const TARGET_P99_MS = 10;
-const registered = projections.some((projection) => projection.name === 'recommendations');
-if (!['auto', 'projection', 'fixture'].includes(args.source)) throw new Error('--source is auto, projection or fixture');
-if (args.source === 'projection' && !registered)
-  throw new Error('--source projection: projector/src/projections.ts does not register `recommendations` yet');
-if (args.source === 'fixture' && registered) throw new Error('--source fixture: the projector runs `recommendations` and owns its views');
-const SOURCE = registered ? 'projection' : 'fixture';
-
 const { DATABASE_URL } = benchEnv();
 const base = `bench_recq_${process.pid}`;
 const ports = { query: 4932, projector: 4933 };
 const QUERY = `http://127.0.0.1:${ports.query}`;
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const READ = `${base}_read`;
-const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-const env = {
-  ...process.env,
-  DATABASE_URL,
-  EVENT_STORE: 'postgres',
-  EVENTSTORE_SCHEMA: `${base}_es`,
-  PROJECTOR_SCHEMA: `${base}_core`,
-  READ_SCHEMA: READ,
-  PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
-  LIVE_SUBJECT_PREFIX: base,
-  JWT_SECRET,
-  QUERY_API_PORT: String(ports.query),
-  PROJECTOR_PORT: String(ports.projector),
-  HOST: '127.0.0.1',
-  // Production limits protect users from each other; the bench measures the lookups themselves.
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  LOG_LEVEL: args['log-level'],
-};
-
-const children: ChildProcess[] = [];
-function start(path: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
+// No command-api: people and ratings go straight into the store; tokens are signed here.
+const env = serviceEnv(base, { command: 0, ...ports }, DATABASE_URL, { JWT_SECRET, LOG_LEVEL: args['log-level'] });
+const services = new ServiceProcesses();
 
 async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + ms;
@@ -192,84 +152,6 @@ const rated = (count: number) => {
   return [...chosen];
 };
 const ratingsOf = new Map(people.filter((p) => p.rates).map((p) => [p.userId, rated(RATINGS)]));
-
-// ---- fixture rows (no projection yet): the shape the projection writes ----
-
-const REASONS: RecommendationReason[][] = [
-  [
-    { kind: 'similar', text: 'Because you liked Title 1', titleId: 'movie:1' },
-    { kind: 'genre', text: 'Because you like Crime and Drama' },
-  ],
-  [{ kind: 'person', text: 'Because you like Director 10001' }],
-  [
-    { kind: 'similar', text: 'Because you liked Title 2', titleId: 'movie:2' },
-    { kind: 'trending', text: 'Trending on Reeltime' },
-    { kind: 'popular', text: 'Popular right now' },
-  ],
-];
-
-function rankedRows(userId: string, exclude: ReadonlySet<string>) {
-  const rows: RecommendationFixture[] = [];
-  const taken = new Set<string>();
-  /** Random titles neither rated nor taken, until there are `count` rows (of `mediaType`, if given). */
-  const fill = (count: number, mediaType?: Title['mediaType']) => {
-    let have = rows.filter((row) => mediaType === undefined || row.mediaType === mediaType).length;
-    for (let attempts = 0; have < count && attempts < 100 * count; attempts++) {
-      const title = pick(titles);
-      if (taken.has(title.titleId) || exclude.has(title.titleId) || (mediaType !== undefined && title.mediaType !== mediaType)) continue;
-      taken.add(title.titleId);
-      rows.push({
-        userId,
-        rank: rows.length + 1,
-        titleId: title.titleId,
-        mediaType: title.mediaType,
-        score: round(1 - rows.length / 200, 4),
-        reasons: pick(REASONS),
-      });
-      have++;
-    }
-  };
-  fill(50);
-  fill(20, 'movie');
-  fill(20, 'tv');
-  return rows;
-}
-
-async function installFixtures(admin: pg.Client): Promise<void> {
-  const fixture = `${base}_fixture`;
-  await admin.query(`CREATE SCHEMA ${fixture}`);
-  await admin.query(`SET search_path TO ${fixture}`);
-  await admin.query(await readFile(root('projector/src/recommendations/migrations/001_recommendations.sql'), 'utf8'));
-  await admin.query('RESET search_path');
-  const insert = (rows: RecommendationFixture[]) => putRecommendationRows(admin, fixture, rows);
-  await insert(rankedRows('*', new Set()));
-  let batch: RecommendationFixture[] = [];
-  for (const [userId, ratings] of ratingsOf) {
-    batch.push(...rankedRows(userId, new Set(ratings.map((t) => t.titleId))));
-    if (batch.length > 20_000) {
-      await insert(batch);
-      batch = [];
-    }
-  }
-  await insert(batch);
-  const similar = titles.flatMap((title) =>
-    Array.from({ length: 20 }, (_, i) => ({
-      title_id: title.titleId,
-      rank: i + 1,
-      similar_id: pick(titles).titleId,
-      score: round(0.9 - i * 0.03, 4),
-    })),
-  );
-  for (let i = 0; i < similar.length; i += 20_000) {
-    await admin.query(
-      `INSERT INTO ${fixture}.similar_titles SELECT * FROM json_to_recordset($1::json) AS r(title_id text, rank int, similar_id text, score float8)`,
-      [JSON.stringify(similar.slice(i, i + 20_000))],
-    );
-  }
-  await admin.query(`ANALYZE ${fixture}.recommendations`);
-  await admin.query(`ANALYZE ${fixture}.similar_titles`);
-  await createRecommendationViews(admin, READ, fixture);
-}
 
 // ---- measuring ----
 
@@ -371,8 +253,8 @@ try {
   const last = await store.lastAppendedPosition();
   const appendedMs = performance.now() - setupStarted;
 
-  start('projector/src/main.ts');
-  queryApiPid = start('query-api/src/main.ts').pid;
+  services.start('projector/src/main.ts', env);
+  queryApiPid = services.start('query-api/src/main.ts', env).pid;
   await until('query-api ready', 60_000, async () => (await fetch(`${QUERY}/health/ready`)).ok);
   await until(
     'catalog and activity projected',
@@ -380,24 +262,19 @@ try {
     async () => (await fetch(`${QUERY}/titles/${titles.at(-1)!.titleId}`, { headers: { 'x-min-position': last } })).ok,
   );
   const warm = people.filter((p) => p.rates);
-  if (SOURCE === 'fixture') {
-    await installFixtures(admin);
-  } else {
-    const token = accessToken(warm[0]!.userId);
-    await until(
-      'recommendations projected',
-      600_000,
-      async () =>
-        (await fetch(`${QUERY}/me/recommendations`, { headers: { 'x-min-position': last, authorization: `Bearer ${token}` } })).ok,
+  const token = accessToken(warm[0]!.userId);
+  await until(
+    'recommendations projected',
+    600_000,
+    async () => (await fetch(`${QUERY}/me/recommendations`, { headers: { 'x-min-position': last, authorization: `Bearer ${token}` } })).ok,
+  );
+  // Someone the engine has not ranked yet would get the cold-start rows: wait for everyone.
+  await until('everyone with ratings has rows', 600_000, async () => {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(DISTINCT user_id)::int AS n FROM ${READ}.recommendations WHERE user_id <> '*'`,
     );
-    // Someone the engine has not ranked yet would get the cold-start rows: wait for everyone.
-    await until('everyone with ratings has rows', 600_000, async () => {
-      const { rows } = await admin.query<{ n: number }>(
-        `SELECT count(DISTINCT user_id)::int AS n FROM ${READ}.recommendations WHERE user_id <> '*'`,
-      );
-      return rows[0]!.n >= warm.length;
-    });
-  }
+    return rows[0]!.n >= warm.length;
+  });
   const setupMs = performance.now() - setupStarted;
 
   const tokens = new Map(people.map((p) => [p.userId, accessToken(p.userId)]));
@@ -459,7 +336,6 @@ try {
   });
   const summary = {
     benchmark: 'recommendations-query',
-    source: SOURCE,
     seconds: SECONDS,
     runs: RUNS,
     requestsPerSecond: RATE,
@@ -486,16 +362,14 @@ try {
   const c = summary.control;
   const met = (x: typeof r) => x.median.p99Ms <= TARGET_P99_MS && x.non2xx === 0 && x.median.requestsPerSecond >= RATE * 0.95;
   console.log(
-    `recommendations query (${SOURCE} rows, ${USERS} people, ${TITLES} titles) at ${RATE}/s: ` +
+    `recommendations query (${USERS} people, ${TITLES} titles) at ${RATE}/s: ` +
       `GET /me/recommendations p50 ${r.median.p50Ms} p99 ${r.median.p99Ms} ms (${r.median.requestsPerSecond}/s, ${r.median.cpuMsPerRequest} ms query-api CPU each, non-2xx ${r.non2xx}; target p99 ≤ ${TARGET_P99_MS}: ${met(r) ? 'met' : 'NOT met'}), ` +
       `GET /titles/:id/similar p50 ${s.median.p50Ms} p99 ${s.median.p99Ms} ms (${s.median.cpuMsPerRequest} ms CPU; ${met(s) ? 'met' : 'NOT met'}); ` +
       `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} ms CPU); load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs — median of ${RUNS} × ${SECONDS} s`,
   );
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await sleep(1500);
+  await services.stop();
   await store.close();
-  const { rows } = await admin.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [base]);
-  for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
   await admin.end();
+  await dropSchemas(DATABASE_URL, base);
 }

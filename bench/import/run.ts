@@ -66,7 +66,8 @@ const start = (path: string) =>
   children.push(spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', logs, 'inherit'] }));
 
 async function ready(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  // Five minutes: on a machine shared with other work, starting three services can take a while.
+  for (let i = 0; i < 3000; i++) {
     if (
       await fetch(`${url}/health/ready`).then(
         (r) => r.ok,

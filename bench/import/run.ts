@@ -8,7 +8,8 @@
  *
  *   npm run bench:import -- [--runs 3] [--rows 10000] [--log-level info --logs FILE]
  *
- * `--logs` keeps the services' logs (the import's phase timings among them) in FILE.
+ * `--logs` keeps the services' logs (the import's phase timings among them) in FILE;
+ * `--cpu-prof DIR` writes a CPU profile of each service into DIR when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '10000' },
     'log-level': { type: 'string', default: 'warn' },
     logs: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -61,9 +63,15 @@ const env = {
 };
 
 const children: ChildProcess[] = [];
+const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
 const logs = args.logs === undefined ? 'ignore' : openSync(args.logs, 'a');
 const start = (path: string) =>
-  children.push(spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', logs, 'inherit'] }));
+  children.push(
+    spawn(process.execPath, [...profile, '--import', 'tsx', root(path)], {
+      env,
+      stdio: ['ignore', logs, 'inherit'],
+    }),
+  );
 
 async function ready(url: string, what: string): Promise<void> {
   // Five minutes: on a machine shared with other work, starting three services can take a while.

@@ -32,8 +32,8 @@ const EVENT_TYPES: readonly EventType[] = [
 
 /**
  * Per-user recommendations and per-title similar titles, from an in-memory engine (see
- * RecommendationWorkingSet): `load` hands out the batch's change set, `apply` folds and
- * re-scores, `flush` replaces the rows of every re-scored user and title.
+ * RecommendationWorkingSet): `load` hands out the batch's change set, `apply` folds, `settle`
+ * re-scores each user the batch touched, `flush` replaces the rows of every re-scored user and title.
  */
 export const recommendationsProjection: Projection<RecommendationChanges> & { resident: true } = {
   name: 'recommendations',
@@ -58,6 +58,7 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
   },
   load: () => Promise.reject(new Error('the recommendations projection runs from its working set only')),
   apply: (changes, event, notices) => changes.owner.apply(changes, event, notices),
+  settle: (changes, notices) => changes.owner.settle(changes, notices),
   flush: writeChanges,
 };
 

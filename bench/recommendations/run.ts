@@ -68,7 +68,7 @@ const memoryBefore = process.memoryUsage();
 const rebuildStarted = performance.now();
 let folded = 0;
 for (const event of synthetic.events) {
-  workingSet.apply(changes, recorded(event.type, event.data, event.at));
+  workingSet.applyEvent(changes, recorded(event.type, event.data, event.at));
   if (event.type === 'TitleRated') folded++;
 }
 const foldMs = performance.now() - rebuildStarted;
@@ -114,7 +114,7 @@ function liveRound(): number[] {
     );
     const batch = new RecommendationChanges(workingSet);
     const t = performance.now();
-    workingSet.apply(batch, event);
+    workingSet.applyEvent(batch, event);
     workingSet.settle(batch, notices);
     times.push(performance.now() - t);
   }

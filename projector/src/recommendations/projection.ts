@@ -57,7 +57,7 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
     return new RecommendationWorkingSet(context.settings.recommendations, EVENT_TYPES);
   },
   load: () => Promise.reject(new Error('the recommendations projection runs from its working set only')),
-  apply: (changes, event) => changes.owner.apply(changes, event),
+  apply: (changes, event) => changes.owner.applyEvent(changes, event),
   settle: (changes, notices) => changes.owner.settle(changes, notices),
   flush: writeChanges,
 };

@@ -101,7 +101,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
   commit(): void {}
 
   /** Folds an event in and, once live, marks the user it concerns for re-scoring at the end of the batch. */
-  apply(changes: RecommendationChanges, event: RecordedEvent): void {
+  applyEvent(changes: RecommendationChanges, event: RecordedEvent): void {
     const affected = this.#fold(event);
     if (affected === undefined) return;
     if (affected === null) {

@@ -6,10 +6,14 @@
  * all its projections, command-api, query-api) on the PostgreSQL store, as in production.
  * Each run imports for a new user against the same catalog; figures are medians of the runs.
  *
- *   npm run bench:import -- [--runs 3] [--rows 10000]
+ *   npm run bench:import -- [--runs 3] [--rows 10000] [--log-level info --logs FILE]
+ *
+ * `--logs` keeps the services' logs (the import's phase timings among them) in FILE;
+ * `--cpu-prof DIR` writes a CPU profile of each service into DIR when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +29,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     rows: { type: 'string', default: '10000' },
     'log-level': { type: 'string', default: 'warn' },
+    logs: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -57,11 +63,19 @@ const env = {
 };
 
 const children: ChildProcess[] = [];
+const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
+const logs = args.logs === undefined ? 'ignore' : openSync(args.logs, 'a');
 const start = (path: string) =>
-  children.push(spawn(process.execPath, ['--import', 'tsx', root(path)], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  children.push(
+    spawn(process.execPath, [...profile, '--import', 'tsx', root(path)], {
+      env,
+      stdio: ['ignore', logs, 'inherit'],
+    }),
+  );
 
 async function ready(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  // Five minutes: on a machine shared with other work, starting three services can take a while.
+  for (let i = 0; i < 3000; i++) {
     if (
       await fetch(`${url}/health/ready`).then(
         (r) => r.ok,

@@ -69,7 +69,7 @@ const memoryBefore = process.memoryUsage();
 const rebuildStarted = performance.now();
 let folded = 0;
 for (const event of synthetic.events) {
-  workingSet.apply(changes, recorded(event.type, event.data, event.at), notices);
+  workingSet.applyEvent(changes, recorded(event.type, event.data, event.at));
   if (event.type === 'TitleRated') folded++;
 }
 const foldMs = performance.now() - rebuildStarted;
@@ -117,7 +117,8 @@ function liveRound(): number[] {
     );
     const batch = new RecommendationChanges(workingSet);
     const t = performance.now();
-    workingSet.apply(batch, event, notices);
+    workingSet.applyEvent(batch, event);
+    workingSet.settle(batch, notices);
     times.push(performance.now() - t);
   }
   return times;

@@ -16,6 +16,7 @@ import { titleCatalog } from './handling/titles.ts';
 import { listRoutes } from './lists/routes.ts';
 import { DEFAULT_UPLOAD_LIMITS } from './imports/read-upload.ts';
 import { importRoutes, type ImportRouteDeps } from './imports/routes.ts';
+import { TitleRequests } from './imports/title-requests.ts';
 import { ImportRunner } from './imports/runner.ts';
 import { UploadStore } from './imports/upload-store.ts';
 import { preferenceRoutes } from './preferences/routes.ts';
@@ -115,7 +116,8 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits };
   const uploads = new UploadStore(pool, schema);
   const readSchema = options.readSchema ?? 'read';
-  const runner = new ImportRunner({ store, queue, pool, readSchema, uploads, limits, log: options.logger });
+  const titleRequests = new TitleRequests(pool, schema);
+  const runner = new ImportRunner({ store, queue, pool, readSchema, uploads, titleRequests, limits, log: options.logger });
   await app.register(importRoutes, { prefix: '/imports', ...commands, uploads, runner, limits });
   app.addHook('onReady', () => runner.resumeStale());
   app.addHook('onClose', () => runner.stop());

@@ -10,7 +10,7 @@ import { createLogger } from './log.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
 import { DEMO_ACCOUNT_EMAIL } from './community/credentials.ts';
-import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
+import { seedDemoCommunity, serveImportTitleRequests, syncDemo, syncTmdb, tmdbClientFor } from './sources.ts';
 
 /** After an interrupted run (TMDb unavailable), try again sooner than the full interval. */
 const RESUME_AFTER_MS = 15 * 60_000;
@@ -45,10 +45,13 @@ try {
     }
   } else {
     log.info({ intervalMs: settings.intervalMs, baseUrl: settings.baseUrl, pages: settings.pages }, 'syncing TMDb on a schedule');
+    // One client: the scheduled syncs and the imports' title requests share its rate limit.
+    const client = tmdbClientFor(settings, log);
+    const requests = serveImportTitleRequests(settings, { ...deps, client });
     while (!controller.signal.aborted) {
       let wait = settings.intervalMs;
       try {
-        const result = await syncTmdb(settings, deps);
+        const result = await syncTmdb(settings, { ...deps, client });
         if (result.status === 'interrupted') wait = Math.min(wait, RESUME_AFTER_MS);
       } catch (error) {
         if (controller.signal.aborted) break;
@@ -59,6 +62,8 @@ try {
       log.info({ nextRunInMs: wait }, 'waiting for the next sync');
       await sleep(wait, undefined, { signal: controller.signal }).catch(() => {});
     }
+    await requests;
+    client.close();
   }
 } catch (error) {
   log.error({ err: error }, 'ingest failed');

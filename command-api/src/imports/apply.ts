@@ -15,8 +15,8 @@ export type ApplyContext = DecideManyContext & {
   onStep(): Promise<void>;
 };
 
-/** Ratings whose appends share one transaction (PostgreSQL store). */
-const RATINGS_PER_BATCH = 500;
+/** Ratings read in one query and appended in one statement (PostgreSQL store); a batch's transaction holds back readers of the log, so not all at once. */
+const RATINGS_PER_BATCH = 1000;
 const WATCHES_PER_APPEND = 2500;
 
 const outcomeOf = (decided: Decided<unknown>): RowOutcome =>

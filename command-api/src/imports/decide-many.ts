@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConcurrencyError, type EventStore, type EventMetadataInput, type NewEvent } from '@reeltime/eventstore';
+import { ConcurrencyError, DuplicateEventIdError, type EventStore, type EventMetadataInput, type NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
-import { inTransaction } from '@reeltime/platform';
 import pLimit from 'p-limit';
 import type { ReelEvent } from '@reeltime/schemas';
 import { CommandRefused, fold, type Decider } from '@reeltime/decider';
@@ -48,14 +47,16 @@ const withIds = <Event extends ReelEvent>(context: DecideManyContext, stream: st
     metadata: context.metadata,
   }));
 
-const hasAppendWithin = (store: EventStore): store is PostgresEventStore =>
-  typeof (store as Partial<PostgresEventStore>).appendWithin === 'function';
+const isPostgres = (store: EventStore): store is PostgresEventStore =>
+  typeof (store as Partial<PostgresEventStore>).appendToStreams === 'function';
 
 /**
- * Commands on many small streams (an import's ratings, one stream per title). Every stream is
- * read and decided on its own; with the PostgreSQL store the appends of a whole batch then go
- * in one transaction (one commit instead of one per title), each still with its expected
- * version. A conflict (someone rated meanwhile) sends the batch stream by stream.
+ * Commands on many small streams (an import's ratings, one stream per title). With the
+ * PostgreSQL store the whole batch is read in one query, decided stream by stream, and
+ * appended in one statement of one transaction, each stream with its expected version: a
+ * round trip or two per batch instead of two per title. A conflict (someone rated meanwhile)
+ * or an event id already stored (a retry after a lost answer) writes nothing and sends the
+ * batch stream by stream, where each stream is read and decided again.
  */
 export async function decideAcross<Command, State, Event extends ReelEvent>(
   context: DecideManyContext,
@@ -64,30 +65,27 @@ export async function decideAcross<Command, State, Event extends ReelEvent>(
 ): Promise<Decided<Event>[][]> {
   const limit = pLimit(16);
   const { store } = context;
-  if (!hasAppendWithin(store))
-    return Promise.all(work.map(({ stream, commands }) => limit(() => decideMany(context, decider, stream, commands))));
-  const read = await Promise.all(
-    work.map(({ stream, commands }) =>
-      limit(async () => {
-        const history = await store.readStream(stream);
-        const version = history.at(-1)?.version ?? 0;
-        return { stream, version, ...decideAll(decider, fold(decider, history as unknown as Event[]), commands) };
-      }),
-    ),
-  );
+  const oneByOne = () => Promise.all(work.map(({ stream, commands }) => limit(() => decideMany(context, decider, stream, commands))));
+  if (!isPostgres(store)) return oneByOne();
+  const histories = await store.readStreams(work.map(({ stream }) => stream));
+  const read = work.map(({ stream, commands }) => {
+    const history = histories.get(stream)!;
+    const version = history.at(-1)?.version ?? 0;
+    return { stream, version, ...decideAll(decider, fold(decider, history as unknown as Event[]), commands) };
+  });
+  const appends = read
+    .filter(({ events }) => events.length > 0)
+    .map(({ stream, version, events }) => ({
+      stream,
+      events: withIds(context, stream, version, events),
+      expectedVersion: version === 0 ? ('no_stream' as const) : version,
+    }));
   try {
-    await inTransaction(store.pool, async (client) => {
-      for (const { stream, version, events } of read) {
-        if (events.length > 0)
-          await store.appendWithin(client, stream, withIds(context, stream, version, events), {
-            expectedVersion: version === 0 ? 'no_stream' : version,
-          });
-      }
-    });
+    if (appends.length > 0) await store.appendToStreams(appends);
     return read.map((r) => r.decided);
   } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    return Promise.all(work.map(({ stream, commands }) => limit(() => decideMany(context, decider, stream, commands))));
+    if (!(error instanceof ConcurrencyError) && !(error instanceof DuplicateEventIdError)) throw error;
+    return oneByOne();
   }
 }
 

@@ -7,9 +7,10 @@ import { latestCalendarDay } from '../handling/answers.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import type { StreamQueue } from '../handling/stream-queue.ts';
 import { applyPlan } from './apply.ts';
-import { matchRows } from './match.ts';
+import { matchRows, type Matched } from './match.ts';
 import { planImport } from './plan.ts';
 import { ImportProgress } from './progress.ts';
+import { matchMissing, type TitleRequests } from './title-requests.ts';
 import { readUpload, type UploadLimits } from './read-upload.ts';
 import type { UploadStore, StoredUpload } from './upload-store.ts';
 
@@ -20,6 +21,8 @@ export type ImportRunnerDeps = {
   pool: pg.Pool;
   readSchema: string;
   uploads: UploadStore;
+  /** Titles missing from the catalog, fetched by ingest (when it runs with a TMDb credential). */
+  titleRequests: TitleRequests;
   limits: UploadLimits;
   log: Logger;
 };
@@ -141,9 +144,10 @@ export class ImportRunner {
     };
 
     const clock = phaseClock();
-    const matches = [];
+    let matches: Matched[] = [];
     for (let start = 0; start < rows.length; start += MATCH_CHUNK)
       matches.push(...(await matchRows(pool, readSchema, rows.slice(start, start + MATCH_CHUNK))));
+    matches = await matchMissing(this.#deps.titleRequests, rows, matches, () => uploads.heartbeat(importId));
     const today = latestCalendarDay();
     const plan = planImport(rows, matches, { userId, source, today });
     plan.unmatched.forEach((reason, row) => reason !== undefined && progress.unmatched(row, reason));

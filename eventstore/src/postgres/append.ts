@@ -81,3 +81,35 @@ async function storedRows(db: Queryable, events: readonly PreparedEvent[]): Prom
   );
   return rows;
 }
+
+export type StreamAppend = { stream: string; events: readonly PreparedEvent[]; expected: ExpectedVersion };
+
+/**
+ * Appends to many streams in one statement (one round trip however many streams), each with
+ * its own expected version, through the same append_events() as a single append. Run it in a
+ * transaction: a conflict on any stream throws ConcurrencyError, and a reused event id the
+ * database's unique violation, after the earlier streams were written, so only a rollback
+ * keeps the batch all-or-nothing.
+ */
+export async function appendToStreams(db: Queryable, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  const payload = JSON.stringify(
+    appends.map((a) => ({
+      stream: a.stream,
+      expected: expectedVersionCode(a.expected),
+      events: a.events.map((e) => ({ event_id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+    })),
+  );
+  const { rows } = await db.query<AppendRow & { ord: string }>({
+    name: 'reeltime_append_to_streams',
+    text: `SELECT a.ord::text AS ord, r.next_version, r.transaction_id, r.last_position
+             FROM ROWS FROM (json_to_recordset($1) AS (stream text, expected integer, events json)) WITH ORDINALITY AS a(stream, expected, events, ord)
+             CROSS JOIN LATERAL append_events(a.stream, a.expected, a.events) AS r
+            ORDER BY a.ord`,
+    values: [payload],
+  });
+  return rows.map((row, index) => {
+    const { stream, expected } = appends[index]!;
+    if (row.transaction_id === null || row.last_position === null) throw new ConcurrencyError(stream, expected, row.next_version);
+    return { nextVersion: row.next_version, position: encodePosition(row.transaction_id, row.last_position) };
+  });
+}

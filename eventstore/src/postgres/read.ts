@@ -119,3 +119,17 @@ export async function countEvents(db: Queryable, from: Position, to: Position, e
   const beyond = toGp - BigInt(last!);
   return { count: n + (beyond > 0n ? Number(beyond) : 0), exact: false };
 }
+
+/** Several whole streams in one query, each in version order (absent streams map to []). */
+export async function readStreamsEvents(db: Queryable, streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+  const result = new Map<string, RecordedEvent[]>(streams.map((stream) => [stream, []]));
+  if (streams.length === 0) return result;
+  const { rows } = await db.query<Row>({
+    name: 'reeltime_read_streams',
+    text: `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version`,
+    values: [[...new Set(streams)]],
+    rowMode: 'array',
+  });
+  for (const row of rows) result.get(row[2])!.push(toEvent(row));
+  return result;
+}

@@ -1,12 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { prepareEvents } from '../codec.ts';
-import type { AppendOptions, AppendResult, EventStore, NewEvent, Position, ReadAllOptions, SubscribeOptions } from '../port.ts';
+import { DuplicateEventIdError } from '../errors.ts';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../port.ts';
 import { START_POSITION, comparePositions } from '../positions.ts';
-import { appendEvents, type Queryable } from './append.ts';
+import { appendEvents, appendToStreams, type Queryable } from './append.ts';
 import { guarded } from './errors.ts';
 import { assertSchemaName, migrate } from './migrate.ts';
-import { countEvents, readHeadPosition, readLastAppendedPosition, readPage, readStreamEvents, readStreamVersion } from './read.ts';
+import {
+  countEvents,
+  readHeadPosition,
+  readLastAppendedPosition,
+  readPage,
+  readStreamEvents,
+  readStreamsEvents,
+  readStreamVersion,
+} from './read.ts';
 import { PollingSubscription } from './subscription.ts';
 import { CHANNEL, Wakeups } from './wakeups.ts';
 
@@ -31,6 +50,14 @@ export type PostgresEventStore = EventStore & {
   readonly pool: pg.Pool;
   /** Appends inside a transaction the caller controls (`client` has run BEGIN). */
   appendWithin(client: pg.PoolClient, stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Whole streams, read in one query (deciding over many small streams at once). */
+  readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * Appends to many streams in one transaction of one statement, each with its expected
+   * version: all are written, or (ConcurrencyError, DuplicateEventIdError) none. Every
+   * append has at least one event; the results are in the appends' order.
+   */
+  appendToStreams(appends: readonly StreamAppendInput[]): Promise<AppendResult[]>;
   /**
    * The newest event's position, even while readers cannot see it yet: `headPosition` stops
    * below the oldest transaction still open anywhere on the server. For tests and benchmarks
@@ -38,6 +65,8 @@ export type PostgresEventStore = EventStore & {
    */
   lastAppendedPosition(): Promise<Position>;
 };
+
+export type StreamAppendInput = { stream: string; events: readonly NewEvent[]; expectedVersion: ExpectedVersion };
 
 /** Connects, applies pending migrations (safe with several processes starting at once) and returns the store. */
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -88,6 +117,35 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
         await notify(client);
         return result;
       });
+    },
+    readStreams: (streams) => guarded(`reading ${streams.length} streams`, () => readStreamsEvents(pool, streams)),
+    appendToStreams: async (appends) => {
+      if (appends.some((a) => a.events.length === 0)) throw new RangeError('appendToStreams: every append needs at least one event');
+      const prepared = appends.map((a) => ({ stream: a.stream, events: prepareEvents(a.events), expected: a.expectedVersion }));
+      if (prepared.length === 0) return [];
+      const results = await guarded(`appending to ${prepared.length} streams`, async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const appended = await appendToStreams(client, prepared);
+          await client.query('COMMIT');
+          return appended;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          const detail =
+            (error as { constraint?: string; detail?: string }).constraint === 'events_event_id'
+              ? (error as { detail?: string }).detail
+              : undefined;
+          if (detail !== undefined)
+            throw new DuplicateEventIdError(`one of ${prepared.length} streams`, detail.match(/[0-9a-f-]{36}/g) ?? []);
+          throw error;
+        } finally {
+          client.release();
+        }
+      });
+      wakeups.nudge();
+      wakeups.announce(() => notify(pool));
+      return results;
     },
     readStream: (stream, readOptions = {}) =>
       guarded(`reading ${stream}`, () => readStreamEvents(pool, stream, readOptions.fromVersion ?? 1, readOptions.limit ?? 2_147_483_647)),

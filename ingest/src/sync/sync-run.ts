@@ -2,7 +2,7 @@ import type { EventStore } from '@reeltime/eventstore';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { NormalizationError, normalizeMovie, normalizeTv } from '../catalog/normalize.ts';
-import { recordTitle, type RecordOutcome } from '../catalog/record-title.ts';
+import { recordTitle, type CatalogMetadata, type RecordOutcome } from '../catalog/record-title.ts';
 import type { TmdbClient } from '../tmdb/client.ts';
 import { CircuitOpenError, MalformedResponseError, TmdbHttpError, TmdbUnavailableError } from '../tmdb/errors.ts';
 import { discoverTitles } from './discover.ts';
@@ -35,8 +35,36 @@ export type SyncResult = {
   summary: RunSummary;
 };
 
+export type SyncTitleDeps = {
+  client: TmdbClient;
+  store: EventStore;
+  progress: Pick<ProgressStore, 'payloads'>;
+  source: string;
+  metadata: CatalogMetadata;
+  signal?: AbortSignal;
+};
+
+/** One title from TMDb: its details (kept as the payload first), normalized and recorded through the Title decider. */
+export async function syncTitle(ref: TitleRef, deps: SyncTitleDeps): Promise<RecordOutcome> {
+  const { client, progress, source, signal } = deps;
+  // The response is kept before anything is derived from it: a stored payload is never older
+  // than the events made from it, so a later --renormalize cannot take a title back.
+  let title;
+  if (ref.mediaType === 'movie') {
+    const details = await client.movieDetails(ref.tmdbId, signal);
+    await progress.payloads.save(source, ref, details);
+    title = normalizeMovie(details);
+  } else {
+    const details = await client.tvDetails(ref.tmdbId, signal);
+    await progress.payloads.save(source, ref, details);
+    title = normalizeTv(details);
+  }
+  signal?.throwIfAborted();
+  return recordTitle(deps.store, { type: 'SyncTitle', title }, deps.metadata);
+}
+
 /** Failures that concern this title only: recorded against it, and the run goes on. */
-function isTitleFailure(error: unknown): boolean {
+export function isTitleFailure(error: unknown): boolean {
   if (error instanceof TmdbHttpError) return error.status === 404 || error.status === 422;
   return error instanceof MalformedResponseError || error instanceof NormalizationError || error instanceof TmdbUnavailableError;
 }
@@ -87,22 +115,7 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncResult> {
     let stopReason: string | undefined;
     const metadata = { correlationId: run.runId, causationId: run.runId };
 
-    const syncOne = async (ref: TitleRef): Promise<RecordOutcome> => {
-      // The response is kept before anything is derived from it: a stored payload is never older
-      // than the events made from it, so a later --renormalize cannot take a title back.
-      let title;
-      if (ref.mediaType === 'movie') {
-        const details = await client.movieDetails(ref.tmdbId, signal);
-        await progress.payloads.save(source, ref, details);
-        title = normalizeMovie(details);
-      } else {
-        const details = await client.tvDetails(ref.tmdbId, signal);
-        await progress.payloads.save(source, ref, details);
-        title = normalizeTv(details);
-      }
-      signal.throwIfAborted();
-      return recordTitle(store, { type: 'SyncTitle', title }, metadata);
-    };
+    const syncOne = (ref: TitleRef) => syncTitle(ref, { client, store, progress, source, metadata, signal });
 
     const limit = pLimit(options.concurrency ?? 16);
     let fatal: unknown;

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { MediaType } from './client.ts';
 
 /*
- * TMDb v3, as far as ingest reads it, served from memory: details, popular, trending and the
- * change feeds. The demo catalog and the tests' fake TMDb both run on this, so ingest talks to
+ * TMDb v3, as far as ingest reads it, served from memory: details, popular, trending, the
+ * change feeds and find by IMDb id. The demo catalog and the tests' fake TMDb both run on this, so ingest talks to
  * them through exactly the code that talks to the real API.
  */
 
@@ -140,6 +140,25 @@ export async function startTmdbEmulator(options: TmdbEmulatorOptions = {}): Prom
       const entry = catalog[mediaType].get(Number(second));
       if (!entry) return tmdbError(response, 404, 34, 'The resource you requested could not be found.');
       return json(response, 200, entry.body);
+    }
+    if (first === 'find' && second !== undefined && parts.length === 3) {
+      if (request.query.get('external_source') !== 'imdb_id') return tmdbError(response, 400, 5, 'Invalid parameters: external_source');
+      const found = (mediaType: MediaType) =>
+        [...catalog[mediaType].values()]
+          .map((entry) => entry.details)
+          .filter((d) => d.imdb_id === second || (d.external_ids as { imdb_id?: unknown } | undefined)?.imdb_id === second)
+          .map((d) => listItem(mediaType, d, true));
+      return json(
+        response,
+        200,
+        JSON.stringify({
+          movie_results: found('movie'),
+          person_results: [],
+          tv_results: found('tv'),
+          tv_episode_results: [],
+          tv_season_results: [],
+        }),
+      );
     }
     if (first === 'trending' && (second === 'movie' || second === 'tv') && (third === 'day' || third === 'week') && parts.length === 4) {
       return page(response, request.query, ranking(second, third === 'day' ? 'popularity' : 'vote_count'), (d) =>

@@ -107,3 +107,10 @@ export const TmdbChangesPage = Type.Object({
   results: Type.Array(Type.Object({ id: Id, adult: Type.Optional(Nullable(Type.Boolean())) })),
 });
 export type TmdbChangesPage = Static<typeof TmdbChangesPage>;
+
+/** `/find/{external_id}?external_source=imdb_id`: the titles TMDb knows under that id (only ids matter to us). */
+export const TmdbFindResults = Type.Object({
+  movie_results: Type.Array(Type.Object({ id: Id })),
+  tv_results: Type.Array(Type.Object({ id: Id })),
+});
+export type TmdbFindResults = Static<typeof TmdbFindResults>;

@@ -152,6 +152,7 @@ export const catalogProjection: Projection<CatalogState> = {
     'titles_year',
     'titles_release_date',
     'titles_media_type',
+    'titles_imdb_id',
     'title_people_person',
   ],
   load: loadCatalog,

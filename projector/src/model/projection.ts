@@ -96,6 +96,11 @@ export type Projection<State = unknown> = {
   readonly resident?: boolean;
   load(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<State>;
   apply(state: State, event: RecordedEvent, notices: Notices): void;
+  /**
+   * Work owed once per batch rather than once per event, after the batch's last `apply` (the
+   * recommendations re-score each user a batch touched once, not once per rating).
+   */
+  settle?(state: State, notices: Notices): void;
   flush(db: Queryable, schema: string, state: State): Promise<void>;
   /**
    * True when `flush` only writes (no statement depends on an earlier one's result): a build

@@ -32,8 +32,8 @@ const EVENT_TYPES: readonly EventType[] = [
 
 /**
  * Per-user recommendations and per-title similar titles, from an in-memory engine (see
- * RecommendationWorkingSet): `load` hands out the batch's change set, `apply` folds and
- * re-scores, `flush` replaces the rows of every re-scored user and title.
+ * RecommendationWorkingSet): `load` hands out the batch's change set, `apply` folds, `settle`
+ * re-scores each user the batch touched, `flush` replaces the rows of every re-scored user and title.
  */
 export const recommendationsProjection: Projection<RecommendationChanges> & { resident: true } = {
   name: 'recommendations',
@@ -55,7 +55,8 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
     return new RecommendationWorkingSet(context.settings.recommendations, EVENT_TYPES);
   },
   load: () => Promise.reject(new Error('the recommendations projection runs from its working set only')),
-  apply: (changes, event, notices) => changes.owner.apply(changes, event, notices),
+  apply: (changes, event) => changes.owner.applyEvent(changes, event),
+  settle: (changes, notices) => changes.owner.settle(changes, notices),
   flush: writeChanges,
 };
 

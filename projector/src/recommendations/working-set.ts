@@ -23,6 +23,8 @@ export class RecommendationChanges {
   /** Titles imported or renamed: their names, for the reasons' texts. */
   readonly titleNames = new Map<string, string>();
   readonly notices: Notice[] = [];
+  /** Users this batch's events touched (once live), with the last such event: re-scored once, by `settle`. */
+  readonly touched = new Map<string, RecordedEvent>();
   constructor(readonly owner: RecommendationWorkingSet) {}
 
   get isEmpty(): boolean {
@@ -47,7 +49,7 @@ export type RecommendationSettings = {
  *
  * While catching up, events only fold in. Once caught up (the runner calls `upkeep` when no
  * batch is waiting), the model is fitted in a worker thread and everyone is re-scored in
- * small steps; from then on each event re-scores its user at once ("live"), and a refit
+ * small steps; from then on each batch re-scores the users its events concern ("live"), and a refit
  * (in the worker again) is followed by another stepwise sweep.
  */
 export class RecommendationWorkingSet implements WorkingSet<RecommendationChanges> {
@@ -100,8 +102,8 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 
   commit(): void {}
 
-  /** Folds an event in and, once live, re-scores the user it concerns right away. */
-  apply(changes: RecommendationChanges, event: RecordedEvent, notices: Notices): void {
+  /** Folds an event in and, once live, marks the user it concerns for re-scoring at the end of the batch. */
+  applyEvent(changes: RecommendationChanges, event: RecordedEvent): void {
     const affected = this.#fold(event);
     if (affected === undefined) return;
     if (affected === null) {
@@ -119,7 +121,17 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
       return;
     }
     this.#dueUsers.delete(affected);
-    this.#rescore(changes, affected, (data) => notices.note(event, channels.me(affected), () => data));
+    // Re-scored once per batch (settle): an import's 20,000 events are one user's, and a
+    // re-score per event made projecting them take minutes.
+    changes.touched.set(affected, event);
+  }
+
+  /** Re-scores each user the batch touched, once; the notice goes out at their last event. */
+  settle(changes: RecommendationChanges, notices: Notices): void {
+    for (const [userId, event] of changes.touched) {
+      this.#rescore(changes, userId, (data) => notices.note(event, channels.me(userId), () => data));
+    }
+    changes.touched.clear();
   }
 
   /** Whether the projection still owes work (a fit or a sweep): a build does not swap before. */

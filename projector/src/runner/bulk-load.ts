@@ -110,6 +110,7 @@ export async function loadInBulk(deps: BulkLoadDeps): Promise<BulkLoaded | undef
           projection.apply(state, batch.events[i]!, notices);
           if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
         }
+        projection.settle?.(state, notices);
         drain();
         checkpoint = batch.checkpoint;
         lastEvent = batch.events.at(-1)?.position ?? lastEvent;

@@ -290,6 +290,7 @@ export class ProjectionRunner {
       // Let the batch in flight send its next statement meanwhile.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    projection.settle?.(state, collector);
     workingSet.commit(state);
     this.phases.workingSetRows = Math.max(this.phases.workingSetRows, workingSet.rows);
     if (!projection.resident && workingSet.rows > settings.workingSetRows) {
@@ -422,6 +423,7 @@ export class ProjectionRunner {
         lap('load');
         const collector = new Notices(this.#recent);
         for (const event of batch.events) projection.apply(state, event, collector);
+        projection.settle?.(state, collector);
         notices = collector.list();
         lap('apply');
         await projection.flush(client, this.schema, state);

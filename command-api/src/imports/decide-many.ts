@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError, type EventStore, type EventMetadataInput, type NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
-import { inTransaction } from '@reeltime/platform';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 import pLimit from 'p-limit';
 import type { ReelEvent } from '@reeltime/schemas';
 import { CommandRefused, fold, type Decider } from '@reeltime/platform/decider';

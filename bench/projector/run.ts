@@ -23,6 +23,7 @@ import pino from 'pino';
 import { prepareEvents, type NewEvent } from '@reeltime/eventstore';
 import { ratingStream, titleStream } from '@reeltime/schemas';
 import { createPostgresEventStore, type PostgresEventStore } from '@reeltime/eventstore/postgres';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 import { createReadModelPool } from '../../projector/src/core/db.ts';
 import { ProjectorMetrics } from '../../projector/src/observability/metrics.ts';
 import { projections } from '../../projector/src/projections.ts';
@@ -115,19 +116,14 @@ async function fill(store: PostgresEventStore): Promise<number> {
   let count = 0;
   const flush = async () => {
     if (rows.length === 0) return;
-    const client = await store.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(store.pool, async (client) => {
       await client.query(
         `INSERT INTO ${STORE_SCHEMA}.events (stream_id, version, event_id, type, data, metadata)
          SELECT stream_id, version, event_id, type, data, metadata
            FROM json_to_recordset($1::json) AS e(stream_id text, version int, event_id uuid, type text, data json, metadata json)`,
         [JSON.stringify(rows)],
       );
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    });
     rows = [];
   };
   for (const { stream, event } of args.mix === 'ratings' ? syntheticStore() : generateEvents({ events: EVENTS })) {

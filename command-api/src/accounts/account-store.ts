@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { inTransaction } from '@reeltime/platform';
+import { inTransaction, rollBack } from '@reeltime/eventstore/transactions';
 import type pg from 'pg';
 
 export type Account = { userId: string; email: string; passwordHash: string; displayName: string };
@@ -86,9 +86,7 @@ export class AccountStore {
     const match = TOKEN_SHAPE.exec(token);
     if (!match) return { kind: 'invalid' };
     const [, tokenId, secret] = match as unknown as [string, string, string];
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction<RefreshOutcome>(this.pool, async (client) => {
       await client.query(
         `SELECT 1 FROM ${this.schema}.accounts WHERE user_id = (SELECT user_id FROM ${this.schema}.refresh_tokens WHERE token_id = $1) FOR SHARE`,
         [tokenId],
@@ -109,31 +107,18 @@ export class AccountStore {
         [tokenId],
       );
       const row = rows[0];
-      if (!row || !timingSafeEqual(row.secret_hash, sha256(secret))) {
-        await client.query('ROLLBACK');
-        return { kind: 'invalid' };
-      }
+      if (!row || !timingSafeEqual(row.secret_hash, sha256(secret))) return rollBack({ kind: 'invalid' });
       if (row.used || row.revoked) {
         await client.query(`UPDATE ${this.schema}.refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE family_id = $1`, [
           row.family_id,
         ]);
-        await client.query('COMMIT');
         return row.used ? { kind: 'reused' } : { kind: 'invalid' };
       }
-      if (row.expired) {
-        await client.query('ROLLBACK');
-        return { kind: 'invalid' };
-      }
+      if (row.expired) return rollBack({ kind: 'invalid' });
       await client.query(`UPDATE ${this.schema}.refresh_tokens SET used_at = now() WHERE token_id = $1`, [tokenId]);
       const next = await this.issueRefreshToken(row.user_id, row.family_id, client);
-      await client.query('COMMIT');
       return { kind: 'rotated', userId: row.user_id, displayName: row.display_name, next };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

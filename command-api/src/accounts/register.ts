@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadataInput, EventStore, NewEvent } from '@reeltime/eventstore';
 import type { PostgresEventStore } from '@reeltime/eventstore/postgres';
-import { inTransaction } from '@reeltime/platform';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 import { fold } from '@reeltime/decider';
 import { listStream, userStream } from '@reeltime/schemas';
 import type pg from 'pg';

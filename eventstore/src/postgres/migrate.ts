@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import { onClientInTransaction } from '../transactions.ts';
 
 export type MigrationOptions = {
   /** Schema the migrations create their objects in (made if missing). */
@@ -39,14 +40,13 @@ export async function migrate(pool: pg.Pool, { schema, directory }: MigrationOpt
         const version = Number.parseInt(file, 10);
         if (done.has(version)) continue;
         const sql = await readFile(path.join(directory, file), 'utf8');
-        await client.query('BEGIN');
         try {
-          await client.query(`SET LOCAL search_path TO ${schema}`);
-          await client.query(sql);
-          await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [version, file]);
-          await client.query('COMMIT');
+          await onClientInTransaction(client, async () => {
+            await client.query(`SET LOCAL search_path TO ${schema}`);
+            await client.query(sql);
+            await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [version, file]);
+          });
         } catch (error) {
-          await client.query('ROLLBACK');
           throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
         }
         applied.push(file);

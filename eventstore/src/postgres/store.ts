@@ -15,6 +15,7 @@ import type {
 } from '../port.ts';
 import { START_POSITION, comparePositions } from '../positions.ts';
 import { appendEvents, appendToStreams, type Queryable } from './append.ts';
+import { inTransaction } from '../transactions.ts';
 import { guarded } from './errors.ts';
 import { assertSchemaName, migrate } from './migrate.ts';
 import {
@@ -124,14 +125,9 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const prepared = appends.map((a) => ({ stream: a.stream, events: prepareEvents(a.events), expected: a.expectedVersion }));
       if (prepared.length === 0) return [];
       const results = await guarded(`appending to ${prepared.length} streams`, async () => {
-        const client = await pool.connect();
         try {
-          await client.query('BEGIN');
-          const appended = await appendToStreams(client, prepared);
-          await client.query('COMMIT');
-          return appended;
+          return await inTransaction(pool, (client) => appendToStreams(client, prepared));
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
           const detail =
             (error as { constraint?: string; detail?: string }).constraint === 'events_event_id'
               ? (error as { detail?: string }).detail
@@ -139,8 +135,6 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
           if (detail !== undefined)
             throw new DuplicateEventIdError(`one of ${prepared.length} streams`, detail.match(/[0-9a-f-]{36}/g) ?? []);
           throw error;
-        } finally {
-          client.release();
         }
       });
       wakeups.nudge();

@@ -5,7 +5,7 @@ import { assertSchemaName, migrate } from '@reeltime/eventstore/postgres';
 import type { RecordOutcome } from '../catalog/record-title.ts';
 import { payloadStore, type PayloadStore } from '../payloads/payload-store.ts';
 import type { MediaType } from '../tmdb/client.ts';
-import { inTransaction } from '@reeltime/platform/lifecycle';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const LOCK_WAIT_MS = 5_000;

@@ -1,10 +1,8 @@
-import { channels, type Notices } from '../model/notices.ts';
+import { channels, type At, type Notices } from '../model/notices.ts';
 import { addToFeed } from './feed.ts';
 import type { DiaryRow } from './rows.ts';
 import { changeStats } from './stats.ts';
 import { isErased, type ActivityState, type EventOf } from './state.ts';
-
-type At = { position: string; occurredAt: string };
 
 export function titleWatched(state: ActivityState, event: EventOf<'TitleWatched'>, notices: Notices): void {
   const { entryId, userId, titleId, watchedOn, rewatch } = event.data;

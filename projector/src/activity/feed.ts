@@ -1,9 +1,8 @@
 import type { LiveFeedEntry } from '@reeltime/schemas';
-import { channels, type Notices } from '../model/notices.ts';
+import { channels, type At, type Notices } from '../model/notices.ts';
 import type { FeedRow } from './rows.ts';
 import type { ActivityState } from './state.ts';
 
-type At = { position: string; occurredAt: string };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An entry as the live notice has it (by `kind`), less what the event gives. */
 export type NewFeedEntry = DistributiveOmit<LiveFeedEntry, 'position' | 'occurredAt'>;

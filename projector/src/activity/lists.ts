@@ -1,11 +1,10 @@
 import type { ListChangedUpdate, ListDeletedUpdate, LiveListSummary } from '@reeltime/schemas';
-import { channels, type Notices } from '../model/notices.ts';
+import { channels, type At, type Notices } from '../model/notices.ts';
 import { addToFeed } from './feed.ts';
 import type { ListRow } from './rows.ts';
 import { changeStats } from './stats.ts';
 import { isErased, pairKey, type ActivityState, type EventOf } from './state.ts';
 
-type At = { position: string; occurredAt: string };
 type ListEvent = EventOf<
   'ListRenamed' | 'ListDescriptionChanged' | 'ListVisibilityChanged' | 'ListItemAdded' | 'ListItemRemoved' | 'ListItemsReordered'
 >;

@@ -1,10 +1,8 @@
-import { channels, type Notices } from '../model/notices.ts';
+import { channels, type At, type Notices } from '../model/notices.ts';
 import { addToFeed } from './feed.ts';
 import type { RatingRow } from './rows.ts';
 import { changeStats } from './stats.ts';
 import { isErased, pairKey, type ActivityState, type EventOf } from './state.ts';
-
-type At = { position: string; occurredAt: string };
 
 export function titleRated(state: ActivityState, event: EventOf<'TitleRated'>, notices: Notices): void {
   const { userId, titleId, score, review, containsSpoilers } = event.data;

@@ -1,4 +1,4 @@
-import { channels, type Notices } from '../model/notices.ts';
+import { channels, type At, type Notices } from '../model/notices.ts';
 import type { StatsRow } from './rows.ts';
 import type { ActivityState } from './state.ts';
 
@@ -17,7 +17,6 @@ export function addActivity(score: number | null, occurredAt: string): number {
   return high + Math.log1p(Math.exp(Math.min(score, x) - high));
 }
 
-type At = { position: string; occurredAt: string };
 type StatsChange = { ratings?: number; ratingSum?: number; watches?: number; lists?: number; activity?: boolean };
 
 export function statsOf(row: StatsRow | undefined) {

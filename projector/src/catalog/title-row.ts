@@ -1,4 +1,5 @@
 import { TMDB_GENRES, type EventData } from '@reeltime/schemas';
+import type { At } from '../model/notices.ts';
 import type { TitleRow } from './rows.ts';
 
 export const POSTER_BASE_URL = 'https://image.tmdb.org/t/p/w342';
@@ -7,7 +8,6 @@ export const BACKDROP_BASE_URL = 'https://image.tmdb.org/t/p/w1280';
 const genreNames = new Map<number, string>(TMDB_GENRES.map((genre) => [genre.id, genre.name]));
 
 type TitleData = EventData<'TitleImported'>;
-type At = { position: string; occurredAt: string };
 
 export function titleRow(data: TitleData, at: At, createdAt: string = at.occurredAt): TitleRow {
   return {

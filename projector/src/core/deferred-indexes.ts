@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { onClientInTransaction } from '@reeltime/platform/lifecycle';
+import { onClientInTransaction, rollBack } from '@reeltime/eventstore/transactions';
 import { ident, type Queryable } from '../model/sql.ts';
 
 /** Every generation has the table (empty unless its build deferred some indexes). */
@@ -22,16 +22,12 @@ export async function deferIndexes(
 ): Promise<string[]> {
   if (names.length === 0) return [];
   const s = ident(schema);
-  await client.query('BEGIN');
-  try {
+  return onClientInTransaction(client, async () => {
     const fresh = await client.query(
       `SELECT 1 FROM ${ident(core)}.projections WHERE schema_name = $1 AND status = 'building' AND checkpoint = $2 FOR UPDATE`,
       [schema, startPosition],
     );
-    if (fresh.rowCount !== 1) {
-      await client.query('ROLLBACK');
-      return [];
-    }
+    if (fresh.rowCount !== 1) return rollBack([]);
     const { rows } = await client.query<{ name: string }>(
       `INSERT INTO ${s}.deferred_indexes (name, definition)
        SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])
@@ -39,12 +35,8 @@ export async function deferIndexes(
       [schema, names],
     );
     for (const { name } of rows) await client.query(`DROP INDEX ${s}.${ident(name)}`);
-    await client.query('COMMIT');
     return rows.map((row) => row.name);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /** Names of the indexes still deferred. */

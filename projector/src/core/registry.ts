@@ -6,7 +6,7 @@ import { ident, type Queryable } from '../model/sql.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { createDeferredIndexTable, deferIndexes } from './deferred-indexes.ts';
 import { installViewsPatiently } from './views.ts';
-import { inTransaction } from '@reeltime/platform/lifecycle';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 
 const CORE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -81,8 +81,6 @@ async function migrateCoreLocked(pool: pg.Pool, names: Names): Promise<void> {
     );
   });
 }
-
-export { inTransaction };
 
 export async function generationsOf(db: Queryable, core: string, projection: string): Promise<Generation[]> {
   const { rows } = await db.query<Generation>(

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from '@reeltime/platform/lifecycle';
+import { inTransaction } from '@reeltime/eventstore/transactions';
 import type { Projection } from '../model/projection.ts';
 import { ident, type Queryable } from '../model/sql.ts';
 

@@ -13,6 +13,9 @@ export const channels = {
   list: (listId: string) => `list.${listId}`,
 } as const;
 
+/** Where and when an event happened: what a notice, and a read model row's provenance, need of it. */
+export type At = { position: string; occurredAt: string };
+
 /**
  * Notices of one batch. One per (channel, event): a later note for the same pair replaces
  * the earlier one, so a channel gets the state after the whole event.
@@ -30,7 +33,7 @@ export class Notices {
   }
 
   /** `data` is only built for an event recent enough (a rebuild passes over years of events). */
-  note(event: { position: string; occurredAt: string }, channel: string, data: () => LiveUpdateData): void {
+  note(event: At, channel: string, data: () => LiveUpdateData): void {
     if (!this.#isEnabled(event.occurredAt)) return;
     this.#byKey.set(`${channel}\u0000${event.position}`, { channel, position: event.position, data: data() });
   }

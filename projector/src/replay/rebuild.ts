@@ -1,5 +1,6 @@
 import { createGeneration, generationsOf, migrateCore, prepareGeneration } from '../core/registry.ts';
-import { ProjectionRunner, type PhaseTimes } from '../runner/runner.ts';
+import type { PhaseTimes } from '../runner/phases.ts';
+import { ProjectionRunner } from '../runner/runner.ts';
 import type { SupervisorDeps } from '../runner/supervisor.ts';
 
 export type RebuildDeps = Omit<SupervisorDeps, 'reconcileMs'> & {

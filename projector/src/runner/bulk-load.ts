@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { onClientInTransaction } from '@reeltime/platform/lifecycle';
+import { onClientInTransaction } from '@reeltime/eventstore/transactions';
 import type { EventStore, Position } from '@reeltime/eventstore';
 import { Notices } from '../model/notices.ts';
 import type { BulkRows, Projection } from '../model/projection.ts';

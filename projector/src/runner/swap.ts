@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { onClientInTransaction } from '@reeltime/platform/lifecycle';
+import { onClientInTransaction, rollBack, type RolledBack } from '@reeltime/eventstore/transactions';
 import { installViews } from '../core/views.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident } from '../model/sql.ts';
@@ -29,53 +29,51 @@ export type Swapped = { moved: LiveUpdate[]; replaced: string | undefined };
  * are busy.
  */
 export async function swapIn(client: pg.ClientBase, request: SwapRequest): Promise<Swapped | undefined> {
-  const { projection, log } = request;
-  const core = ident(request.core);
-  const schema = ident(request.schema);
-  await client.query('BEGIN');
   try {
-    const serving = await client.query<{ schema_name: string; checkpoint: string }>(
-      `SELECT schema_name, checkpoint FROM ${core}.projections WHERE projection = $1 AND status = 'serving' FOR UPDATE`,
-      [projection.name],
-    );
-    const old = serving.rows[0];
-    if (old !== undefined && old.checkpoint > request.checkpoint) {
-      await client.query('ROLLBACK');
-      return undefined;
-    }
-    const published = await client.query<LiveUpdate>(
-      `INSERT INTO ${core}.live_updates (channel, position, data, projection)
-       SELECT channel, position, data, $1 FROM ${schema}.pending_live_updates WHERE $2::text IS NULL OR position > $2
-       ORDER BY position
-       ON CONFLICT DO NOTHING
-       RETURNING channel, position, data, projection`,
-      [projection.name, old?.checkpoint ?? null],
-    );
-    if (old !== undefined) {
-      await client.query(`UPDATE ${core}.projections SET status = 'retired', updated_at = now() WHERE schema_name = $1`, [old.schema_name]);
-    }
-    const mine = await client.query(
-      `UPDATE ${core}.projections SET status = 'serving', serving_since = now(), updated_at = now()
-        WHERE schema_name = $1 AND status = 'building' AND checkpoint = $2`,
-      [request.schema, request.checkpoint],
-    );
-    if (mine.rowCount !== 1) throw new Error(`generation ${request.schema} changed under its own lease`);
-    const { rows: deferred } = await client.query(`SELECT name FROM ${schema}.deferred_indexes`);
-    if (deferred.length > 0) throw new Error(`generation ${request.schema} still lacks indexes ${deferred.map((d) => d.name).join(', ')}`);
-    // Below deadlock_timeout (1 s): see installViews.
-    await client.query(`SET LOCAL lock_timeout = '300ms'`);
-    await installViews(client, request.readSchema, projection, request.schema);
-    await client.query(`DELETE FROM ${schema}.pending_live_updates`);
-    await client.query('COMMIT');
-    return { moved: published.rows, replaced: old?.schema_name };
+    return await onClientInTransaction(client, () => swap(client, request));
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
-      log.info({ projection: projection.name }, 'read views busy; swap retried shortly');
+      request.log.info({ projection: request.projection.name }, 'read views busy; swap retried shortly');
       return undefined;
     }
     throw error;
   }
+}
+
+async function swap(client: pg.ClientBase, request: SwapRequest): Promise<Swapped | RolledBack<undefined>> {
+  const { projection } = request;
+  const core = ident(request.core);
+  const schema = ident(request.schema);
+  const serving = await client.query<{ schema_name: string; checkpoint: string }>(
+    `SELECT schema_name, checkpoint FROM ${core}.projections WHERE projection = $1 AND status = 'serving' FOR UPDATE`,
+    [projection.name],
+  );
+  const old = serving.rows[0];
+  if (old !== undefined && old.checkpoint > request.checkpoint) return rollBack(undefined);
+  const published = await client.query<LiveUpdate>(
+    `INSERT INTO ${core}.live_updates (channel, position, data, projection)
+     SELECT channel, position, data, $1 FROM ${schema}.pending_live_updates WHERE $2::text IS NULL OR position > $2
+     ORDER BY position
+     ON CONFLICT DO NOTHING
+     RETURNING channel, position, data, projection`,
+    [projection.name, old?.checkpoint ?? null],
+  );
+  if (old !== undefined) {
+    await client.query(`UPDATE ${core}.projections SET status = 'retired', updated_at = now() WHERE schema_name = $1`, [old.schema_name]);
+  }
+  const mine = await client.query(
+    `UPDATE ${core}.projections SET status = 'serving', serving_since = now(), updated_at = now()
+      WHERE schema_name = $1 AND status = 'building' AND checkpoint = $2`,
+    [request.schema, request.checkpoint],
+  );
+  if (mine.rowCount !== 1) throw new Error(`generation ${request.schema} changed under its own lease`);
+  const { rows: deferred } = await client.query(`SELECT name FROM ${schema}.deferred_indexes`);
+  if (deferred.length > 0) throw new Error(`generation ${request.schema} still lacks indexes ${deferred.map((d) => d.name).join(', ')}`);
+  // Below deadlock_timeout (1 s): see installViews.
+  await client.query(`SET LOCAL lock_timeout = '300ms'`);
+  await installViews(client, request.readSchema, projection, request.schema);
+  await client.query(`DELETE FROM ${schema}.pending_live_updates`);
+  return { moved: published.rows, replaced: old?.schema_name };
 }
 
 /** Drops a replaced generation. Best effort: a drop that cannot get its locks soon is left to the supervisor's cleanup. */

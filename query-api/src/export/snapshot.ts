@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
+import { beginTransaction, type OpenTransaction } from '@reeltime/eventstore/transactions';
 import type { ReadDb } from '../db.ts';
 
 /** Rows fetched from Postgres per round trip: large enough to be fast, small enough to stay bounded. */
@@ -18,13 +19,15 @@ export class ExportSnapshot {
   private constructor(
     private readonly db: ReadDb,
     private readonly client: pg.PoolClient,
+    private readonly transaction: OpenTransaction,
   ) {}
 
   /** `maxMs`: the longest the export may run; its cursors die with it even if nobody reads on. */
   static async open(db: ReadDb, maxMs: number): Promise<ExportSnapshot> {
     const client = await db.pool.connect();
+    let transaction: OpenTransaction;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      transaction = await beginTransaction(client, { isolation: 'repeatable read', readOnly: true });
       // Postgres runs statement_timeout across all the fetches of a cursor (measured: a cursor
       // read again after the timeout fails), so the pool's 10 s, right for requests, would cut
       // a large export to a slow client short. The export's own limit applies instead.
@@ -34,7 +37,7 @@ export class ExportSnapshot {
       client.release(true);
       throw error;
     }
-    return new ExportSnapshot(db, client);
+    return new ExportSnapshot(db, client, transaction);
   }
 
   async rows<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
@@ -57,7 +60,7 @@ export class ExportSnapshot {
 
   /** Ends the transaction and returns the connection; a connection in doubt is discarded. Idempotent. */
   close(): Promise<void> {
-    this.#closed ??= this.client.query('ROLLBACK').then(
+    this.#closed ??= this.transaction.rollback().then(
       () => this.client.release(),
       (error: Error) => this.client.release(error),
     );

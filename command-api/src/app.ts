@@ -10,7 +10,7 @@ import { accountRoutes } from './accounts/routes.ts';
 import { CommandRefused } from '@reeltime/platform/decider';
 import { diaryRoutes } from './diary/routes.ts';
 import { commandExecutor } from './handling/execute.ts';
-import { IdempotencyStore, idempotencyHandler, registerIdempotency } from './handling/idempotency.ts';
+import { IdempotencyStore, idempotencyClaim, idempotencyHandler, registerIdempotency } from './handling/idempotency.ts';
 import { StreamQueue } from './handling/stream-queue.ts';
 import { titleCatalog } from './handling/titles.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -118,7 +118,7 @@ export async function buildCommandApi(options: CommandApiOptions): Promise<HttpS
   const uploads = new UploadStore(pool, schema);
   const readSchema = options.readSchema ?? 'read';
   const runner = new ImportRunner({ store, queue, pool, readSchema, uploads, limits, log: options.logger });
-  await importRoutes(app, { ...deps, uploads, runner, limits });
+  await importRoutes(app, { ...deps, uploads, runner, limits, requireActiveUser, claimIdempotencyKey: idempotencyClaim(idempotency) });
   app.addHook('onReady', () => runner.resumeStale());
   app.addHook('onClose', () => runner.stop());
   return Object.assign(app, { imports: runner });

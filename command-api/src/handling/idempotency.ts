@@ -104,8 +104,8 @@ export class IdempotencyStore {
   }
 }
 
-/** Answers that must not be replayed: the retry should really be tried again. */
-const retryable = (status: number) => status >= 500 || status === 429;
+/** Answers that must not be replayed: the retry should really be tried again (so the answer says, with Retry-After). */
+const retryable = (status: number, retryAfter: unknown) => status >= 500 || status === 429 || retryAfter !== undefined;
 
 /**
  * Claims whose release failed (the database went away mid-request): retried every second, so
@@ -156,7 +156,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     const userId = request.userId;
     if (key === undefined || userId === undefined) return payload;
     request.idempotencyKey = undefined;
-    if (retryable(reply.statusCode) || typeof payload !== 'string') {
+    if (retryable(reply.statusCode, reply.getHeader('retry-after')) || typeof payload !== 'string') {
       await store.release(userId, key).catch((error: unknown) => release(request, userId, key, error));
       return payload;
     }
@@ -174,9 +174,26 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
   });
 }
 
-/** preHandler for command routes, after authentication. */
+/**
+ * Claims the request's Idempotency-Key (if it has one) for `body`, what the request asks: the
+ * reply when it was already answered (a replay, sent), else undefined and the command runs.
+ */
+export type IdempotencyClaim = (request: FastifyRequest, reply: FastifyReply, body: unknown) => Promise<FastifyReply | undefined>;
+
+/** preHandler for command routes, after authentication: the key covers the parsed body. */
 export function idempotencyHandler(store: IdempotencyStore) {
+  const claim = idempotencyClaim(store);
   return async function idempotent(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    return claim(request, reply, request.body ?? null);
+  };
+}
+
+/**
+ * The claim itself, for a route whose body the preHandler cannot see (a multipart upload, read in
+ * the handler): the route calls it with what it read, e.g. the file's digest.
+ */
+export function idempotencyClaim(store: IdempotencyStore): IdempotencyClaim {
+  return async function claimKey(request, reply, body) {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return undefined;
     if (typeof header !== 'string' || !KEY.test(header)) {
@@ -186,7 +203,7 @@ export function idempotencyHandler(store: IdempotencyStore) {
     }
     const userId = request.userId!;
     const hash = createHash('sha256')
-      .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body: request.body ?? null }))
+      .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body }))
       .digest();
     const claim = await store.claim(userId, header, hash);
     switch (claim.kind) {

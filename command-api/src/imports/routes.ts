@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { ImportAccepted, ImportSource, importStream } from '@reeltime/schemas';
 import { HttpProblem, type HttpService } from '@reeltime/platform';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import type { CommandRouteDeps } from '../handling/context.ts';
 import { IDEMPOTENCY_HEADERS, SECURED, problems } from '../handling/docs.ts';
+import type { IdempotencyClaim } from '../handling/idempotency.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import { readUpload, type UploadLimits } from './read-upload.ts';
 import { ImportFileError, type UploadedFile } from './rows.ts';
@@ -14,6 +15,9 @@ import { importEventId, type ImportRunner } from './runner.ts';
 import type { UploadStore } from './upload-store.ts';
 
 export type ImportRouteDeps = CommandRouteDeps & {
+  /** Authentication alone: the Idempotency-Key is claimed once the file is read (`claimIdempotencyKey`). */
+  requireActiveUser: preHandlerAsyncHookHandler;
+  claimIdempotencyKey: IdempotencyClaim;
   uploads: UploadStore;
   runner: ImportRunner;
   limits: UploadLimits & { maxFileBytes: number; maxRunningPerUser: number };
@@ -70,7 +74,7 @@ async function readForm(request: FastifyRequest): Promise<{ file: UploadedFile; 
 }
 
 export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Promise<void> {
-  const { store, uploads, runner, limits, commandPreHandlers } = deps;
+  const { store, uploads, runner, limits, requireActiveUser, claimIdempotencyKey } = deps;
   // Multipart only here: every other route keeps answering a form body with 415.
   await app.register(async (scope) => {
     await scope.register(multipart, {
@@ -80,9 +84,9 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
     scope.post(
       '/imports',
       {
-        preHandler: commandPreHandlers,
+        preHandler: requireActiveUser,
         // The body schema is for the OpenAPI document: readForm reads and checks the parts, and
-        // the idempotency handler the Idempotency-Key header.
+        // the Idempotency-Key is claimed for what it read.
         validatorCompiler: () => () => true,
         schema: {
           tags: ['imports'],
@@ -101,6 +105,11 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
       async (request, reply) => {
         const userId = request.userId!;
         const { file, source } = await readForm(request);
+        // The key covers the file itself: the same key with another file is refused (422), the
+        // same file again answers the same import.
+        const digest = createHash('sha256').update(file.bytes).digest('hex');
+        const replayed = await claimIdempotencyKey(request, reply, { file: { name: file.name, sha256: digest }, source: source ?? null });
+        if (replayed !== undefined) return replayed;
         let rows: number;
         let detected: ImportSource;
         try {
@@ -117,28 +126,35 @@ export async function importRoutes(app: HttpService, deps: ImportRouteDeps): Pro
           });
         }
         const key = request.idempotencyKey;
-        const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key);
-        await uploads.insert({
+        const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key, digest);
+        const upload = {
           importId,
           userId,
           source: detected,
           fileName: file.name,
           content: Buffer.from(file.bytes),
           correlationId: request.id,
-        });
+        };
+        // Already there: this key and file came before (its answer expired, or its process
+        // stopped before answering). The import it started is the answer; nothing starts twice.
+        const fresh = await uploads.insert(upload);
+        const [earlier] = fresh ? [] : await store.readStream(importStream(importId), { limit: 1 });
         let position: string;
-        try {
-          const metadata = { correlationId: request.id, causationId: request.id, userId };
-          const started = {
-            type: 'ImportStarted' as const,
-            data: { importId, userId, source: detected, fileName: file.name, rows },
-            eventId: importEventId(importId, 'started'),
-            metadata,
-          };
-          position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
-        } catch (error) {
-          await uploads.remove(importId).catch(() => {});
-          throw error;
+        if (earlier !== undefined) position = earlier.position;
+        else {
+          try {
+            const metadata = { correlationId: request.id, causationId: request.id, userId };
+            const started = {
+              type: 'ImportStarted' as const,
+              data: { importId, userId, source: detected, fileName: file.name, rows },
+              eventId: importEventId(importId, 'started'),
+              metadata,
+            };
+            position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
+          } catch (error) {
+            if (fresh) await uploads.remove(importId).catch(() => {});
+            throw error;
+          }
         }
         void runner.submit(importId);
         reply.code(202).header('x-position', position);

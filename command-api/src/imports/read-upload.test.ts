@@ -70,6 +70,11 @@ describe('reading exports', () => {
         '\n' +
         csv(['Position', 'Name', 'Year', 'URL', 'Description', 'tmdbID', 'imdbID'], [[1, 'Heat', 1995, '', "'@the top", 949, 'tt0113277']]),
     );
+    // Its watched.csv repeats diary.csv and ratings.csv: read, it would log a watch for a rating.
+    expect(
+      read('watched.csv', csv(['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID'], [['2024-01-01', 'Heat', 1995, '', 949, '']]))
+        .rows,
+    ).toEqual([]);
     expect(list.rows[0]).toMatchObject({
       tmdbId: 949,
       action: { kind: 'list', list: { name: 'Mine', description: '-1 to start' }, note: '@the top' },

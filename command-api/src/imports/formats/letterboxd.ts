@@ -54,6 +54,10 @@ export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] 
   if (columns.has('Rating')) return ratingRows(file, records);
   // watched.csv and watchlist.csv have the same columns: only the name tells them apart.
   const watchlist = /watchlist/i.test(baseName(file));
+  // Reeltime's own watched.csv (the one with tmdbID) lists every title rated or logged: its
+  // diary.csv and ratings.csv hold all of that, and a "watched" row would invent a diary day
+  // for a title that was only rated.
+  if (!watchlist && columns.has('tmdbID')) return [];
   return rowsOf(file, records, FILM).map(({ line, get }) => {
     if (watchlist) return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, { kind: 'watchlist' });
     const day = calendarDay(get('Date'));

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterboxd, type Film } from '@reeltime/command-api/src/imports/fixtures.testing.ts';
 import { chromiumMissing, seriousAxeViolations } from './browser.ts';
-import { startWebStack, type Person, type WebStack } from './stack.ts';
+import { startWebStack, type WebStack } from './stack.ts';
 
 /*
  * Importing on the "Import & export" page: a generated Letterboxd diary uploaded through the
@@ -29,6 +29,17 @@ const diary = () =>
     { film: SOLARIS, watched: '2022-01-02' },
     { film: NOBODY, watched: '2021-03-04' },
   ]);
+
+/** Waits for the progress view to say the import is done; else fails with what it does say. */
+async function finished(page: Page, web: WebStack): Promise<void> {
+  const state = page.locator('#import-progress [role="status"]');
+  try {
+    await state.filter({ hasText: 'Done:' }).waitFor({ timeout: 40_000 });
+  } catch {
+    const shown = await page.textContent('main', { timeout: 1000 }).catch(() => null);
+    throw new Error(`the import did not finish; the page says: ${shown?.slice(0, 1000)}\n${web.serverOutput().slice(-3000)}`);
+  }
+}
 
 async function upload(page: Page, name: string, content: string, source = 'letterboxd') {
   await page.getByLabel('From').selectOption(source);
@@ -57,7 +68,7 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     await upload(page, 'diary.csv', diary());
     await page.waitForURL(/\/settings\/data\?import=[0-9a-f-]{36}/);
     const state = page.locator('#import-progress [role="status"]');
-    await state.filter({ hasText: 'Done:' }).waitFor({ timeout: 30_000 });
+    await finished(page, web);
     expect(await state.textContent()).toMatch(/Done: 4 imported, 0 already there, 1 not imported\./);
     expect(await page.locator('.unmatched li').allTextContents()).toEqual([
       expect.stringMatching(/^diary\.csv, line 6 A Film Nobody Made \(1950\): no title with this name and year in the catalog$/),
@@ -73,7 +84,7 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     }
     const body = await page.textContent('main');
     for (const title of ['Heat', 'Alien', 'Solaris']) expect(body).toContain(title);
-  });
+  }, 120_000);
 
   it('given a file with broken quoting, when it is uploaded, then the error names the file and line beside the field', async () => {
     const person = await web.register('Broken');
@@ -98,14 +109,14 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     await page.goto(`${web.url}/settings/data`);
     await upload(page, 'diary.csv', diary());
     await page.waitForURL(/\/settings\/data\?import=[0-9a-f-]{36}#import-progress$/);
-    await page.locator('#import-progress [role="status"]', { hasText: 'Done:' }).waitFor({ timeout: 30_000 });
+    await finished(page, web);
     expect(await page.locator('#import-progress dd').allTextContents()).toEqual(['5', '4', '4', '0', '1']);
 
     // A bad file: the action's answer, rendered by the server.
     await page.goto(`${web.url}/settings/data`);
     await upload(page, 'diary.csv', 'Date,Name,Letterboxd URI\n2024-01-01,Alien,x\n', '');
     expect(await page.locator('#import-file-error').textContent()).toBe('diary.csv, line 1: missing column Year');
-  });
+  }, 120_000);
 
   // Screenshots are for people to look at, not an assertion: only when asked for.
   if (!process.env.SCREENSHOT_DIR) console.log('Import screenshots skipped: set SCREENSHOT_DIR to a folder to save them');
@@ -116,7 +127,7 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     const { page } = await web.newPage({ person });
     await page.goto(`${web.url}/settings/data`);
     await upload(page, 'diary.csv', diary());
-    await page.locator('#import-progress [role="status"]', { hasText: 'Done:' }).waitFor({ timeout: 30_000 });
+    await finished(page, web);
     const progress = page.url();
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const width of [375, 1280]) {

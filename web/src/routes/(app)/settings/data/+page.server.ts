@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail, isHttpError, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { ImportSource } from '@reeltime/schemas';
 import { ApiError, api, failure } from '$lib/server/api.ts';
 import { match as isUuid } from '../../../../params/uuid.ts';
@@ -10,14 +10,26 @@ export const load: PageServerLoad = async (event) => {
   // The progress view reloads from GET /imports/:id; the live `me` channel only says when.
   event.depends(IMPORT_KEY);
   const importId = url.searchParams.get('import');
-  const status = importId && isUuid(importId) ? await api(event).importStatus(importId) : null;
   return {
     user: locals.user!,
-    status,
+    progress: importId && isUuid(importId) ? { importId, status: await statusOf(event, importId) } : null,
     // A double-submitted or retried upload answers the same import instead of starting two.
     idempotencyKey: crypto.randomUUID(),
   };
 };
+
+/**
+ * The import's status, or null while the read models have not caught up with the upload yet (a
+ * 503 after waiting for its position): the progress view then says it is starting and looks again.
+ */
+async function statusOf(event: RequestEvent, importId: string) {
+  try {
+    return await api(event).importStatus(importId);
+  } catch (cause) {
+    if (isHttpError(cause) && cause.status === 503) return null;
+    throw cause;
+  }
+}
 
 export const actions: Actions = {
   import: async (event) => {

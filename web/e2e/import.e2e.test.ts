@@ -136,5 +136,5 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
         await page.screenshot({ path: join(dir, `settings-import-${width}-${colorScheme}.png`), fullPage: true });
       }
     }
-  });
+  }, 180_000);
 });

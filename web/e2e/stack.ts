@@ -96,7 +96,16 @@ export async function startWebServer(env: Record<string, string>): Promise<WebSe
     cwd: WEB_DIRECTORY,
     // ORIGIN: adapter-node takes a request's origin to be https://<host> unless told, and
     // SvelteKit's CSRF check then refuses every form post from the http:// page.
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // BODY_SIZE_LIMIT: what scripts/serve.js sets (adapter-node's own 512K is less than an import).
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ORIGIN: url,
+      BODY_SIZE_LIMIT: '33M',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

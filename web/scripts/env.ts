@@ -31,6 +31,11 @@ export const WebEnv = mergeEnv(
         pattern: '^https?://',
       }),
     ),
+    BODY_SIZE_LIMIT: Type.String({
+      description: "adapter-node's largest request body (K, M or G suffix): an import upload is up to 32 MiB",
+      pattern: '^[0-9]+[KMG]?$',
+      default: '33M',
+    }),
     DEMO_EMAIL: Type.Optional(Type.String({ description: 'the account the sign-in page offers (npm start sets it offline)' })),
     DEMO_PASSWORD: Type.Optional(Type.String({ description: "the offered account's password", secret: true })),
   }),

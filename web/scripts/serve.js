@@ -13,6 +13,9 @@ const knowsOrigin = Boolean(process.env.ORIGIN);
 // a request says https only when a proxy in front says so (X-Forwarded-Proto). Set ORIGIN
 // behind a TLS proxy; a client that lies about the header only breaks its own session.
 if (!knowsOrigin) process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+// adapter-node refuses bodies over BODY_SIZE_LIMIT (its default, 512K, is less than an import):
+// room for command-api's 32 MiB upload limit and the form's other fields. Read at import below.
+process.env.BODY_SIZE_LIMIT ||= '33M';
 const { handler } = await import('../build/handler.js');
 
 const logger = pino({ name: 'web', level: process.env.LOG_LEVEL?.trim().toLowerCase() || 'info' });

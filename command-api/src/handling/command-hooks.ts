@@ -6,6 +6,11 @@ export type CommandHooks = {
   /** 401 unless the access token names an account that still exists. */
   requireActiveUser: (this: FastifyInstance, request: FastifyRequest) => Promise<void>;
   idempotency: IdempotencyHooks;
+  /**
+   * The slice claims the key in its handler (`idempotency.claimFor`), once it has read what the
+   * key must cover: a multipart upload is not parsed before the handler runs.
+   */
+  claimInHandler?: boolean;
 };
 
 /**
@@ -15,10 +20,10 @@ export type CommandHooks = {
  * itself stays encapsulated (health, docs and the auth routes never run them).
  */
 export const commandHooks = fp(
-  async (app: FastifyInstance, { requireActiveUser, idempotency }: CommandHooks) => {
+  async (app: FastifyInstance, { requireActiveUser, idempotency, claimInHandler = false }: CommandHooks) => {
     app.decorateRequest('idempotencyKey', undefined);
     app.addHook('preHandler', requireActiveUser);
-    app.addHook('preHandler', idempotency.claim);
+    if (!claimInHandler) app.addHook('preHandler', idempotency.claim);
     app.addHook('onSend', idempotency.record);
   },
   { name: 'reeltime-command-hooks' },

@@ -104,8 +104,8 @@ export class IdempotencyStore {
   }
 }
 
-/** Answers that must not be replayed: the retry should really be tried again. */
-const retryable = (status: number) => status >= 500 || status === 429;
+/** Answers that must not be replayed: the retry should really be tried again (so the answer says, with Retry-After). */
+const retryable = (status: number, retryAfter: unknown) => status >= 500 || status === 429 || retryAfter !== undefined;
 
 /**
  * Claims whose release failed (the database went away mid-request): retried every second, so
@@ -143,10 +143,18 @@ class PendingReleases {
   }
 }
 
+/** Claims the request's Idempotency-Key (if it has one) for `body`: the reply when it was already answered (a replay, sent), else undefined and the command runs. */
+export type IdempotencyClaim = (request: FastifyRequest, reply: FastifyReply, body: unknown) => Promise<FastifyReply | undefined>;
+
 /** The two hooks of a command route, sharing one set of claims to release in the background. */
 export type IdempotencyHooks = {
-  /** preHandler, after authentication: claims the key, or answers with the first request's answer. */
+  /** preHandler, after authentication: claims the key for the parsed body, or answers with the first request's answer. */
   claim: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /**
+   * The same for `body`, what the request asks, for a route whose body the preHandler cannot see
+   * (a multipart upload, read in the handler): the route calls it with what it read.
+   */
+  claimFor: IdempotencyClaim;
   /** onSend: stores the answer to a claimed key, or releases the claim when the answer must not be replayed. */
   record: (request: FastifyRequest, reply: FastifyReply, payload: unknown) => Promise<unknown>;
   /** Stops retrying failed releases (the service is closing). */
@@ -165,7 +173,7 @@ export function idempotencyHooks(store: IdempotencyStore): IdempotencyHooks {
     const userId = request.userId;
     if (key === undefined || userId === undefined) return payload;
     request.idempotencyKey = undefined;
-    if (retryable(reply.statusCode) || typeof payload !== 'string') {
+    if (retryable(reply.statusCode, reply.getHeader('retry-after')) || typeof payload !== 'string') {
       await store.release(userId, key).catch((error: unknown) => release(request, userId, key, error));
       return payload;
     }
@@ -182,7 +190,7 @@ export function idempotencyHooks(store: IdempotencyStore): IdempotencyHooks {
     return payload;
   }
 
-  async function claim(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  async function claimFor(request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<FastifyReply | undefined> {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return undefined;
     if (typeof header !== 'string' || !KEY.test(header)) {
@@ -192,7 +200,7 @@ export function idempotencyHooks(store: IdempotencyStore): IdempotencyHooks {
     }
     const userId = request.userId!;
     const hash = createHash('sha256')
-      .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body: request.body ?? null }))
+      .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, body }))
       .digest();
     const claimed = await store.claim(userId, header, hash);
     switch (claimed.kind) {
@@ -213,5 +221,6 @@ export function idempotencyHooks(store: IdempotencyStore): IdempotencyHooks {
     }
   }
 
-  return { claim, record, stop: () => pending.stop() };
+  const claim = (request: FastifyRequest, reply: FastifyReply) => claimFor(request, reply, request.body ?? null);
+  return { claim, claimFor, record, stop: () => pending.stop() };
 }

@@ -65,3 +65,13 @@ export function table(file: string, records: CsvRecord[], required: readonly str
 }
 
 export const headerOf = (records: CsvRecord[]) => new Set((records[0]?.fields ?? []).map((name) => name.trim()));
+
+/** The first character of a cell that an export escapes with `'`: = + - @, tab, CR, and their full-width forms. */
+const FORMULA_ESCAPED = /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * A cell as it was before an export kept a spreadsheet from running it as a formula (OWASP's
+ * advice, which Reeltime's own Letterboxd export follows: `=1+1` is written `'=1+1`). A `'`
+ * before anything else is the cell's own (`'Round Midnight`).
+ */
+export const unescapeFormula = (cell: string): string => (FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell);

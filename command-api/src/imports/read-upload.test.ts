@@ -45,6 +45,42 @@ describe('reading exports', () => {
     ]);
   });
 
+  it("reads Reeltime's own Letterboxd export: tmdbID and imdbID columns, formula escapes undone", () => {
+    const header = ['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'tmdbID', 'imdbID'];
+    const { source, rows } = read(
+      'ratings.csv',
+      csv(header, [
+        ['2024-01-01', "'=HYPERLINK(1)", 2001, '', '2', 1001, ''],
+        ['2024-01-01', "'Round Midnight", 1986, '', '4.5', 'x', 'tt0090967'],
+        ['2024-01-01', 'Solaris', 1972, '', '5', 593, 'tt0069293'],
+        ['2024-01-01', 'Solaris', 2002, '', '3', 2103, 'tt0307479'],
+      ]),
+    );
+    expect(source).toBe('letterboxd');
+    expect(rows.map((r) => [r.name, r.tmdbId, r.imdbId, r.key])).toEqual([
+      ['=HYPERLINK(1)', 1001, undefined, 'rating|tmdb:1001'],
+      ["'Round Midnight", undefined, 'tt0090967', "rating|'Round Midnight"],
+      ['Solaris', 593, 'tt0069293', 'rating|tmdb:593'],
+      ['Solaris', 2103, 'tt0307479', 'rating|tmdb:2103'],
+    ]);
+    const list = read(
+      'lists/x.csv',
+      'Letterboxd list export v7\n' +
+        csv(['Date', 'Name', 'Tags', 'URL', 'Description'], [['2024-01-01', 'Mine', '', '', "'-1 to start"]]) +
+        '\n' +
+        csv(['Position', 'Name', 'Year', 'URL', 'Description', 'tmdbID', 'imdbID'], [[1, 'Heat', 1995, '', "'@the top", 949, 'tt0113277']]),
+    );
+    // Its watched.csv repeats diary.csv and ratings.csv: read, it would log a watch for a rating.
+    expect(
+      read('watched.csv', csv(['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID'], [['2024-01-01', 'Heat', 1995, '', 949, '']]))
+        .rows,
+    ).toEqual([]);
+    expect(list.rows[0]).toMatchObject({
+      tmdbId: 949,
+      action: { kind: 'list', list: { name: 'Mine', description: '-1 to start' }, note: '@the top' },
+    });
+  });
+
   it('reports bad cells as row problems, not file errors', () => {
     const { rows } = read(
       'ratings.csv',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { ImportAccepted, ImportSource, importStream } from '@reeltime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -73,7 +73,8 @@ async function readForm(request: FastifyRequest): Promise<{ file: UploadedFile; 
 
 /** `POST /imports`, registered under `/imports`. */
 export const importRoutes: FastifyPluginAsyncTypebox<ImportRouteDeps> = async (app, { store, uploads, runner, limits, hooks }) => {
-  await app.register(commandHooks, hooks);
+  // The Idempotency-Key covers the file, which only the handler reads.
+  await app.register(commandHooks, { ...hooks, claimInHandler: true });
   // Multipart only in this slice: every other route keeps answering a form body with 415.
   await app.register(multipart, {
     limits: { fileSize: limits.maxFileBytes, files: 1, fields: 2, parts: 3, fieldSize: 100 },
@@ -84,7 +85,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRouteDeps> = async (a
     '',
     {
       // The body schema is for the OpenAPI document: readForm reads and checks the parts, and
-      // the idempotency handler the Idempotency-Key header.
+      // the Idempotency-Key is claimed for what it read.
       validatorCompiler: () => () => true,
       schema: {
         tags: ['imports'],
@@ -103,6 +104,14 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRouteDeps> = async (a
     async (request, reply) => {
       const userId = request.userId!;
       const { file, source } = await readForm(request);
+      // The key covers the file itself: the same key with another file is refused (422), the
+      // same file again answers the same import.
+      const digest = createHash('sha256').update(file.bytes).digest('hex');
+      const replayed = await hooks.idempotency.claimFor(request, reply, {
+        file: { name: file.name, sha256: digest },
+        source: source ?? null,
+      });
+      if (replayed !== undefined) return replayed;
       let rows: number;
       let detected: ImportSource;
       try {
@@ -119,28 +128,35 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRouteDeps> = async (a
         });
       }
       const key = request.idempotencyKey;
-      const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key);
-      await uploads.insert({
+      const importId = key === undefined ? randomUUID() : deterministicUuid('import', userId, key, digest);
+      const upload = {
         importId,
         userId,
         source: detected,
         fileName: file.name,
         content: Buffer.from(file.bytes),
         correlationId: request.id,
-      });
+      };
+      // Already there: this key and file came before (its answer expired, or its process
+      // stopped before answering). The import it started is the answer; nothing starts twice.
+      const fresh = await uploads.insert(upload);
+      const [earlier] = fresh ? [] : await store.readStream(importStream(importId), { limit: 1 });
       let position: string;
-      try {
-        const metadata = { correlationId: request.id, causationId: request.id, userId };
-        const started = {
-          type: 'ImportStarted' as const,
-          data: { importId, userId, source: detected, fileName: file.name, rows },
-          eventId: importEventId(importId, 'started'),
-          metadata,
-        };
-        position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
-      } catch (error) {
-        await uploads.remove(importId).catch(() => {});
-        throw error;
+      if (earlier !== undefined) position = earlier.position;
+      else {
+        try {
+          const metadata = { correlationId: request.id, causationId: request.id, userId };
+          const started = {
+            type: 'ImportStarted' as const,
+            data: { importId, userId, source: detected, fileName: file.name, rows },
+            eventId: importEventId(importId, 'started'),
+            metadata,
+          };
+          position = (await store.appendToStream(importStream(importId), [started], { expectedVersion: 'no_stream' })).position;
+        } catch (error) {
+          if (fresh) await uploads.remove(importId).catch(() => {});
+          throw error;
+        }
       }
       void runner.submit(importId);
       reply.code(202).header('x-position', position);

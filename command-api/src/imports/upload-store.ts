@@ -21,11 +21,14 @@ export class UploadStore {
     private readonly schema: string,
   ) {}
 
-  async insert(upload: Omit<StoredUpload, 'attempts'>): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.schema}.imports (import_id, user_id, source, file_name, content, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+  /** False when an upload with this id is there already (a retried request: the ids derive from its Idempotency-Key and file). */
+  async insert(upload: Omit<StoredUpload, 'attempts'>): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO ${this.schema}.imports (import_id, user_id, source, file_name, content, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (import_id) DO NOTHING`,
       [upload.importId, upload.userId, upload.source, upload.fileName, upload.content, upload.correlationId],
     );
+    return rowCount === 1;
   }
 
   async remove(importId: string): Promise<void> {

@@ -1,10 +1,12 @@
 import { MAX_LIST_ITEMS } from '@reeltime/schemas';
-import { headerOf, table, type CsvRecord } from '../csv.ts';
+import { headerOf, table, unescapeFormula, type CsvRecord } from '../csv.ts';
 import { describeTitle, ImportFileError, type ImportRow, type RowAction } from '../rows.ts';
-import { baseName, calendarDay, halfStarsToScore, length, year } from './fields.ts';
+import { baseName, calendarDay, halfStarsToScore, imdbId, length, tmdbId, year } from './fields.ts';
 
 // Letterboxd's export (Settings → Data → Export): ratings.csv, diary.csv, watched.csv,
-// watchlist.csv, reviews.csv and lists/*.csv. Rows name films by name and year only.
+// watchlist.csv, reviews.csv and lists/*.csv. Letterboxd's own rows name films by name and year
+// only; Reeltime's export for Letterboxd adds the `tmdbID` and `imdbID` columns Letterboxd's
+// importer documents, which match first, and escapes formula-like cells with a leading `'`.
 
 const FILM = ['Date', 'Name', 'Year', 'Letterboxd URI'] as const;
 const LIST_MARK = /^Letterboxd list export/i;
@@ -16,18 +18,33 @@ export function isLetterboxd(records: CsvRecord[]): boolean {
 
 type Get = (column: string) => string;
 
+/** `table`'s rows with formula escapes undone (see `unescapeFormula`). */
+function rowsOf(file: string, records: CsvRecord[], required: readonly string[]): { line: number; get: Get }[] {
+  return table(file, records, required).rows.map(({ line, get }) => ({ line, get: (column) => unescapeFormula(get(column)) }));
+}
+
 function filmRow(file: string, line: number, get: Get, key: string, action: RowAction, problem?: string): ImportRow {
   const name = get('Name') || undefined;
   const filmYear = year(get('Year'));
   const row: ImportRow = { file, line, text: describeTitle(name, filmYear), key, mediaType: 'movie', action };
   if (name !== undefined) row.name = name;
   if (filmYear !== undefined) row.year = filmYear;
+  const tmdb = tmdbOf(get);
+  if (tmdb !== undefined) row.tmdbId = tmdb;
+  const imdb = imdbId(get('imdbID'));
+  if (imdb !== undefined) row.imdbId = imdb;
   if (name === undefined) row.problem = 'the row names no film';
   else if (problem !== undefined) row.problem = problem;
   return row;
 }
 
-const uriKey = (get: Get, fallback: string) => get('Letterboxd URI') || fallback;
+const tmdbOf = (get: Get) => (/^[0-9]+$/.test(get('tmdbID')) ? tmdbId(Number(get('tmdbID'))) : undefined);
+
+/** The row's film: its Letterboxd URI, else its TMDb id (Reeltime's export), else `fallback`. */
+function uriKey(get: Get, fallback: string): string {
+  const tmdb = tmdbOf(get);
+  return get('Letterboxd URI') || (tmdb === undefined ? fallback : `tmdb:${tmdb}`);
+}
 
 export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] {
   if (LIST_MARK.test(records[0]?.fields[0] ?? '')) return listRows(file, records);
@@ -37,8 +54,11 @@ export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] 
   if (columns.has('Rating')) return ratingRows(file, records);
   // watched.csv and watchlist.csv have the same columns: only the name tells them apart.
   const watchlist = /watchlist/i.test(baseName(file));
-  const { rows } = table(file, records, FILM);
-  return rows.map(({ line, get }) => {
+  // Reeltime's own watched.csv (the one with tmdbID) lists every title rated or logged: its
+  // diary.csv and ratings.csv hold all of that, and a "watched" row would invent a diary day
+  // for a title that was only rated.
+  if (!watchlist && columns.has('tmdbID')) return [];
+  return rowsOf(file, records, FILM).map(({ line, get }) => {
     if (watchlist) return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, { kind: 'watchlist' });
     const day = calendarDay(get('Date'));
     return filmRow(
@@ -53,7 +73,7 @@ export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] 
 }
 
 function ratingRows(file: string, records: CsvRecord[]): ImportRow[] {
-  return table(file, records, [...FILM, 'Rating']).rows.map(({ line, get }) => {
+  return rowsOf(file, records, [...FILM, 'Rating']).map(({ line, get }) => {
     const score = halfStarsToScore(get('Rating'));
     return filmRow(
       file,
@@ -78,16 +98,17 @@ function watchOf(get: Get): { action: RowAction; problem?: string } {
 }
 
 function diaryRows(file: string, records: CsvRecord[]): ImportRow[] {
-  return table(file, records, [...FILM, 'Rating', 'Rewatch', 'Watched Date']).rows.map(({ line, get }) => {
+  return rowsOf(file, records, [...FILM, 'Rating', 'Rewatch', 'Watched Date']).map(({ line, get }) => {
     const { action, problem } = watchOf(get);
-    const key = `diary|${uriKey(get, `${get('Name')}|${get('Year')}|${get('Watched Date')}|${line}`)}`;
+    // Without a URI (Reeltime's export has none) the line tells two watches of a day apart.
+    const key = `diary|${get('Letterboxd URI') || `${get('Name')}|${get('Year')}|${get('Watched Date')}|${line}`}`;
     return filmRow(file, line, get, key, action, problem);
   });
 }
 
 /** A review belongs to a rating: with a score it is one, without it completes the film's rating. */
 function reviewRows(file: string, records: CsvRecord[]): ImportRow[] {
-  return table(file, records, [...FILM, 'Rating', 'Review']).rows.map(({ line, get }) => {
+  return rowsOf(file, records, [...FILM, 'Rating', 'Review']).map(({ line, get }) => {
     const review = get('Review');
     const score = halfStarsToScore(get('Rating'));
     const action: RowAction = score === undefined ? { kind: 'review', review } : { kind: 'rating', score, review };
@@ -101,13 +122,13 @@ function reviewRows(file: string, records: CsvRecord[]): ImportRow[] {
 function listRows(file: string, records: CsvRecord[]): ImportRow[] {
   const itemsAt = records.findIndex((record, index) => index > 0 && record.fields[0]?.trim() === 'Position');
   if (itemsAt < 0) throw new ImportFileError(file, records.at(-1)?.line ?? 1, 'missing the Position, Name, Year, URL block of a list');
-  const about = table(file, records.slice(1, itemsAt), ['Name']).rows[0];
+  const about = rowsOf(file, records.slice(1, itemsAt), ['Name'])[0];
   const name = (about?.get('Name') || baseName(file)).slice(0, 100);
   const list = { key: about?.get('URL') || `file|${baseName(file)}`, name, description: (about?.get('Description') ?? '').slice(0, 1000) };
-  const items = table(file, records.slice(itemsAt), ['Position', 'Name', 'Year']);
-  if (items.rows.length > MAX_LIST_ITEMS)
-    throw new ImportFileError(file, items.rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
-  return items.rows.map(({ line, get }, index) => {
+  const items = rowsOf(file, records.slice(itemsAt), ['Position', 'Name', 'Year']);
+  if (items.length > MAX_LIST_ITEMS)
+    throw new ImportFileError(file, items[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
+  return items.map(({ line, get }, index) => {
     const note = get('Description');
     const position = Number(get('Position'));
     const action: RowAction = { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 };

@@ -14,6 +14,9 @@ import type {
   DiaryPage,
   FeedPage,
   FeedQuery,
+  ImportAccepted,
+  ImportSource,
+  ImportStatus,
   ListPage,
   ListView,
   LogWatchBody,
@@ -51,6 +54,8 @@ export const POSITION_COOKIE = 'rt_pos';
  */
 const everyones = new LRUCache<string, object>({ max: 5_000, ttl: 60_000 });
 const REQUEST_TIMEOUT_MS = 10_000;
+/** A 32 MiB upload, checked whole (a 100,000-row file) before the API answers. */
+const UPLOAD_TIMEOUT_MS = 60_000;
 
 /** A command the API refused (4xx) or could not serve (5xx / unreachable). */
 export class ApiError extends Error {
@@ -107,7 +112,16 @@ function later(position: string | undefined, other: string | undefined): string 
 
 type Event = Pick<RequestEvent, 'cookies' | 'locals' | 'url'>;
 
-type CallOptions = { query?: Query; body?: unknown; idempotencyKey?: string; ifMatch?: number; token?: string | null };
+type CallOptions = {
+  query?: Query;
+  body?: unknown;
+  /** A multipart body instead of JSON (an upload): fetch streams its files and sets the boundary. */
+  form?: FormData;
+  idempotencyKey?: string;
+  ifMatch?: number;
+  token?: string | null;
+  timeoutMs?: number;
+};
 
 export class Api {
   constructor(private readonly event: Event) {}
@@ -145,7 +159,7 @@ export class Api {
     if (base === 'query' && this.minPosition) headers['x-min-position'] = this.minPosition;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
-    let body: string | undefined;
+    let body: string | FormData | undefined = options.form;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
@@ -170,7 +184,7 @@ export class Api {
     path: string,
     options: CallOptions = {},
   ): Promise<{ body: T; headers: Headers }> {
-    const response = await this.#request(base, method, path, options, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+    const response = await this.#request(base, method, path, options, AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS));
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!response.ok) throw problemError(response, parsed, text);
@@ -241,6 +255,7 @@ export class Api {
   myDiary = (query: PageQuery = {}) => this.read<DiaryPage>('/me/diary', query);
   myPreferences = () => this.read<PreferencesView>('/me/preferences');
   recommendations = (query: RecommendationsQuery = {}) => this.read<Recommendations>('/me/recommendations', query);
+  importStatus = (importId: string) => this.read<ImportStatus>(`/imports/${encodeURIComponent(importId)}`);
 
   // ---- commands (command-api) ----
   register = (body: RegisterBody) => this.#command<TokenPair & Position>('POST', '/auth/register', { body, token: null });
@@ -272,6 +287,13 @@ export class Api {
     this.#command<{ entryId: string } & Position>('POST', '/diary', { body, idempotencyKey });
   removeDiaryEntry = (entryId: string) => this.#command<Position>('DELETE', `/diary/${encodeURIComponent(entryId)}`);
   setPreferences = (body: PreferencesBody) => this.#command<Position>('PUT', '/preferences', { body });
+  /** `POST /imports`: the file goes on as a multipart part; the API reads it whole before answering 202. */
+  importFile = (file: File, source: ImportSource | undefined, idempotencyKey: string) => {
+    const form = new FormData();
+    if (source !== undefined) form.append('source', source);
+    form.append('file', file, file.name);
+    return this.#command<ImportAccepted>('POST', '/imports', { form, idempotencyKey, timeoutMs: UPLOAD_TIMEOUT_MS });
+  };
 }
 
 function problemError(response: Response, parsed: unknown, text: string): ApiError {

@@ -1,0 +1,25 @@
+import type { ImportSource } from '@reeltime/schemas';
+
+// What the upload form checks before anything is sent: in the browser (with JavaScript, before a
+// large file travels) and in the form action (without). The API checks the file itself.
+
+/** command-api's upload limit (`POST /imports` answers 413 above it). */
+export const IMPORT_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/** The files an export comes as: Letterboxd zip or csv, IMDb csv, Trakt json or zip. */
+export const IMPORT_TYPES = ['.zip', '.csv', '.json'] as const;
+
+export const SOURCE_LABELS: Record<ImportSource, string> = { letterboxd: 'Letterboxd', imdb: 'IMDb', trakt: 'Trakt' };
+
+/** The dependency key of the page's load: the progress view re-reads the import's status through it. */
+export const IMPORT_KEY = 'app:import';
+
+/** Why this file cannot be sent, with the status the action answers, or null when it may go. */
+export function fileProblem(file: Pick<File, 'name' | 'size'> | null): { status: 400 | 413 | 415; message: string } | null {
+  if (file === null || file.size === 0 || !file.name) return { status: 400, message: 'Choose the file to import.' };
+  const name = file.name.toLowerCase();
+  if (!IMPORT_TYPES.some((type) => name.endsWith(type)))
+    return { status: 415, message: `${file.name}: choose a .zip, .csv or .json file from Letterboxd, IMDb or Trakt.` };
+  if (file.size > IMPORT_LIMIT_BYTES) return { status: 413, message: `${file.name}: the file is over 32 MiB, the most an import takes.` };
+  return null;
+}

@@ -1,12 +1,10 @@
+import { START_POSITION } from '@reeltime/eventstore/positions';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { ReadDb } from '../db.ts';
 
 export type ProjectionName = 'catalog' | 'activity' | 'recommendations' | 'imports';
 export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity', 'recommendations'];
-
-/** Before a projection serves anything its read models are "at the start". */
-export const START_POSITION = `${'0'.repeat(20)}-${'0'.repeat(20)}`;
 
 type Known = { version: number; position: string };
 type Waiter = { projections: readonly ProjectionName[]; min: string; resolve: (reached: boolean) => void };

@@ -10,7 +10,7 @@
  * Medians of --runs runs. Prints JSON, then one summary line.
  *
  *   npm run bench:live -- [--runs 3] [--seconds 10] [--rate 500] [--query-rate 1000] [--query-connections 10]
- *                         [--projector-batch-ms 50]
+ *                         [--projector-batch-ms 50] [--ready-seconds 30]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '100' },
     titles: { type: 'string', default: '500' },
     'log-level': { type: 'string', default: 'warn' },
+    // How long each service may take to start (a machine busy with other work needs longer).
+    'ready-seconds': { type: 'string', default: '30' },
   },
 });
 const RUNS = Number(args.runs);
@@ -88,7 +90,7 @@ function start(path: string): ChildProcess {
 }
 
 async function ready(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < Number(args['ready-seconds']) * 10; i++) {
     if (
       await fetch(`${url}/health/ready`).then(
         (r) => r.ok,

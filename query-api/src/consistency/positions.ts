@@ -1,6 +1,7 @@
 import { START_POSITION } from '@reeltime/eventstore/positions';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import { sql } from 'slonik';
 import type { ReadDb } from '../db.ts';
 
 export type ProjectionName = 'catalog' | 'activity' | 'recommendations' | 'imports';
@@ -117,8 +118,8 @@ export class PositionTracker {
         do {
           this.#refreshAgain = false;
           this.#lastRefresh = Date.now();
-          const rows = await this.db.query<{ projection: string; version: number; position: string }>(
-            'SELECT projection, version, position FROM read.projection_positions',
+          const rows = await this.db.any<{ projection: string; version: number; position: string }>(
+            sql.unsafe`SELECT projection, version, position FROM ${this.db.read.projection_positions}`,
           );
           for (const row of rows) this.#known.set(row.projection, { version: row.version, position: row.position });
           this.#wake();

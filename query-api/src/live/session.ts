@@ -1,5 +1,6 @@
 import { LiveClientMessage, compileValidator, type LiveErrorCode, type LiveServerMessage, type SubscribeMessage } from '@reeltime/schemas';
 import type { Logger } from 'pino';
+import { sql } from 'slonik';
 import type { PositionTracker } from '../consistency/positions.ts';
 import type { ReadDb } from '../db.ts';
 import { resolveChannel, type Channel } from './channels.ts';
@@ -219,7 +220,9 @@ export class LiveSession implements LiveReceiver {
     }
     this.#sendMessage({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current });
     if (message.since !== undefined && fresh.length > 0) {
-      const oldest = await db.query<{ position: string }>('SELECT position FROM read.live_updates ORDER BY created_at LIMIT 1');
+      const oldest = await db.any<{ position: string }>(
+        sql.unsafe`SELECT position FROM ${db.read.live_updates} ORDER BY created_at LIMIT 1`,
+      );
       if (oldest[0] && oldest[0].position > message.since) {
         this.#sendMessage({ type: 'refetch', channels: fresh.map((s) => s.channel.client), reason: 'since_expired' });
       }
@@ -229,9 +232,9 @@ export class LiveSession implements LiveReceiver {
 
   async #mayWatch(channel: Channel): Promise<boolean> {
     if (channel.kind !== 'list') return true;
-    const rows = await this.deps.db.prepared<{ owner_id: string; visibility: string }>(
-      'SELECT owner_id, visibility FROM read.lists WHERE list_id = $1',
-      [channel.id],
+    const { db } = this.deps;
+    const rows = await db.any<{ owner_id: string; visibility: string }>(
+      sql.unsafe`SELECT owner_id, visibility FROM ${db.read.lists} WHERE list_id = ${channel.id!}`,
     );
     const list = rows[0];
     return list !== undefined && (list.visibility === 'public' || list.owner_id === this.#userId);
@@ -242,15 +245,16 @@ export class LiveSession implements LiveReceiver {
     if (subscriptions.length === 0) return;
     const { maxBackfill } = this.deps.limits;
     try {
-      const rows = await this.deps.db.query<LiveUpdate>(
-        'SELECT channel, position, data FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position LIMIT $3',
-        [subscriptions.map((s) => s.channel.internal), from, maxBackfill + 1],
+      const { db } = this.deps;
+      const channels = subscriptions.map((s) => s.channel.internal);
+      const rows = await db.any<LiveUpdate>(
+        sql.unsafe`SELECT channel, position, data FROM ${db.read.live_updates}
+                    WHERE channel = ANY(${sql.array(channels, 'text')}) AND position > ${from} ORDER BY position LIMIT ${maxBackfill + 1}`,
       );
       if (rows.length > maxBackfill) {
         this.#sendMessage({ type: 'refetch', channels: subscriptions.map((s) => s.channel.client), reason: 'backfill_too_large' });
-        rows.length = maxBackfill;
       }
-      for (const row of rows) {
+      for (const row of rows.slice(0, maxBackfill)) {
         const subscription = this.#subscriptions.get(row.channel);
         if (subscription && !this.#closed) this.#sendUpdate(subscription, new OutgoingUpdate(row));
       }

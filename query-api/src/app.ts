@@ -19,7 +19,7 @@ import { importRoutes } from './imports/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
 import { liveRoutes } from './live/routes.ts';
-import { DEFAULT_LIMITS, type SessionLimits } from './live/session.ts';
+import { DEFAULT_LIMITS, type SessionLimits } from './live/outbox.ts';
 import { meRoutes } from './me/routes.ts';
 import { titleRoutes } from './titles/routes.ts';
 

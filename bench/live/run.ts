@@ -10,7 +10,7 @@
  * Medians of --runs runs. Prints JSON, then one summary line.
  *
  *   npm run bench:live -- [--runs 3] [--seconds 10] [--rate 500] [--query-rate 1000] [--query-connections 10]
- *                         [--projector-batch-ms 50]
+ *                         [--projector-batch-ms 50] [--ready-seconds 30]
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '100' },
     titles: { type: 'string', default: '500' },
     'log-level': { type: 'string', default: 'warn' },
+    // How long each service may take to start (a machine busy with other work needs longer).
+    'ready-seconds': { type: 'string', default: '30' },
   },
 });
 const RUNS = Number(args.runs);
@@ -55,6 +57,7 @@ const COMMAND = `http://127.0.0.1:${ports.command}`;
 const QUERY = `http://127.0.0.1:${ports.query}`;
 const env = serviceEnv(base, ports, DATABASE_URL, { PROJECTOR_BATCH_MS, LOG_LEVEL: args['log-level'] });
 const services = new ServiceProcesses();
+const READY_MS = Number(args['ready-seconds']) * 1000;
 
 async function post(path: string, body: unknown, token?: string, method = 'POST') {
   const response = await fetch(COMMAND + path, {
@@ -166,10 +169,10 @@ try {
   }
   services.start('projector/src/main.ts', env);
   services.start('command-api/src/main.ts', env);
-  await ready(COMMAND, 'command-api');
+  await ready(COMMAND, 'command-api', READY_MS);
   services.start('query-api/src/main.ts', env);
-  await ready(QUERY, 'query-api');
-  await ready(`http://127.0.0.1:${ports.projector}`, 'projector');
+  await ready(QUERY, 'query-api', READY_MS);
+  await ready(`http://127.0.0.1:${ports.projector}`, 'projector', READY_MS);
 
   const tokens: string[] = [];
   for (let i = 0; i < USERS; i++) {

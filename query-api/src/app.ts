@@ -8,6 +8,7 @@ import {
 } from '@reeltime/platform';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
+import { InvalidInputError, sql } from 'slonik';
 import { ExportDocument } from '@reeltime/schemas';
 import { consistency } from './consistency/hook.ts';
 import { PositionTracker, type PositionTrackerOptions, type ProjectionName } from './consistency/positions.ts';
@@ -18,7 +19,7 @@ import { importRoutes } from './imports/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
 import { liveRoutes } from './live/routes.ts';
-import { DEFAULT_LIMITS, type SessionLimits } from './live/session.ts';
+import { DEFAULT_LIMITS, type SessionLimits } from './live/outbox.ts';
 import { meRoutes } from './me/routes.ts';
 import { titleRoutes } from './titles/routes.ts';
 
@@ -47,11 +48,22 @@ export type QueryApi = HttpService & { tracker: PositionTracker; hub: LiveHub };
 // trouble is the platform's 503 (isDependencyUnavailable).
 const VIEW_MISSING = '42P01';
 
+/** The SQLSTATE of a PostgreSQL error, also when slonik wrapped it (as the error's `cause`). */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current !== null && typeof current === 'object' && depth < 5; depth++) {
+    const { code, severity } = current as { code?: unknown; severity?: unknown };
+    if (typeof code === 'string' && severity !== undefined) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function mapError(error: unknown): HttpProblem | undefined {
-  const { code } = (error ?? {}) as { code?: unknown };
+  const code = sqlState(error);
   // Class 22 (data exception): a value that passed validation but not Postgres (e.g. a forged
-  // cursor holding 2024-02-31). The client's input, not our bug.
-  if (typeof code === 'string' && code.startsWith('22') && (error as { severity?: unknown }).severity !== undefined) {
+  // cursor holding 2024-02-31). The client's input, not our bug. slonik's pg driver reports
+  // 22P02 (invalid text representation) as an InvalidInputError carrying only the message.
+  if (code?.startsWith('22') || error instanceof InvalidInputError) {
     return new HttpProblem(400, 'invalid_parameter', 'A parameter (or cursor) holds a value that is out of range.');
   }
   if (code !== VIEW_MISSING) return undefined;
@@ -72,7 +84,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
     rateLimitPerMinute: options.rateLimitPerMinute,
     trustProxy: options.trustProxy,
     ready: async () => {
-      await db.pool.query('SELECT 1');
+      await (await db.pool()).query(sql.unsafe`SELECT 1`);
       return nats === undefined || !nats.isClosed();
     },
     mapError,

@@ -1,75 +1,145 @@
 import pg from 'pg';
+import {
+  createPool,
+  sql,
+  type DatabasePool,
+  type DriverTypeParser,
+  type FragmentSqlToken,
+  type IdentifierSqlToken,
+  type QuerySqlToken,
+} from 'slonik';
 
-// Dates stay the strings Postgres sent (`YYYY-MM-DD`): a JS Date would shift them by the
-// process's time zone. Timestamps are formatted in SQL (ISO 8601) where they are selected.
-const AS_TEXT = new Set([1082, 1114, 1184]);
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: string) =>
-    AS_TEXT.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-export function createReadPool(databaseUrl: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max,
-    types,
-    keepAlive: true,
-    // A query that hangs must not hang the request: 503 instead (api.md: no hung requests).
-    // pg_trgm's word-similarity cut-off 0.6 misses a single swapped or dropped letter ("matirx"
-    // scores 0.43 against "The Matrix"); 0.4 finds those, and relevance order keeps noise low.
-    options: '-c TimeZone=UTC -c statement_timeout=10000 -c pg_trgm.word_similarity_threshold=0.4',
-    connectionTimeoutMillis: 5000,
-  });
-  // A checked-out client that loses its connection between queries must not crash the process
-  // (no pool listener is attached then); its next query fails instead.
-  pool.on('connect', (client) => client.on('error', () => {}));
-  return pool;
-}
+// Session settings of every read connection. pg_trgm's word-similarity cut-off 0.6 misses a
+// single swapped or dropped letter ("matirx" scores 0.43 against "The Matrix"); 0.4 finds
+// those, and relevance order keeps noise low.
+const SESSION_OPTIONS = '-c TimeZone=UTC -c pg_trgm.word_similarity_threshold=0.4';
+// A query that hangs must not hang the request: 503 instead (api.md: no hung requests).
+const STATEMENT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * Read-model access. Query text names views as `read.<view>`; the schema is configurable
- * (tests run side by side in their own), so the prefix is rewritten once per query text.
+ * Dates and timestamps stay the strings Postgres sent (`YYYY-MM-DD`): a JS Date would shift a
+ * date by the process's time zone. Timestamps are formatted in SQL (ISO 8601, `iso`) where
+ * they are selected. Everything else keeps pg's parsing: int8 and numeric as strings, floats and
+ * int4 as numbers, json parsed (slonik's own preset would turn int8 and numeric into numbers).
+ */
+const AS_TEXT = ['date', 'timestamp', 'timestamptz'];
+const TYPE_PARSERS: DriverTypeParser[] = AS_TEXT.map((name) => ({ name, parse: (value: string) => value }));
+// The same for node-postgres (export snapshots), by type oid.
+const AS_TEXT_OIDS = new Set([1082, 1114, 1184]);
+const PG_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    AS_TEXT_OIDS.has(oid)
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The read models' views; `db.read.titles` is `"<schema>"."titles"`. */
+const VIEWS = [
+  'titles',
+  'title_stats',
+  'genres',
+  'users',
+  'ratings',
+  'diary',
+  'preferences',
+  'lists',
+  'list_items',
+  'feed',
+  'imports',
+  'recommendation_lists',
+  'similar_titles',
+  'live_updates',
+  'projection_positions',
+] as const;
+export type ReadViews = { readonly [view in (typeof VIEWS)[number]]: IdentifierSqlToken };
+
+export type ReadDbOptions = {
+  databaseUrl: string;
+  /** The read models' schema (tests run side by side in their own). */
+  schema?: string;
+  poolSize?: number;
+  /** A connection failure nobody waits for (the server went away between queries). */
+  onError?: (error: Error) => void;
+};
+
+/**
+ * Read-model access: queries are slonik tokens naming views through `read` (identifiers, not
+ * text rewriting), run on slonik's pool. The pool is made on first use (making it connects to
+ * read the type catalogue) and again after a failed attempt, so query-api starts, and answers
+ * 503, while PostgreSQL is away.
  */
 export class ReadDb {
-  readonly #rewritten = new Map<string, string>();
-  readonly #names = new Map<string, string>();
-
-  constructor(
-    readonly pool: pg.Pool,
-    readonly schema = 'read',
-  ) {}
-
-  /** The query text with `read.` pointing at this instance's schema (for cursors and other raw clients). */
-  qualify(text: string): string {
-    return this.#sql(text);
-  }
-
-  #sql(text: string): string {
-    let sql = this.#rewritten.get(text);
-    if (sql === undefined) {
-      sql = this.schema === 'read' ? text : text.replace(/\bread\./g, `"${this.schema}".`);
-      this.#rewritten.set(text, sql);
-    }
-    return sql;
-  }
-
-  async query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query<T>(this.#sql(text), values)).rows;
-  }
-
+  readonly read: ReadViews;
   /**
-   * A named (server-side prepared) statement, for the hot fixed-shape queries: Postgres plans
-   * them once per connection instead of on every request.
+   * node-postgres, for export snapshots only: an export holds one transaction open across many
+   * reads paced by a slow download (pg-cursor batches read on demand), opened by the route and
+   * closed whenever the download ends. slonik scopes connections and streams to one callback,
+   * which does not fit an object that outlives it.
    */
-  async prepared<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-    let name = this.#names.get(text);
-    if (name === undefined) {
-      name = `q${this.#names.size + 1}`;
-      this.#names.set(text, name);
-    }
-    return (await this.pool.query<T>({ name, text: this.#sql(text), values })).rows;
+  readonly exportPool: pg.Pool;
+  #pool: Promise<DatabasePool> | undefined;
+
+  constructor(private readonly options: ReadDbOptions) {
+    const schema = options.schema ?? 'read';
+    this.read = Object.fromEntries(VIEWS.map((view) => [view, sql.identifier([schema, view])])) as Record<
+      keyof ReadViews,
+      IdentifierSqlToken
+    >;
+    this.exportPool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: PG_TYPES,
+      keepAlive: true,
+      options: `${SESSION_OPTIONS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+    this.exportPool.on('error', (error) => options.onError?.(error));
+    // A checked-out client that loses its connection between queries must not crash the process
+    // (no pool listener is attached then); its next query fails instead.
+    this.exportPool.on('connect', (client) => client.on('error', () => {}));
+  }
+
+  pool(): Promise<DatabasePool> {
+    this.#pool ??= this.#createPool().catch((error: unknown) => {
+      this.#pool = undefined;
+      throw error;
+    });
+    return this.#pool;
+  }
+
+  async #createPool(): Promise<DatabasePool> {
+    const url = new URL(this.options.databaseUrl);
+    url.searchParams.set('options', SESSION_OPTIONS);
+    const pool = await createPool(url.toString(), {
+      maximumPoolSize: this.options.poolSize ?? 10,
+      typeParsers: TYPE_PARSERS,
+      statementTimeout: STATEMENT_TIMEOUT_MS,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      // One attempt, as a request should not wait for several connection timeouts.
+      connectionRetryLimit: 0,
+      idleTimeout: 10_000,
+      // The default `DISCARD ALL` on every release is a second round trip per query; read
+      // connections set nothing that would need resetting. (Not `undefined`: slonik 47 then
+      // marks a released connection "pending release" for good, and its next query fails.)
+      resetConnection: async () => {},
+    });
+    pool.on('error', (error) => this.options.onError?.(error));
+    return pool;
+  }
+
+  /** The rows of `query`, typed as the caller's row type (slonik checks nothing without a result parser). */
+  async any<Row>(query: QuerySqlToken): Promise<Row[]> {
+    const pool = await this.pool();
+    return (await pool.any(query)) as Row[];
+  }
+
+  async end(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await Promise.allSettled([pool?.then((p) => p.end()), this.exportPool.end()]);
   }
 }
 
-/** ISO 8601 text of a timestamptz column, exact to the microsecond (usable in cursors). */
-export const iso = (column: string) => `to_json(${column}) #>> '{}'`;
+/** ISO 8601 text of a timestamptz column (`name` or `alias.name`), exact to the microsecond (usable in cursors). */
+export const iso = (column: string): FragmentSqlToken => sql.fragment`to_json(${sql.identifier(column.split('.'))}) #>> '{}'`;

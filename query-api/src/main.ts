@@ -1,21 +1,25 @@
 import { createLogger, onShutdown } from '@reeltime/platform';
 import { settingsOrExit } from '@reeltime/platform/config';
 import { buildQueryApi } from './app.ts';
-import { ReadDb, createReadPool } from './db.ts';
+import { ReadDb } from './db.ts';
 import { connectNats } from './nats.ts';
 import { queryApiSettings } from './settings.ts';
 
 const settings = settingsOrExit(() => queryApiSettings());
 const log = createLogger('query-api', settings.logLevel);
-const pool = createReadPool(settings.databaseUrl, settings.poolSize);
-pool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
+const db = new ReadDb({
+  databaseUrl: settings.databaseUrl,
+  schema: settings.readSchema,
+  poolSize: settings.poolSize,
+  onError: (error) => log.warn({ err: error }, 'read-model database'),
+});
 
 // Waits for NATS (retrying for ever): live updates are fastest over it.
 const nats = await connectNats(settings.natsUrl);
 log.info({ nats: settings.natsUrl }, 'connected to NATS');
 
 const app = await buildQueryApi({
-  db: new ReadDb(pool, settings.readSchema),
+  db,
   nats,
   subjectPrefix: settings.subjectPrefix,
   auth: settings.auth,
@@ -29,5 +33,5 @@ await app.listen({ host: settings.host, port: settings.port });
 
 onShutdown(log, async () => {
   await app.close();
-  await Promise.allSettled([nats.drain(), pool.end()]);
+  await Promise.allSettled([nats.drain(), db.end()]);
 });

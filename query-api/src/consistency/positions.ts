@@ -1,12 +1,11 @@
+import { START_POSITION } from '@reeltime/eventstore/positions';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import { sql } from 'slonik';
 import type { ReadDb } from '../db.ts';
 
 export type ProjectionName = 'catalog' | 'activity' | 'recommendations' | 'imports';
 export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity', 'recommendations'];
-
-/** Before a projection serves anything its read models are "at the start". */
-export const START_POSITION = `${'0'.repeat(20)}-${'0'.repeat(20)}`;
 
 type Known = { version: number; position: string };
 type Waiter = { projections: readonly ProjectionName[]; min: string; resolve: (reached: boolean) => void };
@@ -119,8 +118,8 @@ export class PositionTracker {
         do {
           this.#refreshAgain = false;
           this.#lastRefresh = Date.now();
-          const rows = await this.db.query<{ projection: string; version: number; position: string }>(
-            'SELECT projection, version, position FROM read.projection_positions',
+          const rows = await this.db.any<{ projection: string; version: number; position: string }>(
+            sql.unsafe`SELECT projection, version, position FROM ${this.db.read.projection_positions}`,
           );
           for (const row of rows) this.#known.set(row.projection, { version: row.version, position: row.position });
           this.#wake();

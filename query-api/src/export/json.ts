@@ -1,10 +1,10 @@
 import type { ExportDocument, ExportList } from '@reeltime/schemas';
-import { PREFERENCES_SQL, toPreferencesView, type PreferencesRow } from '../me/history.ts';
+import { preferencesQuery, toPreferencesView, type PreferencesRow } from '../me/history.ts';
 import type { ExportSnapshot } from './snapshot.ts';
 import {
-  DIARY_SQL,
-  LIST_ITEMS_SQL,
-  RATINGS_SQL,
+  diaryQuery,
+  listItemsQuery,
+  ratingsQuery,
   toExportDiaryEntry,
   toExportListItem,
   toExportRating,
@@ -36,7 +36,7 @@ const openList = (head: ListHead) => `${JSON.stringify(head).slice(0, -1)},"item
  * `JSON.stringify`'d on its own; only the brackets and commas between them are written here.
  */
 export async function* exportJson(snapshot: ExportSnapshot, profile: ProfileRow, exportedAt: string): AsyncGenerator<string> {
-  const preferences = toPreferencesView((await snapshot.rows<PreferencesRow>(PREFERENCES_SQL, [profile.user_id]))[0]);
+  const preferences = toPreferencesView((await snapshot.rows<PreferencesRow>(preferencesQuery(snapshot.read, profile.user_id)))[0]);
   const head: Pick<ExportDocument, 'format' | 'version' | 'exportedAt' | 'profile' | 'preferences'> = {
     format: 'reeltime-export',
     version: 1,
@@ -48,7 +48,7 @@ export async function* exportJson(snapshot: ExportSnapshot, profile: ProfileRow,
 
   let listId: string | undefined;
   let position = 0;
-  for await (const batch of snapshot.batches<ListItemRow>(LIST_ITEMS_SQL, [profile.user_id])) {
+  for await (const batch of snapshot.batches<ListItemRow>(listItemsQuery(snapshot.read, profile.user_id))) {
     let text = '';
     for (const row of batch) {
       if (row.list_id !== listId) {
@@ -62,9 +62,9 @@ export async function* exportJson(snapshot: ExportSnapshot, profile: ProfileRow,
     yield text;
   }
   yield `${listId === undefined ? '' : ']}'}],"ratings":[`;
-  yield* elements(snapshot.batches<RatingRow>(RATINGS_SQL, [profile.user_id]), toExportRating);
+  yield* elements(snapshot.batches<RatingRow>(ratingsQuery(snapshot.read, profile.user_id)), toExportRating);
   yield '],"diary":[';
-  yield* elements(snapshot.batches<DiaryRow>(DIARY_SQL, [profile.user_id]), toExportDiaryEntry);
+  yield* elements(snapshot.batches<DiaryRow>(diaryQuery(snapshot.read, profile.user_id)), toExportDiaryEntry);
   yield ']}\n';
 }
 

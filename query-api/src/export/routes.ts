@@ -5,7 +5,7 @@ import { ConsistencyHeaders, ExportQuery } from '@reeltime/schemas';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../deps.ts';
 import { exportJson } from './json.ts';
-import { PROFILE_SQL, type ProfileRow } from './rows.ts';
+import { profileQuery, type ProfileRow } from './rows.ts';
 import { ExportSnapshot } from './snapshot.ts';
 import { exportLetterboxd } from './zip.ts';
 
@@ -80,7 +80,7 @@ export function exportRoutes(
       let profile: ProfileRow | undefined;
       try {
         snapshot = await ExportSnapshot.open(db, limits.maxMs);
-        [profile] = await snapshot.rows<ProfileRow>(PROFILE_SQL, [userId]);
+        [profile] = await snapshot.rows<ProfileRow>(profileQuery(snapshot.read, userId));
         if (!profile)
           throw new HttpProblem(
             404,

@@ -1,10 +1,21 @@
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { beginTransaction, type OpenTransaction } from '@reeltime/eventstore/transactions';
-import type { ReadDb } from '../db.ts';
+import type { QuerySqlToken } from 'slonik';
+import type { ReadDb, ReadViews } from '../db.ts';
 
 /** Rows fetched from Postgres per round trip: large enough to be fast, small enough to stay bounded. */
 export const BATCH_ROWS = 500;
+
+/**
+ * A slonik query as node-postgres text and values. The tag numbers its placeholders
+ * `$slonik_<n>` (so a `$1` inside a nested fragment is not mistaken for one) and its own
+ * driver turns them into `$<n>` the same way before running a query.
+ */
+const toPg = (query: QuerySqlToken): { text: string; values: unknown[] } => ({
+  text: query.sql.replaceAll('$slonik_', '$'),
+  values: [...query.values],
+});
 
 /**
  * One export's view of the read models: a single REPEATABLE READ, READ ONLY transaction on its
@@ -17,14 +28,15 @@ export class ExportSnapshot {
   #closed: Promise<void> | undefined;
 
   private constructor(
-    private readonly db: ReadDb,
+    /** The views the snapshot's queries name. */
+    readonly read: ReadViews,
     private readonly client: pg.PoolClient,
     private readonly transaction: OpenTransaction,
   ) {}
 
   /** `maxMs`: the longest the export may run; its cursors die with it even if nobody reads on. */
   static async open(db: ReadDb, maxMs: number): Promise<ExportSnapshot> {
-    const client = await db.pool.connect();
+    const client = await db.exportPool.connect();
     let transaction: OpenTransaction;
     try {
       transaction = await beginTransaction(client, { isolation: 'repeatable read', readOnly: true });
@@ -37,16 +49,18 @@ export class ExportSnapshot {
       client.release(true);
       throw error;
     }
-    return new ExportSnapshot(db, client, transaction);
+    return new ExportSnapshot(db.read, client, transaction);
   }
 
-  async rows<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
-    return (await this.client.query<T>(this.db.qualify(text), values)).rows;
+  async rows<T extends pg.QueryResultRow>(query: QuerySqlToken): Promise<T[]> {
+    const { text, values } = toPg(query);
+    return (await this.client.query<T>(text, values)).rows;
   }
 
   /** The rows of `text` in batches of at most `size`; the cursor is closed however the loop ends. */
-  async *batches<T extends pg.QueryResultRow>(text: string, values: unknown[], size = BATCH_ROWS): AsyncGenerator<T[]> {
-    const cursor = this.client.query(new Cursor<T>(this.db.qualify(text), values));
+  async *batches<T extends pg.QueryResultRow>(query: QuerySqlToken, size = BATCH_ROWS): AsyncGenerator<T[]> {
+    const { text, values } = toPg(query);
+    const cursor = this.client.query(new Cursor<T>(text, values));
     try {
       for (;;) {
         const rows = await cursor.read(size);

@@ -17,10 +17,10 @@ import {
   type LeftOut,
 } from './letterboxd.ts';
 import {
-  DIARY_SQL,
-  LIST_ITEMS_SQL,
-  RATINGS_SQL,
-  WATCHED_SQL,
+  diaryQuery,
+  listItemsQuery,
+  ratingsQuery,
+  watchedQuery,
   type DiaryRow,
   type ListItemRow,
   type ProfileRow,
@@ -68,22 +68,23 @@ class ZipStream {
 export async function* exportLetterboxd(snapshot: ExportSnapshot, profile: ProfileRow, exportedAt: string): AsyncGenerator<Uint8Array> {
   const zip = new ZipStream();
   const left = nothingLeftOut();
-  const userId = [profile.user_id];
+  const { read } = snapshot;
+  const userId = profile.user_id;
 
-  yield* csvFile(zip, 'ratings.csv', HEADERS.ratings, snapshot.batches<RatingRow>(RATINGS_SQL, userId), (row) => {
+  yield* csvFile(zip, 'ratings.csv', HEADERS.ratings, snapshot.batches<RatingRow>(ratingsQuery(read, userId)), (row) => {
     if (isFilm(row)) return ratingCells(row);
     left.ratings++;
   });
-  yield* csvFile(zip, 'diary.csv', HEADERS.diary, snapshot.batches<DiaryRow>(DIARY_SQL, userId), (row) => {
+  yield* csvFile(zip, 'diary.csv', HEADERS.diary, snapshot.batches<DiaryRow>(diaryQuery(read, userId)), (row) => {
     if (isFilm(row)) return diaryCells(row);
     left.diary++;
   });
-  yield* csvFile(zip, 'watched.csv', HEADERS.watched, snapshot.batches<WatchedRow>(WATCHED_SQL, userId), (row) => {
+  yield* csvFile(zip, 'watched.csv', HEADERS.watched, snapshot.batches<WatchedRow>(watchedQuery(read, userId)), (row) => {
     if (isFilm(row)) return watchedCells(row);
     left.watched++;
   });
-  yield* lists(zip, snapshot.batches<ListItemRow>(LIST_ITEMS_SQL, userId), left);
-  yield* csvFile(zip, 'reviews.csv', HEADERS.reviews, snapshot.batches<RatingRow>(RATINGS_SQL, userId), (row) => {
+  yield* lists(zip, snapshot.batches<ListItemRow>(listItemsQuery(read, userId)), left);
+  yield* csvFile(zip, 'reviews.csv', HEADERS.reviews, snapshot.batches<RatingRow>(ratingsQuery(read, userId)), (row) => {
     if (row.review === null) return undefined;
     if (row.contains_spoilers) left.spoilerFlags++;
     if (isFilm(row)) return reviewCells(row);

@@ -1,5 +1,6 @@
 import { problems, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
+import { sql } from 'slonik';
 import { iso } from '../db.ts';
 import type { RouteDeps } from '../deps.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
@@ -33,17 +34,18 @@ export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
     },
     async (request) => {
       const limit = request.query.limit ?? 20;
-      const rows = await db.prepared<Row>(
-        `SELECT f.position, f.kind, f.user_id, u.display_name, f.title_id, f.list_id, l.name AS list_name, f.entry_id, f.data,
+      const { before } = request.query;
+      const { feed, users, lists, titles, title_stats } = db.read;
+      const rows = await db.any<Row>(
+        sql.unsafe`SELECT f.position, f.kind, f.user_id, u.display_name, f.title_id, f.list_id, l.name AS list_name, f.entry_id, f.data,
                 ${iso('f.occurred_at')} AS occurred_at, ${SUMMARY_COLUMNS}
-           FROM read.feed f
-           LEFT JOIN read.users u ON u.user_id = f.user_id
-           LEFT JOIN read.lists l ON l.list_id = f.list_id
-           LEFT JOIN read.titles t ON t.title_id = f.title_id
-           LEFT JOIN read.title_stats s ON s.title_id = f.title_id
-          WHERE $1::text IS NULL OR f.position < $1
-          ORDER BY f.position DESC LIMIT $2`,
-        [request.query.before ?? null, limit + 1],
+           FROM ${feed} f
+           LEFT JOIN ${users} u ON u.user_id = f.user_id
+           LEFT JOIN ${lists} l ON l.list_id = f.list_id
+           LEFT JOIN ${titles} t ON t.title_id = f.title_id
+           LEFT JOIN ${title_stats} s ON s.title_id = f.title_id
+          ${before === undefined ? sql.fragment`` : sql.fragment`WHERE f.position < ${before}`}
+          ORDER BY f.position DESC LIMIT ${limit + 1}`,
       );
       const shown = rows.slice(0, limit);
       return {

@@ -1,5 +1,6 @@
 import { HttpProblem, SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
 import { ConsistencyHeaders, ImportParams, ImportStatus, type UnmatchedRow } from '@reeltime/schemas';
+import { sql } from 'slonik';
 import { iso } from '../db.ts';
 import type { RouteDeps } from '../deps.ts';
 
@@ -38,11 +39,10 @@ export function importRoutes(app: HttpService, { db, consistent }: RouteDeps): v
       },
     },
     async (request, reply) => {
-      const [row] = await db.prepared<Row>(
-        `SELECT import_id, user_id, source, file_name, status, rows, matched, imported, already_present, unmatched_count, unmatched, failure,
+      const [row] = await db.any<Row>(
+        sql.unsafe`SELECT import_id, user_id, source, file_name, status, rows, matched, imported, already_present, unmatched_count, unmatched, failure,
                 ${iso('started_at')} AS started_at, ${iso('updated_at')} AS updated_at, position
-           FROM read.imports WHERE import_id = $1`,
-        [request.params.importId],
+           FROM ${db.read.imports} WHERE import_id = ${request.params.importId}`,
       );
       // Someone else's import is as unknown as one that never was.
       if (row === undefined || row.user_id !== request.userId) throw new HttpProblem(404, 'import_not_found', 'No such import of yours.');

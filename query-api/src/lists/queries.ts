@@ -1,9 +1,10 @@
 import type { ListPage, ListSummary, ListView } from '@reeltime/schemas';
+import { sql } from 'slonik';
 import { iso, type ReadDb } from '../db.ts';
 import { afterKey, decodeCursor, keyColumns, orderBy, page, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
-const LIST_COLUMNS = `l.list_id, l.owner_id, u.display_name, l.name, l.description, l.visibility, l.kind, l.item_count, l.version,
+const LIST_COLUMNS = sql.fragment`l.list_id, l.owner_id, u.display_name, l.name, l.description, l.visibility, l.kind, l.item_count, l.version,
   ${iso('l.created_at')} AS created_at, ${iso('l.updated_at')} AS updated_at`;
 
 type ListRow = {
@@ -36,9 +37,9 @@ const toList = (row: ListRow): ListSummary => ({
 
 /** The watchlist first, then by creation (READMODELS.md). */
 const LIST_ORDER: SortKey[] = [
-  { expr: `(l.kind = 'watchlist')::int`, dir: 'desc', type: 'int' },
-  { expr: 'l.created_at', dir: 'asc', type: 'timestamptz' },
-  { expr: 'l.list_id', dir: 'asc', type: 'text' },
+  { expr: sql.fragment`(l.kind = 'watchlist')::int`, dir: 'desc', type: 'int' },
+  { expr: sql.fragment`l.created_at`, dir: 'asc', type: 'timestamptz' },
+  { expr: sql.fragment`l.list_id`, dir: 'asc', type: 'text' },
 ];
 
 export async function listsOf(
@@ -46,28 +47,25 @@ export async function listsOf(
   ownerId: string,
   options: { publicOnly: boolean; limit: number; cursor?: string },
 ): Promise<ListPage> {
-  const values: unknown[] = [ownerId, options.publicOnly];
   const after = decodeCursor(options.cursor, 'lists', LIST_ORDER);
-  const condition = after ? `AND ${afterKey(LIST_ORDER, after, values)}` : '';
-  values.push(options.limit + 1);
-  const sql = `SELECT ${LIST_COLUMNS}, ${keyColumns(LIST_ORDER)}
-       FROM read.lists l LEFT JOIN read.users u ON u.user_id = l.owner_id
-      WHERE l.owner_id = $1 AND (NOT $2::boolean OR l.visibility = 'public') ${condition}
-      ORDER BY ${orderBy(LIST_ORDER)} LIMIT $${values.length}`;
-  // The first page is the hot path (every screen of the app shows "my lists"): prepare it.
-  const rows = after
-    ? await db.query<ListRow & Record<string, unknown>>(sql, values)
-    : await db.prepared<ListRow & Record<string, unknown>>(sql, values);
+  const { lists, users } = db.read;
+  const rows = await db.any<ListRow & Record<string, unknown>>(
+    sql.unsafe`SELECT ${LIST_COLUMNS}, ${keyColumns(LIST_ORDER)}
+       FROM ${lists} l LEFT JOIN ${users} u ON u.user_id = l.owner_id
+      WHERE l.owner_id = ${ownerId} ${options.publicOnly ? sql.fragment`AND l.visibility = 'public'` : sql.fragment``}
+            ${after ? sql.fragment`AND ${afterKey(LIST_ORDER, after)}` : sql.fragment``}
+      ORDER BY ${orderBy(LIST_ORDER)} LIMIT ${options.limit + 1}`,
+  );
   return page(rows, options.limit, 'lists', LIST_ORDER.length, toList);
 }
 
 export async function userExists(db: ReadDb, userId: string): Promise<boolean> {
-  return (await db.prepared('SELECT 1 FROM read.users WHERE user_id = $1', [userId])).length > 0;
+  return (await db.any(sql.unsafe`SELECT 1 FROM ${db.read.users} WHERE user_id = ${userId}`)).length > 0;
 }
 
 const ITEM_ORDER: SortKey[] = [
-  { expr: 'i.ord', dir: 'asc', type: 'int' },
-  { expr: 'i.title_id', dir: 'asc', type: 'text' },
+  { expr: sql.fragment`i.ord`, dir: 'asc', type: 'int' },
+  { expr: sql.fragment`i.title_id`, dir: 'asc', type: 'text' },
 ];
 
 type ItemRow = SummaryRow & { title_id: string; note: string | null; added_at: string } & Record<string, unknown>;
@@ -79,24 +77,19 @@ export async function listView(
   viewerId: string | undefined,
   options: { limit: number; cursor?: string },
 ): Promise<ListView | undefined> {
-  const lists = await db.prepared<ListRow>(
-    `SELECT ${LIST_COLUMNS} FROM read.lists l LEFT JOIN read.users u ON u.user_id = l.owner_id WHERE l.list_id = $1`,
-    [listId],
+  const { lists, users, list_items, titles, title_stats } = db.read;
+  const [list] = await db.any<ListRow>(
+    sql.unsafe`SELECT ${LIST_COLUMNS} FROM ${lists} l LEFT JOIN ${users} u ON u.user_id = l.owner_id WHERE l.list_id = ${listId}`,
   );
-  const list = lists[0];
   if (!list || (list.visibility !== 'public' && list.owner_id !== viewerId)) return undefined;
-  const values: unknown[] = [listId];
   const after = decodeCursor(options.cursor, 'items', ITEM_ORDER);
-  const condition = after ? `AND ${afterKey(ITEM_ORDER, after, values)}` : '';
-  values.push(options.limit + 1);
-  const rows = await db.query<ItemRow>(
-    `SELECT i.title_id, i.note, ${iso('i.added_at')} AS added_at, ${SUMMARY_COLUMNS}, ${keyColumns(ITEM_ORDER)}
-       FROM read.list_items i
-       LEFT JOIN read.titles t ON t.title_id = i.title_id
-       LEFT JOIN read.title_stats s ON s.title_id = i.title_id
-      WHERE i.list_id = $1 ${condition}
-      ORDER BY ${orderBy(ITEM_ORDER)} LIMIT $${values.length}`,
-    values,
+  const rows = await db.any<ItemRow>(
+    sql.unsafe`SELECT i.title_id, i.note, ${iso('i.added_at')} AS added_at, ${SUMMARY_COLUMNS}, ${keyColumns(ITEM_ORDER)}
+       FROM ${list_items} i
+       LEFT JOIN ${titles} t ON t.title_id = i.title_id
+       LEFT JOIN ${title_stats} s ON s.title_id = i.title_id
+      WHERE i.list_id = ${listId} ${after ? sql.fragment`AND ${afterKey(ITEM_ORDER, after)}` : sql.fragment``}
+      ORDER BY ${orderBy(ITEM_ORDER)} LIMIT ${options.limit + 1}`,
   );
   const items = page(rows, options.limit, 'items', ITEM_ORDER.length, (row) => ({
     title: toSummary(row, row.title_id),

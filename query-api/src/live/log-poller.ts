@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sql } from 'slonik';
 import { ALL_PROJECTIONS } from '../consistency/positions.ts';
 import type { ReadDb } from '../db.ts';
 import type { LiveUpdate } from './update.ts';
@@ -68,14 +69,15 @@ export class LiveLogPoller {
     this.#polling = true;
     try {
       const projections = [...this.#cursors.keys()];
-      const rows = await this.db.query<LoggedUpdate>(
-        `SELECT u.channel, u.position, u.data, u.projection
-           FROM read.live_updates u
-           JOIN unnest($1::text[], $2::text[]) AS c(projection, after) ON u.projection = c.projection AND u.position > c.after
-          WHERE u.channel = ANY($3::text[])
+      const after = projections.map((p) => this.#cursors.get(p)!);
+      const rows = await this.db.any<LoggedUpdate>(
+        sql.unsafe`SELECT u.channel, u.position, u.data, u.projection
+           FROM ${this.db.read.live_updates} u
+           JOIN unnest(${sql.array(projections, 'text')}, ${sql.array(after, 'text')}) AS c(projection, after)
+             ON u.projection = c.projection AND u.position > c.after
+          WHERE u.channel = ANY(${sql.array(channels, 'text')})
           ORDER BY u.position, u.channel
-          LIMIT $4`,
-        [projections, projections.map((p) => this.#cursors.get(p)!), channels, this.options.pageSize],
+          LIMIT ${this.options.pageSize}`,
       );
       // A full page may have cut a position's rows in two: those are read again next time.
       const cut = rows.length === this.options.pageSize ? rows.at(-1)!.position : undefined;

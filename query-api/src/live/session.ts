@@ -1,36 +1,14 @@
-import { LiveClientMessage, compileValidator, type LiveErrorCode, type LiveServerMessage, type SubscribeMessage } from '@reeltime/schemas';
+import type { LiveErrorCode, LiveServerMessage, SubscribeMessage } from '@reeltime/schemas';
 import type { Logger } from 'pino';
 import type { PositionTracker } from '../consistency/positions.ts';
 import type { ReadDb } from '../db.ts';
 import { resolveChannel, type Channel } from './channels.ts';
 import type { LiveHub, LiveReceiver } from './hub.ts';
-import { OutgoingUpdate, type LiveUpdate } from './update.ts';
-
-/** Explains a bad message by the branch its `type` names (a long subscribe is "too many channels"). */
-const clientMessage = compileValidator(LiveClientMessage);
-
-/** The parts of a `ws` WebSocket a session uses. */
-export interface LiveSocket {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(data: string): void;
-  ping(): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-}
-
-export type SessionLimits = {
-  /** Bytes waiting in the socket (ours and the kernel's) before a client counts as too slow. */
-  maxBufferedBytes: number;
-  /** Updates held per socket while a backfill runs. */
-  maxBufferedUpdates: number;
-  /** Rows one backfill sends at most; beyond that the client is told to refetch. */
-  maxBackfill: number;
-  /** Client messages queued behind a running subscribe. */
-  maxPending: number;
-};
-
-export const DEFAULT_LIMITS: SessionLimits = { maxBufferedBytes: 1 << 20, maxBufferedUpdates: 5000, maxBackfill: 5000, maxPending: 16 };
+import { loggedUpdates, mayWatch, oldestLoggedPosition } from './log-reads.ts';
+import { parseClientMessage } from './messages.ts';
+import { Outbox, type LiveSocket, type SessionLimits } from './outbox.ts';
+import { isNew, markSent, type Subscription } from './subscription.ts';
+import { OutgoingUpdate } from './update.ts';
 
 export type SessionDeps = {
   db: ReadDb;
@@ -39,16 +17,6 @@ export type SessionDeps = {
   verifyToken: (token: string) => string | undefined;
   log: Logger;
   limits: SessionLimits;
-};
-
-type Subscription = {
-  channel: Channel;
-  /** Position of the last update sent: later copies (NATS after backfill) are skipped. */
-  lastSent: string;
-  /** Update types already sent at `lastSent`; undefined: everything there counts as sent (a `since`). */
-  typesAtLast: Set<string> | undefined;
-  /** Set while a backfill runs: live updates wait here so none is lost or overtaken. */
-  buffer: OutgoingUpdate[] | undefined;
 };
 
 const OPEN = 1;
@@ -64,11 +32,13 @@ export class LiveSession implements LiveReceiver {
   #pending = 0;
   #alive = true;
   #closed = false;
+  readonly #outbox: Outbox;
 
   constructor(
     private readonly socket: LiveSocket,
     private readonly deps: SessionDeps,
   ) {
+    this.#outbox = new Outbox(socket, deps.limits.maxBufferedBytes, () => this.onClose());
     deps.hub.connect(this);
   }
 
@@ -104,6 +74,7 @@ export class LiveSession implements LiveReceiver {
 
   onClose(): void {
     this.#closed = true;
+    this.#outbox.close();
     this.deps.hub.disconnect(this, this.#subscriptions.keys());
     this.#subscriptions.clear();
   }
@@ -121,7 +92,7 @@ export class LiveSession implements LiveReceiver {
     const subscription = this.#subscriptions.get(update.update.channel);
     if (!subscription) return;
     if (subscription.buffer) {
-      if (subscription.buffer.length >= this.deps.limits.maxBufferedUpdates) return this.#slowConsumer();
+      if (subscription.buffer.length >= this.deps.limits.maxBufferedUpdates) return this.#outbox.cutOff();
       subscription.buffer.push(update);
       return;
     }
@@ -142,19 +113,9 @@ export class LiveSession implements LiveReceiver {
 
   async #handle(raw: string): Promise<void> {
     if (this.#closed) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(raw);
-    } catch {
-      return this.#error('bad_request', 'Messages must be JSON.');
-    }
-    if (!clientMessage.Check(message)) {
-      const issues = clientMessage.Issues(message).slice(0, 3);
-      return this.#error(
-        'bad_request',
-        `Not a valid message: ${issues.map((issue) => `${issue.path || '/'} ${issue.message}`).join('; ')}.`,
-      );
-    }
+    const parsed = parseClientMessage(raw);
+    if ('problem' in parsed) return this.#error('bad_request', parsed.problem);
+    const { message } = parsed;
     switch (message.type) {
       case 'auth': {
         const userId = this.deps.verifyToken(message.token);
@@ -186,7 +147,7 @@ export class LiveSession implements LiveReceiver {
     const forbidden: string[] = [];
     for (const client of new Set(message.channels)) {
       const channel = resolveChannel(client, this.#userId);
-      if (channel && (await this.#mayWatch(channel))) allowed.push(channel);
+      if (channel && (await mayWatch(db, channel, this.#userId))) allowed.push(channel);
       else forbidden.push(client);
     }
     if (forbidden.length > 0) {
@@ -219,22 +180,12 @@ export class LiveSession implements LiveReceiver {
     }
     this.#sendMessage({ type: 'subscribed', channels: allowed.map((c) => c.client), position: start > current ? start : current });
     if (message.since !== undefined && fresh.length > 0) {
-      const oldest = await db.query<{ position: string }>('SELECT position FROM read.live_updates ORDER BY created_at LIMIT 1');
-      if (oldest[0] && oldest[0].position > message.since) {
+      const oldest = await oldestLoggedPosition(db);
+      if (oldest !== undefined && oldest > message.since) {
         this.#sendMessage({ type: 'refetch', channels: fresh.map((s) => s.channel.client), reason: 'since_expired' });
       }
     }
     await this.#backfill(fresh, start);
-  }
-
-  async #mayWatch(channel: Channel): Promise<boolean> {
-    if (channel.kind !== 'list') return true;
-    const rows = await this.deps.db.prepared<{ owner_id: string; visibility: string }>(
-      'SELECT owner_id, visibility FROM read.lists WHERE list_id = $1',
-      [channel.id],
-    );
-    const list = rows[0];
-    return list !== undefined && (list.visibility === 'public' || list.owner_id === this.#userId);
   }
 
   /** Sends every logged update after `from` for these (buffering) subscriptions, then their buffers. */
@@ -242,15 +193,12 @@ export class LiveSession implements LiveReceiver {
     if (subscriptions.length === 0) return;
     const { maxBackfill } = this.deps.limits;
     try {
-      const rows = await this.deps.db.query<LiveUpdate>(
-        'SELECT channel, position, data FROM read.live_updates WHERE channel = ANY($1) AND position > $2 ORDER BY position LIMIT $3',
-        [subscriptions.map((s) => s.channel.internal), from, maxBackfill + 1],
-      );
+      const channels = subscriptions.map((s) => s.channel.internal);
+      const rows = await loggedUpdates(this.deps.db, channels, from, maxBackfill + 1);
       if (rows.length > maxBackfill) {
         this.#sendMessage({ type: 'refetch', channels: subscriptions.map((s) => s.channel.client), reason: 'backfill_too_large' });
-        rows.length = maxBackfill;
       }
-      for (const row of rows) {
+      for (const row of rows.slice(0, maxBackfill)) {
         const subscription = this.#subscriptions.get(row.channel);
         if (subscription && !this.#closed) this.#sendUpdate(subscription, new OutgoingUpdate(row));
       }
@@ -267,11 +215,7 @@ export class LiveSession implements LiveReceiver {
   }
 
   #sendUpdate(subscription: Subscription, update: OutgoingUpdate): void {
-    const { position, data } = update.update;
-    // Two projections may announce one event on one channel (your rating changed, and so did
-    // your recommendations): each update type is sent once per position.
-    if (position < subscription.lastSent) return;
-    if (position === subscription.lastSent && (subscription.typesAtLast === undefined || subscription.typesAtLast.has(data.type))) return;
+    if (!isNew(subscription, update)) return;
     if (update.hiddenFrom(this.#userId)) {
       // The list went private: this watcher loses the channel.
       this.#subscriptions.delete(subscription.channel.internal);
@@ -279,10 +223,8 @@ export class LiveSession implements LiveReceiver {
       this.#error('forbidden', 'The list is now private.', [subscription.channel.client]);
       return;
     }
-    if (position === subscription.lastSent) subscription.typesAtLast!.add(data.type);
-    else subscription.typesAtLast = new Set([data.type]);
-    subscription.lastSent = position;
-    this.#send(update.text);
+    markSent(subscription, update);
+    this.#outbox.send(update.text);
   }
 
   #error(code: LiveErrorCode, message: string, channels?: string[]): void {
@@ -290,27 +232,6 @@ export class LiveSession implements LiveReceiver {
   }
 
   #sendMessage(message: LiveServerMessage): void {
-    this.#send(JSON.stringify(message));
-  }
-
-  #send(text: string): void {
-    if (this.#closed || this.socket.readyState !== OPEN) return;
-    if (this.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) return this.#slowConsumer();
-    this.socket.send(text);
-  }
-
-  /** A client that does not read is cut off, never allowed to grow our memory. */
-  #slowConsumer(): void {
-    if (this.#closed) return;
-    const message: LiveServerMessage = {
-      type: 'error',
-      code: 'slow_consumer',
-      message: 'You are not reading fast enough; reconnect with `since` to catch up.',
-    };
-    this.socket.send(JSON.stringify(message));
-    this.onClose();
-    this.socket.close(4008, 'slow consumer');
-    // The close handshake needs the client to read too; do not wait for it for long.
-    setTimeout(() => this.socket.terminate(), 1000).unref();
+    this.#outbox.send(JSON.stringify(message));
   }
 }

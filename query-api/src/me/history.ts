@@ -1,12 +1,13 @@
 import type { DiaryPage, PreferencesView, RatingPage } from '@reeltime/schemas';
-import { iso, type ReadDb } from '../db.ts';
+import { sql, type QuerySqlToken } from 'slonik';
+import { iso, type ReadDb, type ReadViews } from '../db.ts';
 import { afterKey, decodeCursor, keyColumns, orderBy, page, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 // Each ordering matches an index of READMODELS.md column for column, directions included.
 const RATING_ORDER: SortKey[] = [
-  { expr: 'r.updated_at', dir: 'desc', type: 'timestamptz' },
-  { expr: 'r.title_id', dir: 'asc', type: 'text' },
+  { expr: sql.fragment`r.updated_at`, dir: 'desc', type: 'timestamptz' },
+  { expr: sql.fragment`r.title_id`, dir: 'asc', type: 'text' },
 ];
 
 type RatingRow = SummaryRow & {
@@ -19,17 +20,14 @@ type RatingRow = SummaryRow & {
 } & Record<string, unknown>;
 
 export async function myRatings(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<RatingPage> {
-  const values: unknown[] = [userId];
   const after = decodeCursor(cursor, 'ratings', RATING_ORDER);
-  const condition = after ? `AND ${afterKey(RATING_ORDER, after, values)}` : '';
-  values.push(limit + 1);
-  const rows = await db.query<RatingRow>(
-    `SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
+  const { ratings, titles, title_stats } = db.read;
+  const rows = await db.any<RatingRow>(
+    sql.unsafe`SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
             ${SUMMARY_COLUMNS}, ${keyColumns(RATING_ORDER)}
-       FROM read.ratings r LEFT JOIN read.titles t ON t.title_id = r.title_id LEFT JOIN read.title_stats s ON s.title_id = r.title_id
-      WHERE r.user_id = $1 ${condition}
-      ORDER BY ${orderBy(RATING_ORDER)} LIMIT $${values.length}`,
-    values,
+       FROM ${ratings} r LEFT JOIN ${titles} t ON t.title_id = r.title_id LEFT JOIN ${title_stats} s ON s.title_id = r.title_id
+      WHERE r.user_id = ${userId} ${after ? sql.fragment`AND ${afterKey(RATING_ORDER, after)}` : sql.fragment``}
+      ORDER BY ${orderBy(RATING_ORDER)} LIMIT ${limit + 1}`,
   );
   return page(rows, limit, 'ratings', RATING_ORDER.length, (row) => ({
     title: toSummary(row, row.title_id),
@@ -42,9 +40,9 @@ export async function myRatings(db: ReadDb, userId: string, limit: number, curso
 }
 
 const DIARY_ORDER: SortKey[] = [
-  { expr: 'd.watched_on', dir: 'desc', type: 'date' },
-  { expr: 'd.logged_at', dir: 'desc', type: 'timestamptz' },
-  { expr: 'd.entry_id', dir: 'asc', type: 'text' },
+  { expr: sql.fragment`d.watched_on`, dir: 'desc', type: 'date' },
+  { expr: sql.fragment`d.logged_at`, dir: 'desc', type: 'timestamptz' },
+  { expr: sql.fragment`d.entry_id`, dir: 'asc', type: 'text' },
 ];
 
 type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: string; rewatch: boolean; logged_at: string } & Record<
@@ -53,16 +51,13 @@ type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: s
   >;
 
 export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<DiaryPage> {
-  const values: unknown[] = [userId];
   const after = decodeCursor(cursor, 'diary', DIARY_ORDER);
-  const condition = after ? `AND ${afterKey(DIARY_ORDER, after, values)}` : '';
-  values.push(limit + 1);
-  const rows = await db.query<DiaryRow>(
-    `SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${keyColumns(DIARY_ORDER)}
-       FROM read.diary d LEFT JOIN read.titles t ON t.title_id = d.title_id LEFT JOIN read.title_stats s ON s.title_id = d.title_id
-      WHERE d.user_id = $1 ${condition}
-      ORDER BY ${orderBy(DIARY_ORDER)} LIMIT $${values.length}`,
-    values,
+  const { diary, titles, title_stats } = db.read;
+  const rows = await db.any<DiaryRow>(
+    sql.unsafe`SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${keyColumns(DIARY_ORDER)}
+       FROM ${diary} d LEFT JOIN ${titles} t ON t.title_id = d.title_id LEFT JOIN ${title_stats} s ON s.title_id = d.title_id
+      WHERE d.user_id = ${userId} ${after ? sql.fragment`AND ${afterKey(DIARY_ORDER, after)}` : sql.fragment``}
+      ORDER BY ${orderBy(DIARY_ORDER)} LIMIT ${limit + 1}`,
   );
   return page(rows, limit, 'diary', DIARY_ORDER.length, (row) => ({
     entryId: row.entry_id,
@@ -82,11 +77,13 @@ export type PreferencesRow = {
   updated_at: string;
 };
 
-/** One user's preferences row (`$1` = user id); none means nothing set yet. */
-export const PREFERENCES_SQL = `SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at FROM read.preferences WHERE user_id = $1`;
+/** One user's preferences row; none means nothing set yet. */
+export const preferencesQuery = ({ preferences }: ReadViews, userId: string): QuerySqlToken =>
+  sql.unsafe`SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at
+               FROM ${preferences} WHERE user_id = ${userId}`;
 
 export async function myPreferences(db: ReadDb, userId: string): Promise<PreferencesView> {
-  return toPreferencesView((await db.prepared<PreferencesRow>(PREFERENCES_SQL, [userId]))[0]);
+  return toPreferencesView((await db.any<PreferencesRow>(preferencesQuery(db.read, userId)))[0]);
 }
 
 export function toPreferencesView(row: PreferencesRow | undefined): PreferencesView {

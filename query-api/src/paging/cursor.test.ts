@@ -1,10 +1,11 @@
+import { sql } from 'slonik';
 import { describe, expect, it } from 'vitest';
 import { afterKey, decodeCursor, encodeCursor, type SortKey } from './cursor.ts';
 
 describe('keyset cursors', () => {
   const sort: SortKey[] = [
-    { expr: 'a', dir: 'desc', type: 'float8' },
-    { expr: 'id', dir: 'asc', type: 'text' },
+    { expr: sql.fragment`a`, dir: 'desc', type: 'float8' },
+    { expr: sql.fragment`id`, dir: 'asc', type: 'text' },
   ];
 
   it('round-trips the keys of the ordering they were made for', () => {
@@ -26,8 +27,8 @@ describe('keyset cursors', () => {
   });
 
   it('spells "after" for mixed directions as a disjunction of prefixes, with bound values', () => {
-    const values: unknown[] = ['q'];
-    expect(afterKey(sort, ['1.5', 'movie:9'], values)).toBe('((a < $2::float8) OR (a = $2::float8 AND id > $3::text))');
-    expect(values).toEqual(['q', '1.5', 'movie:9']);
+    const after = afterKey(sort, ['1.5', 'movie:9']);
+    expect(after.sql).toBe('((a < $slonik_1::float8) OR (a = $slonik_2::float8 AND id > $slonik_3::text))');
+    expect(after.values).toEqual(['1.5', '1.5', 'movie:9']);
   });
 });

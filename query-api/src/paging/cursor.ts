@@ -1,11 +1,16 @@
 import { HttpProblem } from '@reeltime/platform';
+import { sql, type FragmentSqlToken, type ListSqlToken } from 'slonik';
 
 /**
  * Keyset pagination: a cursor is the sort key of the last row sent, with the name of the
  * ordering it belongs to, as base64url JSON. Keys travel as the text Postgres printed
  * (exact for floats, numerics and microsecond timestamps) and are cast back in SQL.
  */
-export type SortKey = { expr: string; dir: 'asc' | 'desc'; type: 'text' | 'float8' | 'real' | 'numeric' | 'int' | 'date' | 'timestamptz' };
+export type SortKey = {
+  expr: FragmentSqlToken;
+  dir: 'asc' | 'desc';
+  type: 'text' | 'float8' | 'real' | 'numeric' | 'int' | 'date' | 'timestamptz';
+};
 
 export function encodeCursor(order: string, keys: readonly string[]): string {
   return Buffer.from(JSON.stringify([order, ...keys])).toString('base64url');
@@ -42,34 +47,48 @@ export function decodeCursor(cursor: string | undefined, order: string, sort: re
   return keys;
 }
 
+const CASTS: Record<SortKey['type'], FragmentSqlToken> = {
+  text: sql.fragment`text`,
+  float8: sql.fragment`float8`,
+  real: sql.fragment`real`,
+  numeric: sql.fragment`numeric`,
+  int: sql.fragment`integer`,
+  date: sql.fragment`date`,
+  timestamptz: sql.fragment`timestamptz`,
+};
+
 /**
  * `WHERE` condition "after this key" for a mixed-direction ORDER BY (row comparison only
- * works when every column sorts the same way). Appends the key values to `values`.
+ * works when every column sorts the same way), the keys bound as values.
  */
-export function afterKey(sort: readonly SortKey[], keys: readonly string[], values: unknown[]): string {
-  const params = sort.map((key, i) => {
-    values.push(keys[i]);
-    return `$${values.length}::${key.type === 'int' ? 'integer' : key.type}`;
+export function afterKey(sort: readonly SortKey[], keys: readonly string[]): FragmentSqlToken {
+  const key = (i: number) => sql.fragment`${keys[i]!}::${CASTS[sort[i]!.type]}`;
+  const alternatives = sort.map((last, i) => {
+    const equal = sort.slice(0, i).map((prior, j) => sql.fragment`${prior.expr} = ${key(j)}`);
+    const beyond = last.dir === 'desc' ? sql.fragment`${last.expr} < ${key(i)}` : sql.fragment`${last.expr} > ${key(i)}`;
+    return sql.fragment`(${sql.join([...equal, beyond], sql.fragment` AND `)})`;
   });
-  const alternatives = sort.map((key, i) => {
-    const equal = sort.slice(0, i).map((prior, j) => `${prior.expr} = ${params[j]}`);
-    return [...equal, `${key.expr} ${key.dir === 'desc' ? '<' : '>'} ${params[i]}`].join(' AND ');
-  });
-  return `(${alternatives.map((a) => `(${a})`).join(' OR ')})`;
+  return sql.fragment`(${sql.join(alternatives, sql.fragment` OR `)})`;
 }
 
-export function orderBy(sort: readonly SortKey[]): string {
-  return sort.map((key) => `${key.expr} ${key.dir.toUpperCase()}`).join(', ');
+export function orderBy(sort: readonly SortKey[]): ListSqlToken {
+  return sql.join(
+    sort.map((key) => (key.dir === 'desc' ? sql.fragment`${key.expr} DESC` : sql.fragment`${key.expr} ASC`)),
+    sql.fragment`, `,
+  );
 }
 
 /** The selected key columns `k0, k1, …` as text, to build the next cursor from the last row. */
-export function keyColumns(sort: readonly SortKey[]): string {
-  return sort.map((key, i) => `(${key.expr})::text AS k${i}`).join(', ');
+export function keyColumns(sort: readonly SortKey[]): ListSqlToken {
+  return sql.join(
+    sort.map((key, i) => sql.fragment`(${key.expr})::text AS ${sql.identifier([`k${i}`])}`),
+    sql.fragment`, `,
+  );
 }
 
 /** `limit + 1` rows were fetched: the extra one only says whether there is a next page. */
 export function page<Row extends Record<string, unknown>, Item>(
-  rows: Row[],
+  rows: readonly Row[],
   limit: number,
   order: string,
   keyCount: number,

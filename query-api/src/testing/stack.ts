@@ -12,7 +12,8 @@ import { event, streams, titleImported } from '@reeltime/projector/src/testing/e
 import { createHarness, type Harness } from '@reeltime/projector/src/testing/harness.ts';
 import type { EventData } from '@reeltime/schemas';
 import { buildQueryApi, type QueryApi, type QueryApiOptions } from '../app.ts';
-import { ReadDb, createReadPool } from '../db.ts';
+import pg from 'pg';
+import { ReadDb } from '../db.ts';
 import { connectNats } from '../nats.ts';
 
 export { TEST_AUTH };
@@ -70,7 +71,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
   const projectorLog = options.logger?.child({ service: 'projector' }) ?? harness.log;
   const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, projectorLog);
 
-  const commandPool = createReadPool(harness.url, 5);
+  const commandPool = new pg.Pool({ connectionString: harness.url, max: 5, connectionTimeoutMillis: 5000 });
   // As main.ts does: an idle connection the server closes is logged, not an uncaught error.
   commandPool.on('error', (error) => log.warn({ err: error }, 'command database'));
   const commandSchema = `${harness.base}_cmd`;
@@ -91,14 +92,18 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
 
   const instances: QueryApiInstance[] = [];
   const connections: NatsConnection[] = [];
-  const readPool = createReadPool(harness.url, 10);
-  readPool.on('error', (error) => log.warn({ err: error }, 'read-model database'));
 
   async function startQueryApi(overrides: Partial<QueryApiOptions> = {}): Promise<QueryApiInstance> {
     const nats = await connectNats(natsUrl);
     connections.push(nats);
+    const db = new ReadDb({
+      databaseUrl: harness.url,
+      schema: harness.settings.readSchema,
+      poolSize: 10,
+      onError: (error) => log.warn({ err: error }, 'read-model database'),
+    });
     const app = await buildQueryApi({
-      db: new ReadDb(readPool, harness.settings.readSchema),
+      db,
       nats,
       subjectPrefix: harness.base,
       auth: TEST_AUTH,
@@ -120,6 +125,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
       close: async () => {
         await app.close();
         await nats.close();
+        await db.end();
       },
     };
     instances.push(instance);
@@ -153,7 +159,6 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
       for (const instance of instances) await instance.close().catch(() => {});
       await commandApp.close();
       await projector.stop();
-      await readPool.end();
       await commandPool.end();
       await harness.close();
     },

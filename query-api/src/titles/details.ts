@@ -1,6 +1,6 @@
 import type { MyTitleState, TitleDetails } from '@reeltime/schemas';
-import type { ReadDb } from '../db.ts';
-import { iso } from '../db.ts';
+import { sql } from 'slonik';
+import { iso, type ReadDb } from '../db.ts';
 
 type DetailsRow = {
   title_id: string;
@@ -34,29 +34,29 @@ type DetailsRow = {
   list_count: number;
 };
 
-const DETAILS = `
+const detailsQuery = ({ titles, title_stats }: ReadDb['read'], titleId: string) => sql.unsafe`
   SELECT t.title_id, t.media_type, t.tmdb_id, t.imdb_id, t.title, t.original_title, t.overview, t.release_date, t.year, t.runtime_minutes,
          t.original_language, t.genre_ids, t.genres, t.keywords, t."cast", t.directors, t.poster_url, t.backdrop_url, t.popularity,
          t.vote_average, t.vote_count, t.watch_providers, t.number_of_seasons, t.number_of_episodes, t.status,
          s.rating_average::float8 AS rating_average, coalesce(s.rating_count, 0) AS rating_count,
          coalesce(s.watch_count, 0) AS watch_count, coalesce(s.list_count, 0) AS list_count
-    FROM read.titles t LEFT JOIN read.title_stats s ON s.title_id = t.title_id
-   WHERE t.title_id = $1`;
+    FROM ${titles} t LEFT JOIN ${title_stats} s ON s.title_id = t.title_id
+   WHERE t.title_id = ${titleId}`;
 
-const MINE = `
+const mineQuery = ({ ratings, list_items, lists, diary }: ReadDb['read'], userId: string, titleId: string) => sql.unsafe`
   SELECT (SELECT json_build_object('score', score, 'review', review, 'containsSpoilers', contains_spoilers,
                                    'ratedAt', ${iso('rated_at')}, 'updatedAt', ${iso('updated_at')})
-            FROM read.ratings WHERE user_id = $1 AND title_id = $2) AS rating,
-         ARRAY(SELECT l.list_id FROM read.list_items i JOIN read.lists l ON l.list_id = i.list_id
-                WHERE l.owner_id = $1 AND i.title_id = $2 ORDER BY l.kind = 'watchlist' DESC, l.created_at, l.list_id) AS list_ids,
-         (SELECT count(*)::int FROM read.diary WHERE user_id = $1 AND title_id = $2) AS watch_count`;
+            FROM ${ratings} WHERE user_id = ${userId} AND title_id = ${titleId}) AS rating,
+         ARRAY(SELECT l.list_id FROM ${list_items} i JOIN ${lists} l ON l.list_id = i.list_id
+                WHERE l.owner_id = ${userId} AND i.title_id = ${titleId} ORDER BY l.kind = 'watchlist' DESC, l.created_at, l.list_id) AS list_ids,
+         (SELECT count(*)::int FROM ${diary} WHERE user_id = ${userId} AND title_id = ${titleId}) AS watch_count`;
 
 export async function titleDetails(db: ReadDb, titleId: string, userId: string | undefined): Promise<TitleDetails | undefined> {
   const [rows, mine] = await Promise.all([
-    db.prepared<DetailsRow>(DETAILS, [titleId]),
+    db.any<DetailsRow>(detailsQuery(db.read, titleId)),
     userId === undefined
       ? undefined
-      : db.prepared<{ rating: MyTitleState['rating']; list_ids: string[]; watch_count: number }>(MINE, [userId, titleId]),
+      : db.any<{ rating: MyTitleState['rating']; list_ids: string[]; watch_count: number }>(mineQuery(db.read, userId, titleId)),
   ]);
   const row = rows[0];
   if (!row) return undefined;

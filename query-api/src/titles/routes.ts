@@ -9,6 +9,7 @@ import {
   TitleParams,
   TitleSearchQuery,
 } from '@reeltime/schemas';
+import { sql } from 'slonik';
 import { OPTIONALLY_SECURED, type RouteDeps } from '../deps.ts';
 import { titleDetails } from './details.ts';
 import { searchTitles } from './search.ts';
@@ -83,6 +84,7 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
       preHandler: consistent(['catalog']),
       schema: { tags, summary: 'The genre list', headers, response: { 200: GenreListAnswer, ...problems(429, 503) } },
     },
-    async () => db.prepared<{ id: number; name: string }>('SELECT genre_id AS id, name FROM read.genres ORDER BY name, genre_id'),
+    async () =>
+      db.any<{ id: number; name: string }>(sql.unsafe`SELECT genre_id AS id, name FROM ${db.read.genres} ORDER BY name, genre_id`),
   );
 }

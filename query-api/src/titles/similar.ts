@@ -1,5 +1,6 @@
 import type { SimilarTitles } from '@reeltime/schemas';
-import type { ReadDb } from '../db.ts';
+import { sql } from 'slonik';
+import type { ReadDb, ReadViews } from '../db.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summary.ts';
 
 /**
@@ -7,21 +8,21 @@ import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summary.ts';
  * per title). One round trip answers both "is this a title at all" (no row: 404) and its
  * neighbours (a single row of nulls: a known title nothing is similar to yet).
  */
-const SIMILAR_SQL = `
+const similarQuery = ({ titles, similar_titles, title_stats }: ReadViews, titleId: string, limit: number) => sql.unsafe`
   SELECT sim.similar_id, sim.score, ${SUMMARY_COLUMNS}
-    FROM read.titles base
+    FROM ${titles} base
     LEFT JOIN LATERAL (
-      SELECT similar_id, score, rank FROM read.similar_titles WHERE title_id = base.title_id ORDER BY rank LIMIT $2
+      SELECT similar_id, score, rank FROM ${similar_titles} WHERE title_id = base.title_id ORDER BY rank LIMIT ${limit}
     ) sim ON true
-    LEFT JOIN read.titles t ON t.title_id = sim.similar_id
-    LEFT JOIN read.title_stats s ON s.title_id = sim.similar_id
-   WHERE base.title_id = $1
+    LEFT JOIN ${titles} t ON t.title_id = sim.similar_id
+    LEFT JOIN ${title_stats} s ON s.title_id = sim.similar_id
+   WHERE base.title_id = ${titleId}
    ORDER BY sim.rank`;
 
 type Row = SummaryRow & { similar_id: string | null; score: number | null };
 
 export async function similarTitles(db: ReadDb, titleId: string, limit: number): Promise<SimilarTitles | undefined> {
-  const rows = await db.prepared<Row>(SIMILAR_SQL, [titleId, limit]);
+  const rows = await db.any<Row>(similarQuery(db.read, titleId, limit));
   if (rows.length === 0) return undefined;
   const items: SimilarTitles['items'] = [];
   for (const row of rows) {

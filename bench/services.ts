@@ -48,11 +48,14 @@ export function serviceEnv(base: string, ports: ServicePorts, databaseUrl: strin
 export class ServiceProcesses {
   readonly #children: ChildProcess[] = [];
 
-  /** `node [nodeArgs] --import tsx <path>`; its stderr shows, its stdout (the JSON log) does not. */
-  start(path: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  /**
+   * `node [nodeArgs] --import tsx <path>`; its stderr shows, its stdout (the JSON log) goes to
+   * `log` (a file descriptor) or nowhere.
+   */
+  start(path: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], log: number | 'ignore' = 'ignore'): ChildProcess {
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fromRoot(path)], {
       env,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', log, 'inherit'],
     });
     this.#children.push(child);
     return child;

@@ -11,18 +11,17 @@
  * `--logs` keeps the services' logs (the import's phase timings among them) in FILE;
  * `--cpu-prof DIR` writes a CPU profile of each service into DIR when it stops.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream, type EventData } from '@reeltime/schemas';
 import { median } from '../stats.ts';
+import { benchEnv } from '../env.ts';
+import { dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,57 +35,18 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const ROWS = Number(args.rows);
 const TARGET_SECONDS = 10;
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { DATABASE_URL } = benchEnv();
 const base = `bench_import_${process.pid}`;
 const ports = { command: 4931, query: 4932, projector: 4933 };
 const COMMAND = `http://127.0.0.1:${ports.command}`;
 const QUERY = `http://127.0.0.1:${ports.query}`;
-const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-const env = {
-  ...process.env,
-  DATABASE_URL,
-  EVENT_STORE: 'postgres',
-  EVENTSTORE_SCHEMA: `${base}_es`,
-  COMMAND_SCHEMA: `${base}_cmd`,
-  PROJECTOR_SCHEMA: `${base}_core`,
-  READ_SCHEMA: `${base}_read`,
-  PROJECTOR_SCHEMA_PREFIX: `${base}_rm_`,
-  LIVE_SUBJECT_PREFIX: base,
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  COMMAND_API_PORT: String(ports.command),
-  QUERY_API_PORT: String(ports.query),
-  PROJECTOR_PORT: String(ports.projector),
-  HOST: '127.0.0.1',
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  AUTH_ATTEMPTS_PER_MINUTE: '100000',
-  LOG_LEVEL: args['log-level'],
-};
-
-const children: ChildProcess[] = [];
+const env = serviceEnv(base, ports, DATABASE_URL, { LOG_LEVEL: args['log-level'] });
+const services = new ServiceProcesses();
 const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
 const logs = args.logs === undefined ? 'ignore' : openSync(args.logs, 'a');
-const start = (path: string) =>
-  children.push(
-    spawn(process.execPath, [...profile, '--import', 'tsx', root(path)], {
-      env,
-      stdio: ['ignore', logs, 'inherit'],
-    }),
-  );
-
-async function ready(url: string, what: string): Promise<void> {
-  // Five minutes: on a machine shared with other work, starting three services can take a while.
-  for (let i = 0; i < 3000; i++) {
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not become ready`);
-}
+const start = (path: string) => services.start(path, env, profile, logs);
+// Five minutes: on a machine shared with other work, starting three services can take a while.
+const READY_MS = 300_000;
 
 async function json(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const response = await fetch(url, init);
@@ -205,14 +165,6 @@ async function importRun(run: number, file: string): Promise<Run> {
   };
 }
 
-async function dropSchemas(): Promise<void> {
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [base]);
-  for (const { nspname } of rows) await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
-  await admin.end();
-}
-
 const runs: Run[] = [];
 try {
   process.stderr.write(`seeding ${ROWS} catalog titles...\n`);
@@ -221,7 +173,11 @@ try {
   start('projector/src/main.ts');
   start('command-api/src/main.ts');
   start('query-api/src/main.ts');
-  await Promise.all([ready(`http://127.0.0.1:${ports.projector}`, 'projector'), ready(COMMAND, 'command-api'), ready(QUERY, 'query-api')]);
+  await Promise.all([
+    ready(`http://127.0.0.1:${ports.projector}`, 'projector', READY_MS),
+    ready(COMMAND, 'command-api', READY_MS),
+    ready(QUERY, 'query-api', READY_MS),
+  ]);
   // The catalog is projected before the clock starts: matching needs it.
   for (;;) {
     const answer = await json(`${QUERY}/titles?limit=1&sort=newest`).catch(() => undefined);
@@ -243,9 +199,8 @@ try {
     );
   }
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await sleep(1000);
-  await dropSchemas();
+  await services.stop();
+  await dropSchemas(DATABASE_URL, base);
 }
 
 const seconds = median(runs.map((r) => r.seconds));

@@ -6,6 +6,7 @@ import {
   type HttpService,
   type TrustProxy,
 } from '@reeltime/platform';
+import websocket from '@fastify/websocket';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { InvalidInputError, sql } from 'slonik';
@@ -16,12 +17,12 @@ import type { ReadDb } from './db.ts';
 import { DEFAULT_EXPORT_LIMITS, exportRoutes, type ExportLimits } from './export/routes.ts';
 import { feedRoutes } from './feed/routes.ts';
 import { importRoutes } from './imports/routes.ts';
-import { listRoutes } from './lists/routes.ts';
+import { listRoutes, myListRoutes, userListRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
-import { liveRoutes } from './live/routes.ts';
+import { WEBSOCKET_OPTIONS, liveRoutes } from './live/routes.ts';
 import { DEFAULT_LIMITS, type SessionLimits } from './live/outbox.ts';
 import { meRoutes } from './me/routes.ts';
-import { titleRoutes } from './titles/routes.ts';
+import { genreRoutes, titleRoutes } from './titles/routes.ts';
 
 export type QueryApiOptions = {
   db: ReadDb;
@@ -104,14 +105,25 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
   });
 
   const deps = { db, consistent: consistency(tracker, options.consistencyWaitMs ?? 5000) };
-  titleRoutes(app, deps);
-  listRoutes(app, deps);
-  meRoutes(app, { ...deps, tracker });
-  feedRoutes(app, deps);
+  // On the root instance, so that the OpenAPI document lists it among its shared schemas; before
+  // any slice, because a schema added to the root later is also added to the slices registered
+  // so far, and Fastify then rebuilds their validators with its default Ajv, not the platform's.
   app.addSchema(ExportDocument);
-  exportRoutes(app, { ...deps, limits: { ...DEFAULT_EXPORT_LIMITS, ...options.exportLimits } });
-  importRoutes(app, deps);
-  await liveRoutes(app, {
+  await app.register(titleRoutes, { prefix: '/titles', ...deps });
+  await app.register(genreRoutes, { prefix: '/genres', ...deps });
+  await app.register(myListRoutes, { prefix: '/me/lists', ...deps });
+  await app.register(userListRoutes, { prefix: '/users', ...deps });
+  await app.register(listRoutes, { prefix: '/lists', ...deps });
+  await app.register(meRoutes, { prefix: '/me', ...deps, tracker });
+  await app.register(feedRoutes, { prefix: '/feed', ...deps });
+  await app.register(exportRoutes, { prefix: '/me/export', ...deps, limits: { ...DEFAULT_EXPORT_LIMITS, ...options.exportLimits } });
+  await app.register(importRoutes, { prefix: '/imports', ...deps });
+  // On the root and after the other slices: the plugin listens for upgrades on the server, so an
+  // upgrade to any path gets its answer and then the socket closed (root hooks), while only the
+  // routes registered after it (just `/live`) are wrapped to accept one.
+  await app.register(websocket, WEBSOCKET_OPTIONS);
+  await app.register(liveRoutes, {
+    prefix: '/live',
     db,
     hub,
     tracker,

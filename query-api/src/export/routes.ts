@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { HttpProblem, SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, SECURED, problems, requireUser } from '@reeltime/platform';
 import { ConsistencyHeaders, ExportQuery } from '@reeltime/schemas';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../deps.ts';
@@ -26,10 +27,11 @@ const FORMATS = {
   letterboxd: { type: 'application/zip', extension: 'zip', write: exportLetterboxd },
 } as const;
 
-export function exportRoutes(
-  app: HttpService,
-  { db, consistent, limits = DEFAULT_EXPORT_LIMITS }: RouteDeps & { limits?: ExportLimits },
-): void {
+/** `GET /me/export`, registered under `/me/export`. */
+export const exportRoutes: FastifyPluginAsyncTypebox<RouteDeps & { limits?: ExportLimits }> = async (
+  app,
+  { db, consistent, limits = DEFAULT_EXPORT_LIMITS },
+) => {
   let running = 0;
   // A download in progress is not an idle connection: closing the server would wait for a client
   // that stopped reading until the export's own limit. Shutting down ends them instead (their
@@ -40,7 +42,8 @@ export function exportRoutes(
   });
 
   app.get(
-    '/me/export',
+    // The prefix itself: `GET /me/export/` stays unrouted.
+    '',
     {
       preHandler: [requireUser, consistent(READS)],
       schema: {
@@ -116,4 +119,4 @@ export function exportRoutes(
         .send(body);
     },
   );
-}
+};

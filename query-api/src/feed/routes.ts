@@ -1,4 +1,5 @@
-import { problems, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problems } from '@reeltime/platform';
 import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
 import { sql } from 'slonik';
 import { iso } from '../db.ts';
@@ -18,9 +19,11 @@ type Row = SummaryRow & {
   occurred_at: string;
 };
 
-export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
+/** Public activity, registered under `/feed`. */
+export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/feed',
+    // The prefix itself: `GET /feed/` stays unrouted.
+    '',
     {
       preHandler: consistent(['activity']),
       schema: {
@@ -65,4 +68,4 @@ export function feedRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
       };
     },
   );
-}
+};

@@ -1,4 +1,5 @@
-import { HttpProblem, SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, SECURED, problems, requireUser } from '@reeltime/platform';
 import { ConsistencyHeaders, ImportParams, ImportStatus, type UnmatchedRow } from '@reeltime/schemas';
 import { sql } from 'slonik';
 import { iso } from '../db.ts';
@@ -24,9 +25,10 @@ type Row = {
   position: string;
 };
 
-export function importRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
+/** How an import is going, registered under `/imports` (command-api takes the uploads). */
+export const importRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/imports/:importId',
+    '/:importId',
     {
       preHandler: [requireUser, consistent(IMPORTS)],
       schema: {
@@ -66,4 +68,4 @@ export function importRoutes(app: HttpService, { db, consistent }: RouteDeps): v
       };
     },
   );
-}
+};

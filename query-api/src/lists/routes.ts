@@ -1,16 +1,21 @@
-import { HttpProblem, SECURED, optionalUser, problems, requireUser, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, SECURED, optionalUser, problems, requireUser } from '@reeltime/platform';
 import { ConsistencyHeaders, ListItemsQuery, ListPage, ListParams, ListView, PageQuery, UserParams } from '@reeltime/schemas';
 import { OPTIONALLY_SECURED, type RouteDeps } from '../deps.ts';
 import { listView, listsOf, userExists } from './queries.ts';
 
 const ACTIVITY = ['activity'] as const;
+const tags = ['lists'];
+const headers = ConsistencyHeaders;
 
-export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
-  const tags = ['lists'];
-  const headers = ConsistencyHeaders;
+// The slice reads lists under three prefixes (whose lists: yours, a user's, one by id), so it is
+// three plugins, each registered with its own prefix.
 
+/** Your lists, registered under `/me/lists`. */
+export const myListRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/me/lists',
+    // The prefix itself: `GET /me/lists/` stays unrouted.
+    '',
     {
       preHandler: [requireUser, consistent(ACTIVITY)],
       schema: {
@@ -24,9 +29,12 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
     },
     async (request) => listsOf(db, request.userId!, { publicOnly: false, limit: request.query.limit ?? 20, cursor: request.query.cursor }),
   );
+};
 
+/** A user's public lists, registered under `/users`. */
+export const userListRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/users/:userId/lists',
+    '/:userId/lists',
     {
       preHandler: consistent(ACTIVITY),
       schema: {
@@ -44,9 +52,12 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
       return listsOf(db, userId, { publicOnly: true, limit: request.query.limit ?? 20, cursor: request.query.cursor });
     },
   );
+};
 
+/** One list with its items, registered under `/lists`. */
+export const listRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/lists/:listId',
+    '/:listId',
     {
       preHandler: [optionalUser, consistent(ACTIVITY)],
       schema: {
@@ -71,4 +82,4 @@ export function listRoutes(app: HttpService, { db, consistent }: RouteDeps): voi
       return view;
     },
   );
-}
+};

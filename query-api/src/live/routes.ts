@@ -1,5 +1,5 @@
-import websocket from '@fastify/websocket';
-import { problems, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problems } from '@reeltime/platform';
 import { Type } from 'typebox';
 import { LiveSession, type SessionDeps } from './session.ts';
 
@@ -8,15 +8,22 @@ export type LiveRouteOptions = Omit<SessionDeps, 'verifyToken'> & {
   connectsPerMinute: number;
 };
 
-export async function liveRoutes(app: HttpService, options: LiveRouteOptions): Promise<void> {
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  const deps: SessionDeps = { ...options, verifyToken: (token) => app.verifyAccessToken(token) };
+/** For `@fastify/websocket`, which the app registers on the root instance (see app.ts). */
+export const WEBSOCKET_OPTIONS = { options: { maxPayload: 64 * 1024 } };
+
+/** The WebSocket of live updates, registered under `/live`. */
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteOptions> = async (
+  app,
+  { db, hub, tracker, log, limits, connectsPerMinute },
+) => {
+  const deps: SessionDeps = { db, hub, tracker, log, limits, verifyToken: (token) => app.verifyAccessToken(token) };
 
   app.get(
-    '/live',
+    // The prefix itself: `GET /live/` stays unrouted.
+    '',
     {
       websocket: true,
-      config: { rateLimit: { max: options.connectsPerMinute, timeWindow: 60_000 } },
+      config: { rateLimit: { max: connectsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['live'],
         summary: 'WebSocket of live updates',
@@ -43,4 +50,4 @@ export async function liveRoutes(app: HttpService, options: LiveRouteOptions): P
       if (token) session.authenticate(token);
     },
   );
-}
+};

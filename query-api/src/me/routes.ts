@@ -1,4 +1,5 @@
-import { SECURED, problems, requireUser, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SECURED, problems, requireUser } from '@reeltime/platform';
 import {
   ConsistencyHeaders,
   DiaryPage,
@@ -18,13 +19,14 @@ const ACTIVITY = ['activity'] as const;
 // activity: read-your-writes waits for all three.
 const RECOMMENDED = ['catalog', 'activity', 'recommendations'] as const;
 
-export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDeps & { tracker: PositionTracker }): void {
+/** Your ratings, diary, preferences and recommendations, registered under `/me`. */
+export const meRoutes: FastifyPluginAsyncTypebox<RouteDeps & { tracker: PositionTracker }> = async (app, { db, consistent, tracker }) => {
   const tags = ['me'];
   const headers = ConsistencyHeaders;
   const preHandler = [requireUser, consistent(ACTIVITY)];
 
   app.get(
-    '/me/ratings',
+    '/ratings',
     {
       preHandler,
       schema: {
@@ -40,7 +42,7 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
   );
 
   app.get(
-    '/me/diary',
+    '/diary',
     {
       preHandler,
       schema: {
@@ -56,7 +58,7 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
   );
 
   app.get(
-    '/me/preferences',
+    '/preferences',
     {
       preHandler,
       schema: {
@@ -71,7 +73,7 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
   );
 
   app.get(
-    '/me/recommendations',
+    '/recommendations',
     {
       preHandler: [requireUser, consistent(RECOMMENDED)],
       schema: {
@@ -94,4 +96,4 @@ export function meRoutes(app: HttpService, { db, consistent, tracker }: RouteDep
       return { ...found, position };
     },
   );
-}
+};

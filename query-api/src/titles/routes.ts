@@ -1,4 +1,5 @@
-import { HttpProblem, optionalUser, problems, type HttpService } from '@reeltime/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem, optionalUser, problems } from '@reeltime/platform';
 import {
   ConsistencyHeaders,
   GenreListAnswer,
@@ -19,12 +20,14 @@ const CATALOG_AND_STATS = ['catalog', 'activity'] as const;
 // Neighbours come from the recommendations projection, their summaries from catalog and activity.
 const SIMILAR = ['catalog', 'activity', 'recommendations'] as const;
 
-export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): void {
-  const tags = ['titles'];
-  const headers = ConsistencyHeaders;
+const tags = ['titles'];
+const headers = ConsistencyHeaders;
 
+/** Search, details and similar titles, registered under `/titles`. */
+export const titleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/titles',
+    // The prefix itself: `GET /titles/` stays unrouted.
+    '',
     {
       preHandler: consistent(CATALOG_AND_STATS),
       schema: {
@@ -39,7 +42,7 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
   );
 
   app.get(
-    '/titles/:titleId',
+    '/:titleId',
     {
       preHandler: [optionalUser, consistent(CATALOG_AND_STATS)],
       schema: {
@@ -59,7 +62,7 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
   );
 
   app.get(
-    '/titles/:titleId/similar',
+    '/:titleId/similar',
     {
       preHandler: consistent(SIMILAR),
       schema: {
@@ -77,9 +80,12 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
       return similar;
     },
   );
+};
 
+/** The genre list, registered under `/genres`: catalog data beside the titles. */
+export const genreRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db, consistent }) => {
   app.get(
-    '/genres',
+    '',
     {
       preHandler: consistent(['catalog']),
       schema: { tags, summary: 'The genre list', headers, response: { 200: GenreListAnswer, ...problems(429, 503) } },
@@ -87,4 +93,4 @@ export function titleRoutes(app: HttpService, { db, consistent }: RouteDeps): vo
     async () =>
       db.any<{ id: number; name: string }>(sql.unsafe`SELECT genre_id AS id, name FROM ${db.read.genres} ORDER BY name, genre_id`),
   );
-}
+};

@@ -123,6 +123,9 @@ export class ReadDb {
       // connections set nothing that would need resetting. (Not `undefined`: slonik 47 then
       // marks a released connection "pending release" for good, and its next query fails.)
       resetConnection: async () => {},
+      // A stack trace captured for every query (slonik's default) costs more than the query
+      // itself on the hot paths; errors still carry the query and PostgreSQL's own detail.
+      captureStackTrace: false,
     });
     pool.on('error', (error) => this.options.onError?.(error));
     return pool;

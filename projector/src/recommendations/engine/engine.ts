@@ -1,55 +1,15 @@
 import type { RecordedEvent } from '@reeltime/eventstore';
 import { Catalog } from './catalog.ts';
-import { fitItemModel, type FitInput, type FitOptions } from './model.ts';
+import { fitItemModel, type FitInput } from './model.ts';
 import { describeReason } from './reasons.ts';
-import {
-  rankFor,
-  similarTo,
-  type Ranked,
-  type Recommended,
-  type ScoringContext,
-  type ScoringOptions,
-  type SimilarTitle,
-} from './scoring.ts';
+import { rankFor, similarTo, type Ranked, type Recommended, type ScoringContext, type SimilarTitle } from './scoring.ts';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Taste } from './tastes.ts';
 
 export type { Ranked, Recommended, SimilarTitle } from './scoring.ts';
 export type { ReasonCode } from './reasons.ts';
 
-export type EngineOptions = FitOptions &
-  ScoringOptions & {
-    /** People who must have interacted with a title before the collaborative model covers it. */
-    minInteractions: number;
-    /** The model's size cap (its cost grows with the cube of it): the most interacted titles win. */
-    maxModelTitles: number;
-    /** Half-life of "trending" (milliseconds). */
-    trendingHalfLifeMs: number;
-  };
-
-/**
- * Tuned offline with `npm run eval:recs` on MovieLens (ml-latest-small), then left alone:
- * the same values have to hold on other data.
- */
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  lambda: 200,
-  sessionWeight: 1,
-  sessionDecayMs: 300_000,
-  minInteractions: 5,
-  maxModelTitles: 2000,
-  trendingHalfLifeMs: 7 * 86_400_000,
-  genreWeight: 0.1,
-  // Said outright, a liked genre outweighs the popularity prior of someone with no history.
-  statedGenreWeight: 0.3,
-  peopleWeight: 0.15,
-  // Not tuned offline: MovieLens has no keywords. Below genres, as one title's keywords are
-  // noisier than its genres.
-  keywordWeight: 0.05,
-  languageWeight: 0.1,
-  popularityWeight: 0.2,
-  trendingWeight: 0.2,
-  historyScale: 10,
-  diversity: 0.1,
-};
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 
 /** The fitted collaborative model: which titles it covers and their item-item weights. */
 export type ItemModel = {

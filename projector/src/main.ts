@@ -6,7 +6,9 @@ import { projectorSettings } from './settings.ts';
 
 const settings = settingsOrExit(() => projectorSettings());
 const log = createLogger('projector', settings.logLevel);
-const service = await startProjector(settings, projections, log);
+// Signals are handled from the first moment: projections may start writing before startProjector
+// resolves, and a SIGTERM then must still finish the current batches and exit 0.
+const started = startProjector(settings, projections, log);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -14,12 +16,16 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing the current batches');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'unclean stop');
-        process.exit(1);
-      },
-    );
+    started
+      .then((service) => service.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'unclean stop');
+          process.exit(1);
+        },
+      );
   });
 }
+
+await started;

@@ -20,7 +20,8 @@ describe.skipIf(missing !== null)('the home page in a browser', () => {
     expect(response?.status(), web.serverOutput()).toBe(200);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).count()).toBe(1);
     const footer = page.getByRole('contentinfo');
-    await expect.poll(() => footer.textContent()).toContain('This product uses the TMDB API but is not endorsed or certified by TMDB');
+    // innerText: the text as rendered (the source may wrap a sentence over lines).
+    await expect.poll(() => footer.innerText()).toContain('This product uses the TMDB API but is not endorsed or certified by TMDB');
     expect(await footer.getByRole('link', { name: 'TMDB' }).getAttribute('href')).toBe('https://www.themoviedb.org/');
   });
 

@@ -40,6 +40,10 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     // How long each service may take to start (a machine busy with other work needs longer).
     'ready-seconds': { type: 'string', default: '30' },
+    // A CPU profile of each service, written into this folder when it stops.
+    'cpu-prof': { type: 'string' },
+    // Only the query leg (its data, titles and each user's watchlist, is seeded before the live leg).
+    'queries-only': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
@@ -58,6 +62,7 @@ const QUERY = `http://127.0.0.1:${ports.query}`;
 const env = serviceEnv(base, ports, DATABASE_URL, { PROJECTOR_BATCH_MS, LOG_LEVEL: args['log-level'] });
 const services = new ServiceProcesses();
 const READY_MS = Number(args['ready-seconds']) * 1000;
+const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
 
 async function post(path: string, body: unknown, token?: string, method = 'POST') {
   const response = await fetch(COMMAND + path, {
@@ -167,10 +172,10 @@ try {
   for (let id = 1; id <= TITLES; id++) {
     await store.appendToStream(titleStream(`movie:${id}`), [titleImported(`movie:${id}`)], { expectedVersion: 'any' });
   }
-  services.start('projector/src/main.ts', env);
-  services.start('command-api/src/main.ts', env);
+  services.start('projector/src/main.ts', env, profile);
+  services.start('command-api/src/main.ts', env, profile);
   await ready(COMMAND, 'command-api', READY_MS);
-  services.start('query-api/src/main.ts', env);
+  services.start('query-api/src/main.ts', env, profile);
   await ready(QUERY, 'query-api', READY_MS);
   await ready(`http://127.0.0.1:${ports.projector}`, 'projector', READY_MS);
 
@@ -206,9 +211,9 @@ try {
   sockets.push(feed);
   for (let i = 0; i < 50; i++) sockets.push(await subscribe([`title:movie:${1 + i}`]));
 
-  await liveRun(tokens, pairs, feed, 2); // warm-up
   const liveRuns: LiveRun[] = [];
-  for (let run = 0; run < RUNS; run++) {
+  if (!args['queries-only']) await liveRun(tokens, pairs, feed, 2); // warm-up
+  for (let run = 0; run < (args['queries-only'] ? 0 : RUNS); run++) {
     liveRuns.push(await liveRun(tokens, pairs, feed, SECONDS));
     await sleep(1000);
   }

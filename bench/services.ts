@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -95,4 +96,37 @@ export async function dropSchemas(databaseUrl: string, base: string): Promise<vo
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * CPU time (user + system) of a process so far, in ms, from /proc (Linux; null elsewhere).
+ * Per request it is a service's own cost, which a busy machine stretches far less than it
+ * stretches latencies.
+ */
+export async function cpuMs(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU so far of each PostgreSQL backend serving a connection named `applicationName` (the
+ * server runs on this machine): what a service's queries cost the database. Two readings'
+ * difference is `backendsCpuSince`.
+ */
+export async function backendsCpu(admin: pg.Client, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+  const readings = await Promise.all(rows.map(async ({ pid }) => [pid, await cpuMs(pid)] as const));
+  return new Map(readings.filter((reading): reading is [number, number] => reading[1] !== null));
+}
+
+/** CPU ms the backends spent between two `backendsCpu` readings (a backend that ended meanwhile is not counted). */
+export function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }

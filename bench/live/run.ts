@@ -12,6 +12,7 @@
  *   npm run bench:live -- [--runs 3] [--seconds 10] [--rate 500] [--query-rate 1000] [--query-connections 10]
  *                         [--projector-batch-ms 50] [--ready-seconds 30]
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
 import { benchEnv } from '../env.ts';
-import { dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
+import { backendsCpu, backendsCpuSince, cpuMs, dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -131,10 +132,21 @@ async function liveRun(tokens: string[], pairs: Iterator<[number, number]>, feed
   };
 }
 
-type QueryRun = { path: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number };
+type QueryRun = {
+  path: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  /** CPU per request of query-api and of the PostgreSQL backends serving it (stretched far less than latency by a busy machine). */
+  queryApiCpuMs: number | null;
+  postgresCpuMs: number;
+};
 
 async function queryRun(name: string, seconds: number, setup: (i: number) => { path: string; token?: string }): Promise<QueryRun> {
   let i = 0;
+  const [cpuBefore, backendsBefore] = [await cpuMs(queryApiPid), await backendsCpu(admin, QUERY_API_APPLICATION)];
   const result = await autocannon({
     url: QUERY,
     // overallRate gives each connection rate/connections requests per second, sent back to back
@@ -159,10 +171,24 @@ async function queryRun(name: string, seconds: number, setup: (i: number) => { p
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    queryApiCpuMs: await cpuMs(queryApiPid).then((after) =>
+      after === null || cpuBefore === null ? null : round((after - cpuBefore) / Math.max(1, result.requests.total)),
+    ),
+    postgresCpuMs: round(
+      backendsCpuSince(backendsBefore, await backendsCpu(admin, QUERY_API_APPLICATION)) / Math.max(1, result.requests.total),
+    ),
   };
 }
 
-const round = (ms: number) => Math.round(ms * 100) / 100;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+// query-api's connections carry this name, so its PostgreSQL backends can be found (CPU per request).
+const QUERY_API_APPLICATION = `${base}_query`;
+const queryApiUrl = (() => {
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('application_name', QUERY_API_APPLICATION);
+  return url.toString();
+})();
+let queryApiPid: number | undefined;
 
 const admin = new pg.Client({ connectionString: DATABASE_URL });
 await admin.connect();
@@ -175,7 +201,7 @@ try {
   services.start('projector/src/main.ts', env, profile);
   services.start('command-api/src/main.ts', env, profile);
   await ready(COMMAND, 'command-api', READY_MS);
-  services.start('query-api/src/main.ts', env, profile);
+  queryApiPid = services.start('query-api/src/main.ts', { ...env, DATABASE_URL: queryApiUrl }, profile).pid;
   await ready(QUERY, 'query-api', READY_MS);
   await ready(`http://127.0.0.1:${ports.projector}`, 'projector', READY_MS);
 
@@ -256,6 +282,8 @@ try {
           requestsPerSecond: med(titleRuns, (r) => r.requestsPerSecond),
           p50Ms: med(titleRuns, (r) => r.p50Ms),
           p99Ms: med(titleRuns, (r) => r.p99Ms),
+          queryApiCpuMs: med(titleRuns, (r) => r.queryApiCpuMs ?? NaN),
+          postgresCpuMs: med(titleRuns, (r) => r.postgresCpuMs),
         },
       },
       myLists: {
@@ -264,6 +292,8 @@ try {
           requestsPerSecond: med(listRuns, (r) => r.requestsPerSecond),
           p50Ms: med(listRuns, (r) => r.p50Ms),
           p99Ms: med(listRuns, (r) => r.p99Ms),
+          queryApiCpuMs: med(listRuns, (r) => r.queryApiCpuMs ?? NaN),
+          postgresCpuMs: med(listRuns, (r) => r.postgresCpuMs),
         },
       },
       non2xx: [...titleRuns, ...listRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
@@ -278,7 +308,7 @@ try {
   const queriesOk = t.p99Ms <= 10 && l.p99Ms <= 10 && summary.queries.non2xx === 0;
   console.log(
     `live: ${live.achievedRate} commands/s → WebSocket p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms (missing ${summary.live.missing}; target p50 ≤ 15, p99 ≤ 50: ${liveOk ? 'met' : 'NOT met'}); ` +
-      `queries at ${QUERY_RATE}/s: GET /titles/:id p50 ${t.p50Ms} p99 ${t.p99Ms} ms, GET /me/lists p50 ${l.p50Ms} p99 ${l.p99Ms} ms (target p99 ≤ 10: ${queriesOk ? 'met' : 'NOT met'}) — median of ${RUNS} × ${SECONDS} s`,
+      `queries at ${QUERY_RATE}/s: GET /titles/:id p50 ${t.p50Ms} p99 ${t.p99Ms} ms (CPU ${t.queryApiCpuMs} + ${t.postgresCpuMs} ms), GET /me/lists p50 ${l.p50Ms} p99 ${l.p99Ms} ms (CPU ${l.queryApiCpuMs} + ${l.postgresCpuMs} ms) (target p99 ≤ 10: ${queriesOk ? 'met' : 'NOT met'}; CPU per request: query-api + its PostgreSQL backends); load ${loadavg()[0]!.toFixed(2)} — median of ${RUNS} × ${SECONDS} s`,
   );
 } finally {
   for (const client of sockets) client.socket.terminate();

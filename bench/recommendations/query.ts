@@ -21,7 +21,6 @@
  *     [--users 2000] [--titles 3000] [--ratings 20]
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +32,7 @@ import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/schemas';
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
-import { dropSchemas, ServiceProcesses, serviceEnv } from '../services.ts';
+import { cpuMs, dropSchemas, ServiceProcesses, serviceEnv } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -166,20 +165,6 @@ type Run = {
   cpuMsPerRequest: number | null;
 };
 
-/**
- * CPU time (user + system) of a process so far, in ms, from /proc (Linux; null elsewhere).
- * Per request it is the query-api's own cost, which a busy machine stretches far less than
- * it stretches latencies.
- */
-async function cpuMs(pid: number | undefined): Promise<number | null> {
-  if (pid === undefined) return null;
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return null;
-  }
-}
 let queryApiPid: number | undefined;
 
 async function measure(seconds: number, next: (i: number) => { path: string; token?: string }): Promise<Run> {

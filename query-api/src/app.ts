@@ -62,8 +62,8 @@ function sqlState(error: unknown): string | undefined {
 function mapError(error: unknown): HttpProblem | undefined {
   const code = sqlState(error);
   // Class 22 (data exception): a value that passed validation but not Postgres (e.g. a forged
-  // cursor holding 2024-02-31). The client's input, not our bug. slonik's pg driver reports
-  // 22P02 (invalid text representation) as an InvalidInputError carrying only the message.
+  // cursor holding 2024-02-31). The client's input, not our bug. So is a value slonik's tags
+  // refuse (InvalidInputError).
   if (code?.startsWith('22') || error instanceof InvalidInputError) {
     return new HttpProblem(400, 'invalid_parameter', 'A parameter (or cursor) holds a value that is out of range.');
   }

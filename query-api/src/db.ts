@@ -1,13 +1,6 @@
 import pg from 'pg';
-import {
-  createPool,
-  sql,
-  type DatabasePool,
-  type DriverTypeParser,
-  type FragmentSqlToken,
-  type IdentifierSqlToken,
-  type QuerySqlToken,
-} from 'slonik';
+import { createPool, sql, type DatabasePool, type FragmentSqlToken, type IdentifierSqlToken, type QuerySqlToken } from 'slonik';
+import { createPreparedPgDriverFactory } from './prepared-driver.ts';
 
 // Session settings of every read connection. pg_trgm's word-similarity cut-off 0.6 misses a
 // single swapped or dropped letter ("matirx" scores 0.43 against "The Matrix"); 0.4 finds
@@ -18,14 +11,12 @@ const STATEMENT_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * Dates and timestamps stay the strings Postgres sent (`YYYY-MM-DD`): a JS Date would shift a
- * date by the process's time zone. Timestamps are formatted in SQL (ISO 8601, `iso`) where
- * they are selected. Everything else keeps pg's parsing: int8 and numeric as strings, floats and
- * int4 as numbers, json parsed (slonik's own preset would turn int8 and numeric into numbers).
+ * Dates and timestamps (by type oid: date, timestamp, timestamptz) stay the strings Postgres
+ * sent (`YYYY-MM-DD`): a JS Date would shift a date by the process's time zone. Timestamps are
+ * formatted in SQL (ISO 8601, `iso`) where they are selected. Everything else keeps pg's
+ * parsing: int8 and numeric as strings, floats and int4 as numbers, json parsed (slonik's own
+ * preset would turn int8 and numeric into numbers).
  */
-const AS_TEXT = ['date', 'timestamp', 'timestamptz'];
-const TYPE_PARSERS: DriverTypeParser[] = AS_TEXT.map((name) => ({ name, parse: (value: string) => value }));
-// The same for node-postgres (export snapshots), by type oid.
 const AS_TEXT_OIDS = new Set([1082, 1114, 1184]);
 const PG_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
@@ -86,14 +77,7 @@ export class ReadDb {
       keyof ReadViews,
       IdentifierSqlToken
     >;
-    this.exportPool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      types: PG_TYPES,
-      keepAlive: true,
-      options: `${SESSION_OPTIONS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    });
+    this.exportPool = new pg.Pool({ ...this.#clientConfig(), max: options.poolSize ?? 10 });
     this.exportPool.on('error', (error) => options.onError?.(error));
     // A checked-out client that loses its connection between queries must not crash the process
     // (no pool listener is attached then); its next query fails instead.
@@ -108,19 +92,29 @@ export class ReadDb {
     return this.#pool;
   }
 
+  /** Every read connection's settings, slonik's and the export pool's alike. */
+  #clientConfig(): pg.ClientConfig {
+    return {
+      connectionString: this.options.databaseUrl,
+      types: PG_TYPES,
+      keepAlive: true,
+      options: `${SESSION_OPTIONS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    };
+  }
+
   async #createPool(): Promise<DatabasePool> {
-    const url = new URL(this.options.databaseUrl);
-    url.searchParams.set('options', SESSION_OPTIONS);
-    const pool = await createPool(url.toString(), {
+    // The connection's own settings come from #clientConfig (the driver ignores slonik's copies).
+    const pool = await createPool(this.options.databaseUrl, {
+      driverFactory: createPreparedPgDriverFactory(this.#clientConfig()),
       maximumPoolSize: this.options.poolSize ?? 10,
-      typeParsers: TYPE_PARSERS,
-      statementTimeout: STATEMENT_TIMEOUT_MS,
       connectionTimeout: CONNECT_TIMEOUT_MS,
       // One attempt, as a request should not wait for several connection timeouts.
       connectionRetryLimit: 0,
       idleTimeout: 10_000,
-      // The default `DISCARD ALL` on every release is a second round trip per query; read
-      // connections set nothing that would need resetting. (Not `undefined`: slonik 47 then
+      // The default `DISCARD ALL` on every release is a second round trip per query, and would
+      // drop the driver's prepared statements; read connections set nothing that would need
+      // resetting. (Not `undefined`: slonik 47 then
       // marks a released connection "pending release" for good, and its next query fails.)
       resetConnection: async () => {},
       // A stack trace captured for every query (slonik's default) costs more than the query

@@ -140,6 +140,8 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
     base: harness.base,
     projector,
     commandUrl,
+    /** command-api's own tables (accounts, imports, title requests), as its COMMAND_SCHEMA. */
+    commandSchema,
     command,
     startQueryApi,
     /** A registered user (through command-api) whose registration the read models have seen. */

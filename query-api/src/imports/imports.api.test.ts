@@ -282,6 +282,30 @@ describe('IMDb and Trakt', () => {
   }, 60_000);
 });
 
+describe('an account that imports the moment it is registered', () => {
+  it('waits for the read models to show its watchlist instead of reporting the rows "not found"', async () => {
+    const resume = await stack.pauseProjector();
+    let resumed = false;
+    try {
+      // Registered while nothing is projected: no read model knows its watchlist yet.
+      const user = await stack.register('Hasty');
+      const accepted = await upload(user, 'watchlist.csv', letterboxd.films([ALIENS, HEAT]));
+      expect(accepted.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await resume();
+      resumed = true;
+      const status = await finished(user, accepted.body.importId);
+      expect(status).toMatchObject({ status: 'completed', rows: 2, imported: 2, unmatchedCount: 0 });
+      const lists: List[] = (await read('/me/lists', user)).body.items;
+      const watchlist = lists.find((l) => l.kind === 'watchlist')!;
+      const items = (await read(`/lists/${watchlist.listId}`, user)).body.items;
+      expect(items.map((i: Item) => i.title.id)).toEqual(['movie:679', 'movie:949']);
+    } finally {
+      if (!resumed) await resume();
+    }
+  }, 60_000);
+});
+
 // Last in this file: the title fetcher's heartbeat outlives it by up to 30 s, and the tests above
 // rely on nobody fetching (rows with unknown ids are reported at once).
 describe('a title missing from the catalog, with a TMDb credential set', () => {

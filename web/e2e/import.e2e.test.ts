@@ -125,6 +125,17 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     await page.goto(`${web.url}/settings/data`);
     await upload(page, 'diary.csv', 'Date,Name,Letterboxd URI\n2024-01-01,Alien,x\n', '');
     expect(await page.locator('#import-file-error').textContent()).toBe('diary.csv, line 1: missing column Year');
+
+    // Checked by the action from the parts before the file's content (the file is passed on
+    // unread): the name of a file of another kind, and a file input left empty.
+    await upload(page, 'notes.txt', 'hello', '');
+    expect(await page.locator('#import-file-error').textContent()).toBe(
+      'notes.txt: choose a .zip, .csv or .json file from Letterboxd, IMDb or Trakt.',
+    );
+    await page.goto(`${web.url}/settings/data`);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#import-file-error').textContent()).toBe('Choose the file to import.');
   }, 120_000);
 
   // Screenshots are for people to look at, not an assertion: only when asked for.

@@ -19,11 +19,19 @@ export type ImportedWatch = Pick<Watched, 'entryId' | 'titleId' | 'watchedOn'> &
   Partial<Pick<Watched, 'rewatch'>> & {
     /** "Seen it" without a real day (Letterboxd's watched.csv): only when the title has no entry yet. */
     onlyIfUnwatched?: boolean;
+    /**
+     * How many watches of this title on this day the import holds (1 when absent): the diary is
+     * brought up to that many entries that day, never past it, so two real watches of a day both
+     * arrive while one already logged by hand (or by another import) still counts.
+     */
+    ofTheDay?: number;
   };
 /**
  * An import's watches, decided together: one pass over the diary instead of one per watch. A
- * watch already in the diary (same entry id, or the same title on the same day) adds nothing,
- * so a re-import or an import overlapping what the user logged never duplicates.
+ * watch already in the diary (same entry id, or the diary already has `ofTheDay` entries of the
+ * title that day) adds nothing, so a re-import or an import overlapping what the user logged
+ * never duplicates. The count, not which watches are which, decides the day: an import's watches
+ * arrive in several commands, and an export's rows of one day have no identity of their own.
  */
 export type ImportWatches = Actor & { type: 'ImportWatches'; today: Watched['watchedOn'] } & Pick<Watched, 'userId'> & {
     watches: ImportedWatch[];

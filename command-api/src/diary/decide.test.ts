@@ -188,6 +188,38 @@ describe('ImportWatches', () => {
         ),
       )
       .thenNothing());
+  it('logs two watches of a title on one day when the import holds both', () =>
+    given(diaryDecider)
+      .when(
+        importing(
+          { entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01', rewatch: false, ofTheDay: 2 },
+          { entryId: ENTRY[1], titleId: matrix, watchedOn: '2020-01-01', rewatch: true, ofTheDay: 2 },
+        ),
+      )
+      .then([watched(ENTRY[0], matrix, '2020-01-01'), watched(ENTRY[1], matrix, '2020-01-01', true)]));
+  it('brings a day up to the import’s count of watches, counting the ones logged by hand', () =>
+    given(diaryDecider, [watched(ENTRY[2], matrix, '2020-01-01')])
+      .when(
+        importing(
+          { entryId: ENTRY[0], titleId: matrix, watchedOn: '2020-01-01', ofTheDay: 2 },
+          { entryId: ENTRY[1], titleId: matrix, watchedOn: '2020-01-01', ofTheDay: 2 },
+        ),
+      )
+      .then([watched(ENTRY[0], matrix, '2020-01-01', true)]));
+  it('counts a day across the commands of one import (it arrives in batches), and a removed entry not at all', () => {
+    const first = watched(ENTRY[0], matrix, '2020-01-01');
+    // The second batch: the first watch of the day is in the diary, the second is not yet.
+    given(diaryDecider, [first])
+      .when(importing({ entryId: ENTRY[1], titleId: matrix, watchedOn: '2020-01-01', ofTheDay: 2 }))
+      .then([watched(ENTRY[1], matrix, '2020-01-01', true)]);
+    // Both there: a third row of an export that had two watches that day adds nothing.
+    given(diaryDecider, [first, watched(ENTRY[1], matrix, '2020-01-01', true)])
+      .when(importing({ entryId: ENTRY[2], titleId: matrix, watchedOn: '2020-01-01', ofTheDay: 2 }))
+      .thenNothing();
+    given(diaryDecider, [first, removed(ENTRY[0])])
+      .when(importing({ entryId: ENTRY[1], titleId: matrix, watchedOn: '2020-01-01' }))
+      .then([watched(ENTRY[1], matrix, '2020-01-01', false)]);
+  });
   it('logs "seen it" only for a title without any entry', () =>
     given(diaryDecider, [watched(ENTRY[0], matrix, '2020-01-01')])
       .when(

@@ -57,11 +57,13 @@ function logWatch(command: LogWatch, entries: Entries): DiaryEvent[] {
 function importWatches(command: ImportWatches, entries: Entries): DiaryEvent[] {
   const { userId, today } = command;
   if (!isCalendarDay.Check(today)) throw new TypeError(`ImportWatches.today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
-  const watchedDays = new Set<string>();
+  /** Entries of a title on a day (`titleId|watchedOn`), removed ones left out. */
+  const watchedDays = new Map<string, number>();
   const watchedTitles = new Set<string>();
   for (const entry of entries.values()) {
     if (entry.removed) continue;
-    watchedDays.add(`${entry.titleId}|${entry.watchedOn}`);
+    const day = `${entry.titleId}|${entry.watchedOn}`;
+    watchedDays.set(day, (watchedDays.get(day) ?? 0) + 1);
     watchedTitles.add(entry.titleId);
   }
   const events: DiaryEvent[] = [];
@@ -75,11 +77,13 @@ function importWatches(command: ImportWatches, entries: Entries): DiaryEvent[] {
     if (!isWatchDate(watchedOn, today)) {
       throw new CommandRefused('invalid_watch_date', `watchedOn must be a day from ${EARLIEST_WATCH_DATE} to ${today}`);
     }
-    if (watchedDays.has(`${titleId}|${watchedOn}`) || (watch.onlyIfUnwatched && watchedTitles.has(titleId))) continue;
+    const day = `${titleId}|${watchedOn}`;
+    const onThatDay = watchedDays.get(day) ?? 0;
+    if (onThatDay >= (watch.ofTheDay ?? 1) || (watch.onlyIfUnwatched && watchedTitles.has(titleId))) continue;
     const rewatch = watch.rewatch ?? watchedTitles.has(titleId);
     events.push({ type: 'TitleWatched', data: { entryId, userId, titleId, watchedOn, rewatch } });
     entries.set(entryId, { titleId, watchedOn, rewatch, removed: false });
-    watchedDays.add(`${titleId}|${watchedOn}`);
+    watchedDays.set(day, onThatDay + 1);
     watchedTitles.add(titleId);
   }
   return events;

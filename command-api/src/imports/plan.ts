@@ -98,6 +98,15 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
     const rating = ratings.get(titleId) ?? { titleId, rows: [] };
     ratings.set(titleId, { ...rating, review, rows: [...rating.rows, row] });
   }
+  // Two watches of a title on one day are two watches: each asks for the day's full count.
+  const ofTheDay = new Map<string, number>();
+  const dayOf = ({ watch }: PlannedWatch) => `${watch.titleId}|${watch.watchedOn}`;
+  const realWatches = watches.filter(({ watch }) => watch.onlyIfUnwatched !== true);
+  for (const planned of realWatches) ofTheDay.set(dayOf(planned), (ofTheDay.get(dayOf(planned)) ?? 0) + 1);
+  for (const planned of realWatches) {
+    const count = ofTheDay.get(dayOf(planned))!;
+    if (count > 1) planned.watch.ofTheDay = count;
+  }
   for (const list of lists.values()) {
     list.items.sort((a, b) => (a as PlannedItem & { position: number }).position - (b as PlannedItem & { position: number }).position);
     for (const planned of list.items) delete (planned as Partial<{ position: number }>).position;

@@ -79,6 +79,23 @@ describe('reading exports', () => {
       tmdbId: 949,
       action: { kind: 'list', list: { name: 'Mine', description: '-1 to start' }, note: '@the top' },
     });
+    // Its watchlist.csv carries each item's note in a Description column.
+    const watchlist = read(
+      'watchlist.csv',
+      csv(
+        ['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID', 'Description'],
+        [
+          ['2024-01-01', 'Heat', 1995, '', 949, '', "'-with friends,\nsoon"],
+          ['2024-01-01', 'Alien', 1979, '', 348, '', ''],
+          ['2024-01-01', 'Ran', 1985, '', 11645, '', 'x'.repeat(501)],
+        ],
+      ),
+    );
+    expect(watchlist.rows.map((r) => [r.tmdbId, r.action, r.problem])).toEqual([
+      [949, { kind: 'watchlist', note: '-with friends,\nsoon' }, undefined],
+      [348, { kind: 'watchlist' }, undefined],
+      [11645, { kind: 'watchlist', note: 'x'.repeat(501) }, 'the note is longer than 500 characters'],
+    ]);
   });
 
   it('reports bad cells as row problems, not file errors', () => {

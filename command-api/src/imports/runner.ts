@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -29,6 +30,8 @@ export type ImportRunnerDeps = {
 
 const MAX_ATTEMPTS = 3;
 const MATCH_CHUNK = 5000;
+/** How long an import waits for the read models to show the user's watchlist (a new account's). */
+const WATCHLIST_WAIT_MS = 30_000;
 /** Progress events at most this often (and at the end of every step that took longer). */
 const PROGRESS_EVERY_MS = 500;
 
@@ -154,10 +157,7 @@ export class ImportRunner {
     const matched = clock();
     await report(true);
 
-    const { rows: watchlists } = await pool.query<{ list_id: string }>(
-      `SELECT list_id FROM "${readSchema}".lists WHERE owner_id = $1 AND kind = 'watchlist'`,
-      [userId],
-    );
+    const watchlistId = await this.#watchlistOf(userId, plan.watchlist.length > 0, () => uploads.heartbeat(importId));
     const metadata = {
       correlationId: upload.correlationId,
       causationId: importEventId(importId, 'started'),
@@ -171,7 +171,7 @@ export class ImportRunner {
       metadata,
       userId,
       today,
-      watchlistId: watchlists[0]?.list_id,
+      watchlistId,
       onStep: () => report(),
     });
     progress.settleIdle();
@@ -188,6 +188,29 @@ export class ImportRunner {
       'completed',
     );
     await uploads.finish(importId, 'completed');
+  }
+
+  /**
+   * The user's watchlist id, from the read models (the command side does not keep it). An account
+   * registered a moment before its first upload may not be projected yet: when the import has
+   * watchlist rows it waits for it, as the registration is earlier in the log than the upload.
+   */
+  async #watchlistOf(userId: string, needed: boolean, onWait: () => Promise<void>): Promise<string | undefined> {
+    const { pool, readSchema } = this.#deps;
+    const deadline = Date.now() + (needed ? WATCHLIST_WAIT_MS : 0);
+    let beat = Date.now();
+    for (;;) {
+      const { rows } = await pool.query<{ list_id: string }>(
+        `SELECT list_id FROM "${readSchema}".lists WHERE owner_id = $1 AND kind = 'watchlist'`,
+        [userId],
+      );
+      if (rows[0] !== undefined || Date.now() >= deadline) return rows[0]?.list_id;
+      if (Date.now() - beat > 5000) {
+        beat = Date.now();
+        await onWait();
+      }
+      await sleep(200);
+    }
   }
 
   /** Appends to the import's stream; `what` names a once-only event, so repeating it is a no-op. */

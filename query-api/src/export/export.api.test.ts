@@ -193,8 +193,8 @@ describe('GET /me/export through the real stack', () => {
 
     const watchlist = table('watchlist.csv');
     expect(watchlist).toEqual([
-      ['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID'],
-      [today, 'Collateral', '2004', '', '1002', ''],
+      ['Date', 'Name', 'Year', 'Letterboxd URI', 'tmdbID', 'imdbID', 'Description'],
+      [today, 'Collateral', '2004', '', '1002', '', 'soon'],
     ]);
 
     const reviews = table('reviews.csv');

@@ -5,7 +5,9 @@ import type { DiaryRow, ListItemRow, RatingRow, TitleRow, WatchedRow } from './r
 // read-model rows to csv text. Letterboxd's columns come first, exactly as Letterboxd writes
 // them; `tmdbID` and `imdbID` follow, the columns Letterboxd's importer documents for an exact
 // match (letterboxd.com/about/importing-data): we have no Letterboxd URIs, so that column is
-// empty and the ids do the matching, with Name + Year as the fallback.
+// empty and the ids do the matching, with Name + Year as the fallback. watchlist.csv ends with a
+// `Description` column, the item's note as in a list file's rows: Letterboxd's watchlist has no
+// notes and its importer skips columns it does not know, but ours reads it back.
 
 const IDS = ['tmdbID', 'imdbID'];
 
@@ -13,7 +15,7 @@ export const HEADERS = {
   ratings: ['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', ...IDS],
   diary: ['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'Rewatch', 'Tags', 'Watched Date', ...IDS],
   watched: ['Date', 'Name', 'Year', 'Letterboxd URI', ...IDS],
-  watchlist: ['Date', 'Name', 'Year', 'Letterboxd URI', ...IDS],
+  watchlist: ['Date', 'Name', 'Year', 'Letterboxd URI', ...IDS, 'Description'],
   reviews: ['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'Rewatch', 'Review', 'Tags', 'Watched Date', ...IDS],
   list: ['Date', 'Name', 'Tags', 'URL', 'Description'],
   listItems: ['Position', 'Name', 'Year', 'URL', 'Description', ...IDS],
@@ -59,7 +61,7 @@ export const diaryCells = (row: DiaryRow): Cell[] => [
 
 export const watchedCells = (row: WatchedRow): Cell[] => [day(row.first_at), ...film(row), ...ids(row)];
 
-export const watchlistCells = (row: ListItemRow & TitleRow): Cell[] => [day(row.added_at!), ...film(row), ...ids(row)];
+export const watchlistCells = (row: ListItemRow & TitleRow): Cell[] => [day(row.added_at!), ...film(row), ...ids(row), row.note ?? ''];
 
 /** A review has no watch of its own here: Rewatch and Watched Date stay empty. */
 export const reviewCells = (row: RatingRow): Cell[] => [
@@ -142,6 +144,8 @@ export function readme(left: LeftOut, exportedAt: string): string {
     'Import these files at letterboxd.com/import (ratings.csv, diary.csv, watched.csv, watchlist.csv,',
     'reviews.csv), and each file in lists/ as a new list. Letterboxd URI and URL are empty: the',
     'tmdbID and imdbID columns let Letterboxd match each film exactly, with Name and Year as fallback.',
+    "watchlist.csv's last column, Description, holds your notes: Letterboxd's watchlist has none and",
+    "ignores it, Reeltime's import reads it back.",
     '',
     'Left out, because Letterboxd has films only:',
     ...(tvLines.length > 0 ? tvLines : ['- nothing: you have no TV titles']),

@@ -6,7 +6,8 @@ import { startStack, type QueryApiInstance, type Session, type Stack } from '../
 // Leaving and coming back: the Letterboxd zip that GET /me/export writes, uploaded to POST
 // /imports for a fresh account, gives that account the same ratings, diary and lists. Titles
 // whose names alone would not match (two films called Solaris, a name that looks like a
-// formula and is exported with a leading ') match by the tmdbID column.
+// formula and is exported with a leading ') match by the tmdbID column. Two watches of a film on
+// one day stay two, and the watchlist's notes come back from watchlist.csv's Description column.
 
 const FORMULA_TITLE = '=HYPERLINK("http://evil.example","click")';
 
@@ -72,7 +73,8 @@ beforeAll(async () => {
   await command('PUT', '/ratings/movie:2103', { score: 5, review: '-1 for the remake' });
   await command('PUT', '/ratings/movie:1001', { score: 1 });
   await command('POST', '/diary', { titleId: 'movie:949', watchedOn: '2024-01-01' });
-  // One watch a day per title: an import counts another of the same day as already there.
+  // A double feature of the same film: two entries on one day.
+  await command('POST', '/diary', { titleId: 'movie:949', watchedOn: '2024-06-01', rewatch: true });
   await command('POST', '/diary', { titleId: 'movie:949', watchedOn: '2024-06-01', rewatch: true });
   await command('POST', '/diary', { titleId: 'movie:593', watchedOn: '2023-03-03' });
   await command('POST', '/diary', { titleId: 'movie:2103', watchedOn: '2023-03-04' });
@@ -87,8 +89,7 @@ beforeAll(async () => {
   await command('POST', `/lists/${other.listId}/items`, { titleId: 'movie:2103', note: '=2002' });
   await command('POST', `/lists/${other.listId}/items`, { titleId: 'movie:593', note: '+1972' });
   const watchlist = ((await read(before, '/me/lists')).items as List[]).find((list) => list.kind === 'watchlist')!;
-  // No note: Letterboxd's watchlist.csv has no column for one (the JSON export keeps it).
-  await command('POST', `/lists/${watchlist.listId}/items`, { titleId: 'movie:603' });
+  await command('POST', `/lists/${watchlist.listId}/items`, { titleId: 'movie:603', note: '-with friends,\n"soon"' });
   await command('POST', `/lists/${watchlist.listId}/items`, { titleId: 'movie:1001' });
 }, 120_000);
 afterAll(() => stack?.close());
@@ -123,7 +124,8 @@ describe('export for Letterboxd, then import into a fresh account', () => {
 
     const original = await everything(before);
     expect(original.ratings).toHaveLength(4);
-    expect(original.diary).toHaveLength(5);
+    expect(original.diary).toHaveLength(6);
+    expect(original.lists.find((list) => list.kind === 'watchlist')?.items).toContainEqual(['movie:603', '-with friends,\n"soon"']);
     // Lists are private when imported: Letterboxd's files do not say whether a list was public.
     expect(await everything(after)).toEqual(original);
   }, 120_000);

@@ -1,5 +1,10 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form, imdb, letterboxd, trakt, zip, type Film } from '@reeltime/command-api/src/imports/fixtures.testing.ts';
+import { openServices } from '@reeltime/ingest/src/services.ts';
+import { ingestSettings } from '@reeltime/ingest/src/settings.ts';
+import { serveImportTitleRequests, tmdbClientFor } from '@reeltime/ingest/src/sources.ts';
+import { startFakeTmdb } from '@reeltime/ingest/src/tmdb/fake-server.testing.ts';
 import { eventually } from '@reeltime/projector/src/testing/harness.ts';
 import { LiveClient, startStack, type QueryApiInstance, type Answer, type Session, type Stack } from '../testing/stack.ts';
 
@@ -275,4 +280,99 @@ describe('IMDb and Trakt', () => {
     const heists = lists.find((l) => l.name === 'Heists');
     expect(heists).toMatchObject({ description: 'Crews', itemCount: 1 });
   }, 60_000);
+});
+
+describe('an account that imports the moment it is registered', () => {
+  it('waits for the read models to show its watchlist instead of reporting the rows "not found"', async () => {
+    const resume = await stack.pauseProjector();
+    let resumed = false;
+    try {
+      // Registered while nothing is projected: no read model knows its watchlist yet.
+      const user = await stack.register('Hasty');
+      const accepted = await upload(user, 'watchlist.csv', letterboxd.films([ALIENS, HEAT]));
+      expect(accepted.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await resume();
+      resumed = true;
+      const status = await finished(user, accepted.body.importId);
+      expect(status).toMatchObject({ status: 'completed', rows: 2, imported: 2, unmatchedCount: 0 });
+      const lists: List[] = (await read('/me/lists', user)).body.items;
+      const watchlist = lists.find((l) => l.kind === 'watchlist')!;
+      const items = (await read(`/lists/${watchlist.listId}`, user)).body.items;
+      expect(items.map((i: Item) => i.title.id)).toEqual(['movie:679', 'movie:949']);
+    } finally {
+      if (!resumed) await resume();
+    }
+  }, 60_000);
+});
+
+// Last in this file: the title fetcher's heartbeat outlives it by up to 30 s, and the tests above
+// rely on nobody fetching (rows with unknown ids are reported at once).
+describe('a title missing from the catalog, with a TMDb credential set', () => {
+  it("is fetched by ingest's find worker from TMDb (find by IMDb id, then details) and its row imported; TMDb's unknown ids are reported", async () => {
+    // A local TMDb that answers only with the credential; ingest wired as its service is, from env.
+    const TOKEN = 'import-test-token';
+    const tmdb = await startFakeTmdb({ movies: [4811], credential: { token: TOKEN } });
+    const log = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+    const settings = ingestSettings({
+      ...stack.harness.env,
+      COMMAND_SCHEMA: stack.commandSchema,
+      INGEST_SCHEMA: `${stack.base}_ingest`,
+      TMDB_READ_ACCESS_TOKEN: TOKEN,
+      TMDB_BASE_URL: tmdb.url,
+      TMDB_RATE_LIMIT: '0',
+      LOG_LEVEL: 'silent',
+    });
+    const services = await openServices(settings, log);
+    const client = tmdbClientFor(settings, log);
+    const stop = new AbortController();
+    const worker = serveImportTitleRequests(settings, {
+      store: services.store,
+      progress: services.progress,
+      log,
+      client,
+      signal: stop.signal,
+    });
+    try {
+      const user = await stack.register('Newcomer');
+      const file = imdb.ratings([
+        { id: 'tt0078748', title: 'Alien', year: 1979, rating: 9 },
+        // Not in the catalog; TMDb knows it (the fake's movie 4811 has IMDb id tt0104811).
+        { id: 'tt0104811', title: 'Movie 4811', year: 1961, rating: 7 },
+        { id: 'tt7777777', title: 'Nobody Knows It', year: 2001, rating: 5 },
+      ]);
+      const accepted = await upload(user, 'ratings.csv', file);
+      expect(accepted.status).toBe(202);
+      const status = await finished(user, accepted.body.importId);
+      expect(status).toMatchObject({ status: 'completed', source: 'imdb', rows: 3, matched: 2, imported: 2, unmatchedCount: 1 });
+      expect(status.unmatched).toEqual([
+        { file: 'ratings.csv', line: 4, text: 'Nobody Knows It (2001)', reason: 'TMDb knows no title with IMDb id tt7777777' },
+      ]);
+      expect(tmdb.hits('/3/find/tt0104811')).toBe(1);
+      expect(tmdb.hits('/3/movie/4811')).toBeGreaterThanOrEqual(1);
+
+      const ratings = (await read('/me/ratings', user)).body.items;
+      expect(ratings.map((r: Rated) => [r.title.id, r.score]).sort()).toEqual([
+        ['movie:348', 9],
+        ['movie:4811', 7],
+      ]);
+      // The fetched title is in the catalog for everyone, as a sync would have put it there.
+      const title = await read('/titles/movie:4811', user);
+      expect(title.status).toBe(200);
+      expect(title.body).toMatchObject({ id: 'movie:4811', title: 'Movie 4811' });
+
+      // The same file again: nothing new, and TMDb is not asked again (found: in the catalog;
+      // not found: remembered for a day).
+      const again = await upload(user, 'ratings.csv', file);
+      expect(await finished(user, again.body.importId)).toMatchObject({ imported: 0, alreadyPresent: 2, unmatchedCount: 1 });
+      expect(tmdb.hits('/3/find/tt0104811')).toBe(1);
+      expect(tmdb.hits('/3/find/tt7777777')).toBe(1);
+    } finally {
+      stop.abort();
+      await worker;
+      client.close();
+      await services.close();
+      await tmdb.close();
+    }
+  }, 90_000);
 });

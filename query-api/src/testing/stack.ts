@@ -69,7 +69,8 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   // Each service's lines say which it is, as separate processes' would.
   const projectorLog = options.logger?.child({ service: 'projector' }) ?? harness.log;
-  const projector: ProjectorService = await startProjector(harness.settings, options.projections ?? projections, projectorLog);
+  const startTheProjector = () => startProjector(harness.settings, options.projections ?? projections, projectorLog);
+  let projector: ProjectorService = await startTheProjector();
 
   const commandPool = new pg.Pool({ connectionString: harness.url, max: 5, connectionTimeoutMillis: 5000 });
   // As main.ts does: an idle connection the server closes is logged, not an uncaught error.
@@ -138,8 +139,22 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
   return {
     harness,
     base: harness.base,
-    projector,
+    get projector() {
+      return projector;
+    },
+    /**
+     * Stops the projector until the returned function starts it again: the read models stand
+     * still while commands go on, as behind a projector that lags.
+     */
+    async pauseProjector(): Promise<() => Promise<void>> {
+      await projector.stop();
+      return async () => {
+        projector = await startTheProjector();
+      };
+    },
     commandUrl,
+    /** command-api's own tables (accounts, imports, title requests), as its COMMAND_SCHEMA. */
+    commandSchema,
     command,
     startQueryApi,
     /** A registered user (through command-api) whose registration the read models have seen. */

@@ -59,7 +59,11 @@ export function letterboxdRows(file: string, records: CsvRecord[]): ImportRow[] 
   // for a title that was only rated.
   if (!watchlist && columns.has('tmdbID')) return [];
   return rowsOf(file, records, FILM).map(({ line, get }) => {
-    if (watchlist) return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, { kind: 'watchlist' });
+    if (watchlist) {
+      // Description: the note Reeltime's export adds (Letterboxd's own watchlist.csv has none).
+      const { action, problem } = noted({ kind: 'watchlist' }, get('Description'));
+      return filmRow(file, line, get, `watchlist|${uriKey(get, get('Name'))}`, action, problem);
+    }
     const day = calendarDay(get('Date'));
     return filmRow(
       file,
@@ -129,11 +133,21 @@ function listRows(file: string, records: CsvRecord[]): ImportRow[] {
   if (items.length > MAX_LIST_ITEMS)
     throw new ImportFileError(file, items[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);
   return items.map(({ line, get }, index) => {
-    const note = get('Description');
     const position = Number(get('Position'));
-    const action: RowAction = { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 };
-    if (note !== '') action.note = note;
-    const problem = note !== '' && length(note) > 500 ? 'the note is longer than 500 characters' : undefined;
+    const { action, problem } = noted(
+      { kind: 'list', list, position: Number.isInteger(position) ? position : index + 1 },
+      get('Description'),
+    );
     return filmRow(file, line, get, `list|${list.key}|${get('URL') || get('Name')}`, action, problem);
   });
+}
+
+/** A list or watchlist item with its note (the Description column), when there is one. */
+function noted<Item extends Extract<RowAction, { kind: 'list' | 'watchlist' }>>(
+  item: Item,
+  note: string,
+): { action: Item; problem?: string } {
+  if (note === '') return { action: item };
+  const action = { ...item, note };
+  return length(note) > 500 ? { action, problem: 'the note is longer than 500 characters' } : { action };
 }

@@ -15,7 +15,6 @@ import type {
   FeedPage,
   FeedQuery,
   ImportAccepted,
-  ImportSource,
   ImportStatus,
   ListPage,
   ListView,
@@ -54,7 +53,11 @@ export const POSITION_COOKIE = 'rt_pos';
  */
 const everyones = new LRUCache<string, object>({ max: 5_000, ttl: 60_000 });
 const REQUEST_TIMEOUT_MS = 10_000;
-/** A 32 MiB upload, checked whole (a 100,000-row file) before the API answers. */
+/**
+ * From the last byte of an upload passed on to the API's answer: a 32 MiB file is checked whole
+ * (a 100,000-row file) before it answers. The browser's own sending has no limit here (it is
+ * passed on as it arrives); the server's request timeout bounds it.
+ */
 const UPLOAD_TIMEOUT_MS = 60_000;
 
 /** A command the API refused (4xx) or could not serve (5xx / unreachable). */
@@ -115,12 +118,13 @@ type Event = Pick<RequestEvent, 'cookies' | 'locals' | 'url'>;
 type CallOptions = {
   query?: Query;
   body?: unknown;
-  /** A multipart body instead of JSON (an upload): fetch streams its files and sets the boundary. */
-  form?: FormData;
+  /** A multipart body instead of JSON (an upload), sent as it is read. */
+  upload?: { body: ReadableStream<Uint8Array>; contentType: string };
   idempotencyKey?: string;
   ifMatch?: number;
   token?: string | null;
-  timeoutMs?: number;
+  /** Ends the call instead of the usual timeout. */
+  signal?: AbortSignal;
 };
 
 export class Api {
@@ -159,13 +163,17 @@ export class Api {
     if (base === 'query' && this.minPosition) headers['x-min-position'] = this.minPosition;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
-    let body: string | FormData | undefined = options.form;
-    if (options.body !== undefined) {
+    let body: string | ReadableStream<Uint8Array> | undefined;
+    if (options.upload !== undefined) {
+      headers['content-type'] = options.upload.contentType;
+      body = options.upload.body;
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
     try {
-      return await fetch(url, { method, headers, body, signal });
+      // duplex 'half': a stream body is sent while it is still being read (fetch requires saying so).
+      return await fetch(url, { method, headers, body, signal, ...(options.upload === undefined ? {} : { duplex: 'half' }) });
     } catch (cause) {
       log.warn({ err: cause, correlationId: this.event.locals.requestId, base, path }, 'API unreachable');
       throw new ApiError(503, {
@@ -184,7 +192,7 @@ export class Api {
     path: string,
     options: CallOptions = {},
   ): Promise<{ body: T; headers: Headers }> {
-    const response = await this.#request(base, method, path, options, AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS));
+    const response = await this.#request(base, method, path, options, options.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!response.ok) throw problemError(response, parsed, text);
@@ -287,12 +295,27 @@ export class Api {
     this.#command<{ entryId: string } & Position>('POST', '/diary', { body, idempotencyKey });
   removeDiaryEntry = (entryId: string) => this.#command<Position>('DELETE', `/diary/${encodeURIComponent(entryId)}`);
   setPreferences = (body: PreferencesBody) => this.#command<Position>('PUT', '/preferences', { body });
-  /** `POST /imports`: the file goes on as a multipart part; the API reads it whole before answering 202. */
-  importFile = (file: File, source: ImportSource | undefined, idempotencyKey: string) => {
-    const form = new FormData();
-    if (source !== undefined) form.append('source', source);
-    form.append('file', file, file.name);
-    return this.#command<ImportAccepted>('POST', '/imports', { form, idempotencyKey, timeoutMs: UPLOAD_TIMEOUT_MS });
+  /**
+   * `POST /imports` with a multipart body (`source` and `file`) passed on as the browser sends it,
+   * never held whole here; the API reads it all before answering 202.
+   */
+  importUpload = async (upload: { body: ReadableStream<Uint8Array>; contentType: string }, idempotencyKey: string) => {
+    const answerDue = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sent = new TransformStream<Uint8Array, Uint8Array>({
+      flush: () => {
+        timer = setTimeout(() => answerDue.abort(new Error('no answer in time')), UPLOAD_TIMEOUT_MS);
+      },
+    });
+    try {
+      return await this.#command<ImportAccepted>('POST', '/imports', {
+        upload: { body: upload.body.pipeThrough(sent), contentType: upload.contentType },
+        idempotencyKey,
+        signal: answerDue.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

@@ -1,8 +1,9 @@
 import { fail, isHttpError, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { ImportSource } from '@reeltime/schemas';
 import { ApiError, api, failure } from '$lib/server/api.ts';
+import { MultipartHeadError, readMultipartHead, type MultipartHead } from '$lib/server/multipart-head.ts';
 import { match as isUuid } from '../../../../params/uuid.ts';
-import { IMPORT_KEY, SOURCE_LABELS, fileProblem } from './import-rules.ts';
+import { IMPORT_KEY, SOURCE_LABELS, TOO_LARGE, fileProblem } from './import-rules.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -35,27 +36,45 @@ export const actions: Actions = {
   import: async (event) => {
     const { locals, request, url } = event;
     if (!locals.user) redirect(303, `/signin?redirectTo=${encodeURIComponent(url.pathname)}`);
-    const form = await request.formData();
-    const file = form.get('file');
-    const chosen = form.get('source');
+    // The fields before the file are read here; the file goes on to the API as it arrives.
+    let head: MultipartHead;
+    try {
+      head = await readMultipartHead(
+        request.body ?? new ReadableStream(),
+        request.headers.get('content-type') ?? '',
+        contentLength(request),
+      );
+    } catch (cause) {
+      // Over BODY_SIZE_LIMIT: adapter-node ends the body with a 413 before any of it is read.
+      const tooLarge = (cause as { status?: number } | null)?.status === 413;
+      if (!(cause instanceof MultipartHeadError) && !tooLarge) throw cause;
+      const [status, message] = tooLarge ? [413, TOO_LARGE] : [400, (cause as MultipartHeadError).message];
+      return fail(status, { message, errors: { file: message }, values: { source: '' }, idempotencyKey: crypto.randomUUID() });
+    }
+    const { fields } = head;
+    const chosen = fields.get('source');
     // Anything but a known source (the form's "detect" is empty) lets the API detect it.
     const source = (Object.keys(SOURCE_LABELS) as ImportSource[]).find((known) => known === chosen);
     const values = { source: source ?? '' };
-    const key = form.get('idempotencyKey');
-    const idempotencyKey = typeof key === 'string' && key ? key : crypto.randomUUID();
-    const problem = fileProblem(file instanceof File ? file : null);
-    if (problem) return fail(problem.status, { message: problem.message, errors: { file: problem.message }, values, idempotencyKey });
+    const idempotencyKey = fields.get('idempotencyKey') || crypto.randomUUID();
+    // The size from the body's length (browsers send one); without it, the API's limit answers.
+    const problem =
+      head.file.field === 'file' ? fileProblem({ name: head.file.filename, size: head.fileBytesAtMost ?? 1 }) : fileProblem(null);
+    if (problem) {
+      head.discard();
+      return fail(problem.status, { message: problem.message, errors: { file: problem.message }, values, idempotencyKey });
+    }
     let importId: string;
-    const client = api(event);
     try {
-      try {
-        ({ importId } = await client.importFile(file as File, source, idempotencyKey));
-      } catch (cause) {
-        // The key came with another file before (a page restored by Back): this is a new upload.
-        if (!(cause instanceof ApiError && cause.problem.code === 'idempotency_key_reused')) throw cause;
-        ({ importId } = await client.importFile(file as File, source, crypto.randomUUID()));
-      }
+      const body = head.forward(source === undefined ? [] : [['source', source]]);
+      ({ importId } = await api(event).importUpload({ body, contentType: head.contentType }, idempotencyKey));
     } catch (cause) {
+      // The key came with another file before (a page restored by Back): the file has gone by
+      // and cannot be sent again under a new key, so it is asked for once more.
+      if (cause instanceof ApiError && cause.problem.code === 'idempotency_key_reused') {
+        const message = 'This form had already sent another file. Choose the file again.';
+        return fail(422, { message, errors: { file: message }, values, idempotencyKey: crypto.randomUUID() });
+      }
       const result = failure(cause, values);
       const { errors, message, status } = result.data;
       // What is wrong with the file (`diary.csv, line 3: broken quoting`, too large, not a form) goes beside it.
@@ -67,3 +86,8 @@ export const actions: Actions = {
     redirect(303, `${url.pathname}?import=${importId}#import-progress`);
   },
 };
+
+function contentLength(request: Request): number | undefined {
+  const length = Number(request.headers.get('content-length') ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}

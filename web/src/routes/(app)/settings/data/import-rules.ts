@@ -14,6 +14,9 @@ export const SOURCE_LABELS: Record<ImportSource, string> = { letterboxd: 'Letter
 /** The dependency key of the page's load: the progress view re-reads the import's status through it. */
 export const IMPORT_KEY = 'app:import';
 
+/** Said when the upload is too large to have read even the file's name. */
+export const TOO_LARGE = 'The file is over 32 MiB, the most an import takes.';
+
 /** Why this file cannot be sent, with the status the action answers, or null when it may go. */
 export function fileProblem(file: Pick<File, 'name' | 'size'> | null): { status: 400 | 413 | 415; message: string } | null {
   if (file === null || file.size === 0 || !file.name) return { status: 400, message: 'Choose the file to import.' };

@@ -35,9 +35,13 @@ function templateSql(template: string, cut: string, values: Record<string, strin
   return [side(before), side(after)];
 }
 
-/** `CASE id WHEN '28' THEN 'Action' ... END` (an unknown id gives NULL). */
-const genreNameSql = (id: string) =>
-  `CASE ${id} ${GENRE_NAME_LIST.map(([genreId, name]) => `WHEN '${genreId}' THEN ${literal(name)}`).join(' ')} END`;
+/**
+ * The genre name of the genre id `id` (SQL text; an unknown id gives NULL), looked up in one
+ * jsonb constant (parsed when the view is made). Not a CASE of 27 branches: the query API's
+ * statements are planned on every request, and two such CASEs were 40 % of a page's planning time.
+ */
+const GENRE_NAMES_JSONB = `${literal(JSON.stringify(Object.fromEntries(GENRE_NAME_LIST)))}::jsonb`;
+const genreNameSql = (id: string) => `(${GENRE_NAMES_JSONB} ->> (${id}))`;
 
 /**
  * The API's reason object for the stored reason `x` (json; NULL for NULL), as describeReason

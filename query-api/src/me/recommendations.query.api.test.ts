@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadDb } from '../db.ts';
 import { encodeCursor } from '../paging/cursor.ts';
-import { recommendationsQuery } from './recommendations.ts';
+import { coldStartFor, recommendationsQuery } from './recommendations.ts';
 import { startStackWithRecommendationFixtures, type FixtureStack, type RecommendationFixture } from '../testing/recommendation-fixtures.ts';
 import type { QueryApiInstance, Session } from '../testing/stack.ts';
 
@@ -223,11 +223,13 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
     ];
     const read = new ReadDb({ databaseUrl: stack.harness.url, schema: stack.harness.settings.readSchema });
     try {
-      for (const [afterRank, limit, type] of [
-        [0, 13, undefined],
-        [20, 21, 'movie'],
+      // Both shapes: the caller's own list, and theirs-else-the-cold-start-list.
+      for (const [owner, afterRank, limit, type] of [
+        [sql.fragment`${long.userId}::text`, 0, 13, undefined],
+        [sql.fragment`${long.userId}::text`, 20, 21, 'movie'],
+        [coldStartFor(read.read, long.userId), 0, 13, undefined],
       ] as const) {
-        const query = recommendationsQuery(read.read, long.userId, afterRank, limit, type);
+        const query = recommendationsQuery(read.read, owner, afterRank, limit, type);
         // Through the query API's own pool and session settings.
         const [explained] = await read.any<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(sql.unsafe`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`);
         const plan = explained!['QUERY PLAN'][0].Plan;

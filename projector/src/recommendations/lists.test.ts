@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
 import { describeReason, type ReasonCode } from './engine/reasons.ts';
-import { RANKED_VIEW, LISTS_VIEW, storedItem } from './lists.ts';
+import { ITEMS_VIEW, storedItem } from './lists.ts';
 
 const NAMES: Record<string, string> = { 'movie:1': 'Alien', 'tv:2': "Grey's Anatomy" };
 const titleName = (titleId: string) => NAMES[titleId] ?? titleId;
@@ -20,7 +20,7 @@ const CODES: ReasonCode[] = [
   { kind: 'person', text: 'You like Person 9' },
 ];
 
-/** The read views against PostgreSQL: they must say what describeReason says, for every kind of code. */
+/** The read view against PostgreSQL: it must say what describeReason says, for every kind of code. */
 describe('stored recommendation lists', () => {
   let client: pg.Client;
   const schema = uniqueSchemaName('recs_lists');
@@ -42,27 +42,25 @@ describe('stored recommendation lists', () => {
     await client?.end();
   });
 
+  const view = () => ITEMS_VIEW.replaceAll('{schema}', schema);
+
   it('gives each reason the text describeReason gives it', async () => {
-    const { rows } = await client.query<{ items: { reasons: unknown[] }[] }>(LISTS_VIEW.replaceAll('{schema}', schema));
-    expect(rows[0]!.items.map((item) => item.reasons[0])).toEqual(CODES.map((code) => describeReason(code, titleName)));
+    const { rows } = await client.query<{ reasons: unknown[] }>(`SELECT reasons FROM (${view()}) v WHERE user_id = 'u' ORDER BY rank`);
+    expect(rows.map((row) => row.reasons[0])).toEqual(CODES.map((code) => describeReason(code, titleName)));
   });
 
-  it("keeps a user's lookup under PostgreSQL's jit_above_cost (a JIT compile would add some 200 ms to each request)", async () => {
-    const lookup = `SELECT items FROM (${LISTS_VIEW.replaceAll('{schema}', schema)}) l WHERE user_id = 'u'`;
-    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${lookup}`);
+  it("keeps a page's lookup under PostgreSQL's jit_above_cost (a JIT compile would add some 200 ms to each request)", async () => {
+    const page = `SELECT * FROM (${view()}) v WHERE user_id = 'u' AND rank > 0 ORDER BY rank LIMIT 51`;
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${page}`);
     const { rows: setting } = await client.query<{ jit_above_cost: string }>('SHOW jit_above_cost');
     expect(rows[0]!['QUERY PLAN'][0].Plan['Total Cost']).toBeLessThan(Number(setting[0]!.jit_above_cost) / 10);
   });
 
   it('gives the media type from the title id, the score as stored and the rank in list order', async () => {
-    const { rows } = await client.query(
-      `SELECT rank, title_id, media_type, score FROM (${RANKED_VIEW.replaceAll('{schema}', schema)}) v ORDER BY rank LIMIT 2`,
-    );
+    const { rows } = await client.query(`SELECT rank, title_id, media_type, score FROM (${view()}) v ORDER BY rank LIMIT 2`);
     expect(rows).toEqual([
       { rank: 1, title_id: 'movie:100', media_type: 'movie', score: 1 },
       { rank: 2, title_id: 'tv:101', media_type: 'tv', score: 0.9 },
     ]);
-    const { rows: lists } = await client.query(LISTS_VIEW.replaceAll('{schema}', schema));
-    expect(lists[0].items[1]).toMatchObject({ titleId: 'tv:101', mediaType: 'tv', score: 0.9 });
   });
 });

@@ -3,7 +3,7 @@ import type { EventType } from '@reeltime/schemas';
 import { PREFERENCE_EVENTS } from '../activity/preferences.ts';
 import type { Projection } from '../model/projection.ts';
 import { ident, insertRows, type Queryable, type TableSpec } from '../model/sql.ts';
-import { LISTS_VIEW, RANKED_VIEW, storedItem, type StoredItem } from './lists.ts';
+import { ITEMS_VIEW, storedItem, type StoredItem } from './lists.ts';
 import { RecommendationChanges, RecommendationWorkingSet } from './working-set.ts';
 
 type SimilarRow = { title_id: string; rank: number; similar_id: string; score: number };
@@ -43,10 +43,11 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
   eventTypes: EVENT_TYPES,
   migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
   views: {
-    // Each user's list in the API's shape (the query API pages through it).
-    recommendation_lists: LISTS_VIEW,
-    // Ranked rows, for reading by hand and in tests; a lookup by user_id reads one row and unnests it.
-    recommendations: RANKED_VIEW,
+    // One row per list item, reasons rendered (lists.ts); a lookup by user_id reads one row and
+    // unnests it. The query API pages `recommendation_lists` (the name query-api/src/db.ts
+    // knows); `recommendations` is the same view, the name for reading by hand and in tests.
+    recommendation_lists: ITEMS_VIEW,
+    recommendations: ITEMS_VIEW,
     similar_titles: 'SELECT * FROM {schema}.similar_titles',
   },
   resident: true,

@@ -1,5 +1,8 @@
+import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadDb } from '../db.ts';
 import { encodeCursor } from '../paging/cursor.ts';
+import { coldStartFor, recommendationsQuery } from './recommendations.ts';
 import { startStackWithRecommendationFixtures, type FixtureStack, type RecommendationFixture } from '../testing/recommendation-fixtures.ts';
 import type { QueryApiInstance, Session } from '../testing/stack.ts';
 
@@ -192,6 +195,66 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
       },
     ]);
     expect((await api.get('/me/recommendations?type=tv', { token: newcomer.accessToken })).body.items).toEqual([]);
+  });
+
+  it("renders the reasons of the page's items only, not the whole list's, and stays clear of JIT", async () => {
+    // A list as long as the projection keeps (top 50 + 20 per type), every item with three reasons.
+    const long = await stack.register('Long');
+    await stack.putRecommendations(
+      Array.from({ length: 70 }, (_, i) => ({
+        userId: long.userId,
+        rank: i + 1,
+        titleId: i % 3 === 0 ? `tv:${5000 + i}` : `movie:${5000 + i}`,
+        mediaType: i % 3 === 0 ? ('tv' as const) : ('movie' as const),
+        score: 1 - i / 100,
+        reasons: [['r', 'movie:949', 9], ['g', 0, 18, 80], 't'],
+      })),
+    );
+    type PlanNode = {
+      'Node Type': string;
+      'Parent Relationship'?: string;
+      'Actual Loops': number;
+      'Total Cost': number;
+      Plans?: PlanNode[];
+    };
+    const subPlanLoops = (node: PlanNode): number[] => [
+      ...(node['Parent Relationship'] === 'SubPlan' ? [node['Actual Loops']] : []),
+      ...(node.Plans ?? []).flatMap(subPlanLoops),
+    ];
+    const read = new ReadDb({ databaseUrl: stack.harness.url, schema: stack.harness.settings.readSchema });
+    try {
+      // Both shapes: the caller's own list, and theirs-else-the-cold-start-list.
+      for (const [owner, afterRank, limit, type] of [
+        [sql.fragment`${long.userId}::text`, 0, 13, undefined],
+        [sql.fragment`${long.userId}::text`, 20, 21, 'movie'],
+        [coldStartFor(read.read, long.userId), 0, 13, undefined],
+      ] as const) {
+        const query = recommendationsQuery(read.read, owner, afterRank, limit, type);
+        // Through the query API's own pool and session settings.
+        const [explained] = await read.any<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(sql.unsafe`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`);
+        const plan = explained!['QUERY PLAN'][0].Plan;
+        const loops = subPlanLoops(plan);
+        // The reasons' subquery (and the title-name lookup inside it) ran, once per item of the page at most.
+        expect(loops.length).toBeGreaterThan(0);
+        expect(Math.max(...loops), `SubPlan loops ${loops.join(', ')}`).toBeLessThanOrEqual(limit);
+        const { rows: setting } = await stack.harness.pool.query<{ jit_above_cost: string }>('SHOW jit_above_cost');
+        expect(plan['Total Cost']).toBeLessThan(Number(setting[0]!.jit_above_cost) / 10);
+      }
+    } finally {
+      await read.end();
+    }
+    // And the answer is still the page, reasons included (the fixture has no title names: a title is named by its id).
+    const answer = await api.get('/me/recommendations?limit=2&type=tv', { token: long.accessToken });
+    expect(answer.body.items.map((item: { title: { id: string }; reasons: unknown }) => [item.title.id, item.reasons])).toEqual(
+      ['tv:5000', 'tv:5003'].map((id) => [
+        id,
+        [
+          { kind: 'similar', text: 'Because you rated movie:949 9/10', titleId: 'movie:949' },
+          { kind: 'genre', text: 'You often watch Drama and Crime' },
+          { kind: 'trending', text: 'Trending this week' },
+        ],
+      ]),
+    );
   });
 
   it('documents cursor and nextCursor in the OpenAPI document', async () => {

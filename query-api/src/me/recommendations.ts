@@ -1,46 +1,51 @@
 import type { MediaType, Recommendations, RecommendationReason } from '@reeltime/schemas';
-import { sql } from 'slonik';
+import { sql, type FragmentSqlToken } from 'slonik';
 import type { ReadDb, ReadViews } from '../db.ts';
 import { decodeCursor, page, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 /**
- * A lookup in the recommendations projection's output: one row per user holding their ranked
- * list (`read.recommendation_lists`, JSON items `{titleId, mediaType, score, reasons}`).
- * Someone without a list of their own (no history yet, or not scored yet) gets the cold-start
- * list kept under user id '*': the UNION ALL under LIMIT 1 reads the second branch only when
- * the first found nothing. The list is unnested once, filtered and cut to the page before the
- * catalog joins, so a request reads one list and the page's titles, in one round trip.
+ * A page of a ranked list in the recommendations projection's output,
+ * `read.recommendation_lists`: one row per item (`rank`, `title_id`, `media_type`, `score`,
+ * `reasons`), unnested from the one stored row per user.
+ *
+ * The page is cut (rank, type filter, LIMIT) in a subquery of its own before anything else: the
+ * view renders each item's reasons (a subquery per item), and PostgreSQL evaluates that column
+ * only for the rows that survive the subquery's sort and limit, so a request renders its page,
+ * not the ~70 items of the list (the test "renders the reasons of the page's items only" holds
+ * the plan to that). The catalog joins come after the cut too.
+ *
+ * `owner` is whose list: the caller's, or (`coldStartFor`) theirs if they have one, else the
+ * cold-start list kept under user id '*'.
  *
  * The type filter is left out of the text when not asked for (rather than `(x IS NULL OR ...)`),
  * so each shape gets a plan of its own. The first page asks for ranks after 0, so paging needs
  * no third shape either.
  */
-const recommendationsQuery = (
+export const recommendationsQuery = (
   { recommendation_lists, titles, title_stats }: ReadViews,
-  userId: string,
+  owner: FragmentSqlToken,
   afterRank: number,
   limit: number,
   type: MediaType | undefined,
 ) => sql.unsafe`
-  WITH list AS (
-    (SELECT items FROM ${recommendation_lists} WHERE user_id = ${userId}::text
-     UNION ALL
-     SELECT items FROM ${recommendation_lists} WHERE user_id = '*')
-    LIMIT 1
-  ), picked AS (
-    SELECT e.item, e.rank
-      FROM list CROSS JOIN LATERAL json_array_elements(list.items) WITH ORDINALITY AS e(item, rank)
-     WHERE e.rank > ${afterRank}::integer ${type ? sql.fragment`AND e.item->>'mediaType' = ${type}::text` : sql.fragment``}
-     ORDER BY e.rank
+  WITH picked AS (
+    SELECT r.title_id, r.score, r.reasons, r.rank
+      FROM ${recommendation_lists} r
+     WHERE r.user_id = ${owner}
+       AND r.rank > ${afterRank}::integer ${type ? sql.fragment`AND r.media_type = ${type}::text` : sql.fragment``}
+     ORDER BY r.rank
      LIMIT ${limit}
   )
-  SELECT p.item->>'titleId' AS title_id, (p.item->>'score')::double precision AS score, p.item->'reasons' AS reasons,
-         ${SUMMARY_COLUMNS}, p.rank::text AS k0
+  SELECT p.title_id, p.score, p.reasons, ${SUMMARY_COLUMNS}, p.rank::text AS k0
     FROM picked p
-    LEFT JOIN ${titles} t ON t.title_id = p.item->>'titleId'
-    LEFT JOIN ${title_stats} s ON s.title_id = p.item->>'titleId'
+    LEFT JOIN ${titles} t ON t.title_id = p.title_id
+    LEFT JOIN ${title_stats} s ON s.title_id = p.title_id
    ORDER BY p.rank`;
+
+/** The caller's list if they have one, else the cold-start list ('*'). */
+export const coldStartFor = ({ recommendation_lists }: ReadViews, userId: string) =>
+  sql.fragment`coalesce((SELECT o.user_id FROM ${recommendation_lists} o WHERE o.user_id = ${userId}::text LIMIT 1), '*')`;
 
 /** Ranks are unique per list, so the rank alone is the keyset. */
 const RANK_ORDER: SortKey[] = [{ expr: sql.fragment`p.rank`, dir: 'asc', type: 'int' }];
@@ -57,7 +62,13 @@ export async function recommendationsFor(
   // The filter is part of the ordering's name: a cursor of `type=movie` pages nothing else (400).
   const order = `recommendations:${options.type ?? 'all'}`;
   const after = decodeCursor(options.cursor, order, RANK_ORDER);
-  const rows = await db.any<Row>(recommendationsQuery(db.read, userId, after ? Number(after[0]) : 0, options.limit + 1, options.type));
+  const afterRank = after ? Number(after[0]) : 0;
+  const pageOf = (owner: FragmentSqlToken) => db.any<Row>(recommendationsQuery(db.read, owner, afterRank, options.limit + 1, options.type));
+  let rows = await pageOf(sql.fragment`${userId}::text`);
+  // Nothing of theirs on this page: they have no list (the cold-start list answers), or they have
+  // one and this page is empty (asked again, it still is). Only then a second statement: asking
+  // "do they have a list" in every request would unnest their list twice.
+  if (rows.length === 0) rows = await pageOf(coldStartFor(db.read, userId));
   return page(rows, options.limit, order, RANK_ORDER.length, (row) => ({
     title: toSummary(row, row.title_id),
     score: row.score,

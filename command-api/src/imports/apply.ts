@@ -1,6 +1,7 @@
-import { diaryStream, listStream, ratingStream, type TitleId } from '@reeltime/schemas';
+import { diaryStream, listStream, preferencesStream, ratingStream, type TitleId } from '@reeltime/schemas';
 import { diaryDecider } from '../diary/index.ts';
 import { listDecider, type ListCommand } from '../lists/index.ts';
+import { preferencesDecider, type SetPreferences } from '../preferences/index.ts';
 import { ratingDecider } from '../ratings/index.ts';
 import { decideAcross, decideMany, type DecideManyContext, type Decided } from './decide-many.ts';
 import type { ImportPlan, PlannedItem } from './plan.ts';
@@ -24,7 +25,8 @@ const outcomeOf = (decided: Decided<unknown>): RowOutcome =>
 
 /**
  * Runs an import's plan through the deciders: ratings (one stream per title, in batches),
- * the diary in large batches, the watchlist, then each list with its items in order.
+ * the diary in large batches, the watchlist, each list with its items in order, then the
+ * preferences.
  */
 export async function applyPlan(plan: ImportPlan, progress: ImportProgress, context: ApplyContext): Promise<void> {
   const { userId, today } = context;
@@ -32,6 +34,8 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
   for (const { row } of plan.watches) progress.expect(row);
   for (const { row } of plan.watchlist) progress.expect(row);
   for (const list of plan.lists) for (const { row } of list.items) progress.expect(row);
+  for (const list of plan.lists) if (list.row !== undefined) progress.expect(list.row);
+  if (plan.preferences !== undefined) progress.expect(plan.preferences.row);
 
   for (let start = 0; start < plan.ratings.length; start += RATINGS_PER_BATCH) {
     const batch = plan.ratings.slice(start, start + RATINGS_PER_BATCH);
@@ -45,6 +49,7 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
           titleId: rating.titleId as TitleId,
           score: rating.score,
           review: rating.review,
+          containsSpoilers: rating.containsSpoilers,
         },
       ],
     }));
@@ -80,7 +85,7 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
     await context.onStep();
   }
 
-  for (const { listId, list, items } of plan.lists) {
+  for (const { listId, list, items, row } of plan.lists) {
     const create: ListCommand = {
       type: 'CreateList',
       listId,
@@ -88,21 +93,41 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
       ownerId: userId,
       name: list.name.trim() || 'Imported list',
       description: list.description,
-      visibility: 'private',
+      visibility: list.visibility ?? 'private',
     };
-    await addItems(context, progress, listId, [create], items);
+    const created = await addItems(context, progress, listId, [create], items);
+    // A list that exists already (a re-import, or its own account) is already present.
+    const exists = created !== undefined && 'refused' in created && created.refused.code === 'list_exists';
+    if (row !== undefined && created !== undefined) progress.settle(row, exists ? 'present' : outcomeOf(created));
+    await context.onStep();
+  }
+
+  if (plan.preferences !== undefined) {
+    const { preferences, row } = plan.preferences;
+    // Like `PUT /preferences`, each section replaces the account's; an empty one in the export
+    // says nothing was chosen there, so it leaves the account's choices alone.
+    const command: SetPreferences = { type: 'SetPreferences', actorId: userId, userId };
+    if (preferences.genres.liked.length + preferences.genres.disliked.length > 0) command.genres = preferences.genres;
+    if (preferences.people.liked.length > 0) command.people = preferences.people;
+    if (preferences.languages.length > 0) command.languages = preferences.languages;
+    if (preferences.mediaTypes.length > 0) command.mediaTypes = preferences.mediaTypes;
+    const [decided] = await decideMany(context, preferencesDecider, preferencesStream(userId), [command]);
+    progress.settle(row, outcomeOf(decided!));
     await context.onStep();
   }
 }
 
-/** Adds items in order; "already in the list" is already present, and a list that exists already is fine. */
+/**
+ * Adds items in order; "already in the list" is already present, and a list that exists already
+ * is fine. Answers what the first command (the list's creation) came to.
+ */
 async function addItems(
   context: ApplyContext,
   progress: ImportProgress,
   listId: string,
   first: ListCommand[],
   items: PlannedItem[],
-): Promise<void> {
+): Promise<Decided<unknown> | undefined> {
   const { userId } = context;
   const commands: ListCommand[] = [
     ...first,
@@ -120,4 +145,5 @@ async function addItems(
     const present = 'refused' in result && result.refused.code === 'already_in_list';
     progress.settle(item.row, present ? 'present' : outcomeOf(result));
   });
+  return decided[0];
 }

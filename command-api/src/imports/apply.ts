@@ -4,7 +4,7 @@ import { listDecider, type ListCommand } from '../lists/index.ts';
 import { preferencesDecider, type SetPreferences } from '../preferences/index.ts';
 import { ratingDecider } from '../ratings/index.ts';
 import { decideAcross, decideMany, type DecideManyContext, type Decided } from './decide-many.ts';
-import type { ImportPlan, PlannedItem } from './plan.ts';
+import type { ImportPlan, PlannedItem, PlannedList } from './plan.ts';
 import type { ImportProgress, RowOutcome } from './progress.ts';
 
 export type ApplyContext = DecideManyContext & {
@@ -80,25 +80,13 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
     if (context.watchlistId === undefined) {
       for (const { row } of plan.watchlist) progress.settle(row, { reason: 'your watchlist was not found' });
     } else {
-      await addItems(context, progress, context.watchlistId, [], plan.watchlist);
+      await addToWatchlist(context, progress, context.watchlistId, plan.watchlist);
     }
     await context.onStep();
   }
 
-  for (const { listId, list, items, row } of plan.lists) {
-    const create: ListCommand = {
-      type: 'CreateList',
-      listId,
-      actorId: userId,
-      ownerId: userId,
-      name: list.name.trim() || 'Imported list',
-      description: list.description,
-      visibility: list.visibility ?? 'private',
-    };
-    const created = await addItems(context, progress, listId, [create], items);
-    // A list that exists already (a re-import, or its own account) is already present.
-    const exists = created !== undefined && 'refused' in created && created.refused.code === 'list_exists';
-    if (row !== undefined && created !== undefined) progress.settle(row, exists ? 'present' : outcomeOf(created));
+  for (const list of plan.lists) {
+    await importList(context, progress, list);
     await context.onStep();
   }
 
@@ -118,32 +106,57 @@ export async function applyPlan(plan: ImportPlan, progress: ImportProgress, cont
 }
 
 /**
- * Adds items in order; "already in the list" is already present, and a list that exists already
- * is fine. Answers what the first command (the list's creation) came to.
+ * A list and its items, in order. A list that exists already (a re-import, or its own account)
+ * is already present, and so is an item already in it.
  */
-async function addItems(
-  context: ApplyContext,
-  progress: ImportProgress,
-  listId: string,
-  first: ListCommand[],
-  items: PlannedItem[],
-): Promise<Decided<unknown> | undefined> {
+async function importList(context: ApplyContext, progress: ImportProgress, planned: PlannedList): Promise<void> {
   const { userId } = context;
-  const commands: ListCommand[] = [
-    ...first,
-    ...items.map((item): ListCommand => ({
-      type: 'AddListItem',
+  const { list, items, row, copyId } = planned;
+  const attempt = (listId: string) => {
+    const create: ListCommand = {
+      type: 'CreateList',
       listId,
       actorId: userId,
-      titleId: item.titleId as TitleId,
-      ...(item.note === undefined ? {} : { note: item.note }),
-    })),
-  ];
-  const decided = await decideMany(context, listDecider, listStream(listId), commands);
+      ownerId: userId,
+      name: list.name.trim() || 'Imported list',
+      description: list.description,
+      visibility: list.visibility ?? 'private',
+    };
+    // Changes nothing on a list of the user's; refused when the id is a deleted list (or not theirs).
+    const probe: ListCommand = { type: 'UpdateList', listId, actorId: userId };
+    return decideMany(context, listDecider, listStream(listId), [create, probe, ...itemCommands(userId, listId, items)]);
+  };
+  let decided = await attempt(planned.listId);
+  // Its own list, deleted since the export: restored as a copy, as another account would get it.
+  if (copyId !== undefined && 'refused' in decided[1]!) decided = await attempt(copyId);
+  const created = decided[0]!;
+  if (row !== undefined) {
+    const exists = 'refused' in created && created.refused.code === 'list_exists';
+    progress.settle(row, exists ? 'present' : outcomeOf(created));
+  }
+  settleItems(progress, items, decided.slice(2));
+}
+
+/** The watchlist's items, in order. */
+async function addToWatchlist(context: ApplyContext, progress: ImportProgress, listId: string, items: PlannedItem[]): Promise<void> {
+  settleItems(progress, items, await decideMany(context, listDecider, listStream(listId), itemCommands(context.userId, listId, items)));
+}
+
+function itemCommands(userId: string, listId: string, items: PlannedItem[]): ListCommand[] {
+  return items.map((item) => ({
+    type: 'AddListItem',
+    listId,
+    actorId: userId,
+    titleId: item.titleId as TitleId,
+    ...(item.note === undefined ? {} : { note: item.note }),
+  }));
+}
+
+/** "Already in the list" is already present. */
+function settleItems(progress: ImportProgress, items: PlannedItem[], decided: Decided<unknown>[]): void {
   items.forEach((item, index) => {
-    const result = decided[first.length + index]!;
+    const result = decided[index]!;
     const present = 'refused' in result && result.refused.code === 'already_in_list';
     progress.settle(item.row, present ? 'present' : outcomeOf(result));
   });
-  return decided[0];
 }

@@ -11,8 +11,12 @@ export type RowRef = { row: number };
 export type PlannedRating = { titleId: string; score?: number; review?: Review; containsSpoilers?: boolean; rows: number[] };
 export type PlannedWatch = { watch: ImportedWatch; row: number };
 export type PlannedItem = { titleId: string; note?: ListItemNote; row: number };
-/** `row`: the list's own row (Reeltime's export), settled by its creation. */
-export type PlannedList = { listId: string; list: ImportedList; items: PlannedItem[]; row?: number };
+/**
+ * `row`: the list's own row (Reeltime's export), settled by its creation. `copyId`: when
+ * `listId` is the list's own id (back into its own account), the id to use instead if that
+ * list is gone (deleted since the export).
+ */
+export type PlannedList = { listId: string; list: ImportedList; items: PlannedItem[]; row?: number; copyId?: string };
 
 export type ImportPlan = {
   /** Per row: why it will not be imported, or undefined when it has effects below. */
@@ -45,8 +49,10 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
   const listOf = (imported: ImportedList): PlannedList => {
     // Back into the account it came from, a list is itself again, not a copy beside it.
     const own = imported.own;
-    const listId = own !== undefined && own.ownerId === userId ? own.listId : importedListId(userId, source, imported.key);
-    const list = lists.get(listId) ?? { listId, list: imported, items: [] };
+    const copyId = importedListId(userId, source, imported.key);
+    const listId = own !== undefined && own.ownerId === userId ? own.listId : copyId;
+    const list: PlannedList = lists.get(listId) ?? { listId, list: imported, items: [] };
+    if (listId !== copyId) list.copyId = copyId;
     lists.set(listId, list);
     return list;
   };

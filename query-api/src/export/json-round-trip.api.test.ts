@@ -104,6 +104,14 @@ describe('JSON export, then import', () => {
     const restored = await people.imported(before, 'reeltime-export.json', document);
     expect(restored).toMatchObject({ status: 'completed', imported: 0, unmatchedCount: 0 });
     expect(await everything(before)).toEqual(original);
+
+    // A list deleted since the export comes back (under a new id: a deleted list's id stays taken).
+    const lists = (await people.read(before, '/me/lists?limit=100')).items as List[];
+    await command('DELETE', `/lists/${lists.find((list) => list.name === 'Best')!.listId}`);
+    expect((await everything(before)).lists.map((list) => list.name)).not.toContain('Best');
+    const again = await people.imported(before, 'reeltime-export.json', document);
+    expect(again).toMatchObject({ status: 'completed', imported: 1 + 3, unmatchedCount: 0 });
+    expect(await everything(before)).toEqual(original);
   }, 180_000);
 
   it('reports a title the catalog lacks (no TMDb credential here) by what it is, and imports the rest', async () => {

@@ -100,7 +100,7 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
 
     // A file of another kind is stopped in the browser, before it travels.
     await upload(page, 'notes.txt', 'hello', '');
-    expect(await error.textContent()).toBe('notes.txt: choose a .zip, .csv or .json file from Letterboxd, IMDb or Trakt.');
+    expect(await error.textContent()).toBe('notes.txt: choose a .zip, .csv or .json file from Letterboxd, IMDb, Trakt or Reeltime.');
   });
 
   it('given no JavaScript, when a diary is uploaded, then the progress view reads the status again until done', async () => {
@@ -130,7 +130,7 @@ describe.skipIf(missing !== null)('Importing in a browser', () => {
     // unread): the name of a file of another kind, and a file input left empty.
     await upload(page, 'notes.txt', 'hello', '');
     expect(await page.locator('#import-file-error').textContent()).toBe(
-      'notes.txt: choose a .zip, .csv or .json file from Letterboxd, IMDb or Trakt.',
+      'notes.txt: choose a .zip, .csv or .json file from Letterboxd, IMDb, Trakt or Reeltime.',
     );
     await page.goto(`${web.url}/settings/data`);
     await page.getByRole('button', { name: 'Import' }).click();

@@ -53,7 +53,20 @@ describe('POST /imports with bad input', () => {
       'a zip with no export in it',
       'export.zip',
       zip({ 'readme.txt': 'hello' }),
-      'export.zip: holds no Letterboxd, IMDb or Trakt export file',
+      'export.zip: holds no Letterboxd, IMDb, Trakt or Reeltime export file',
+    ],
+    [
+      'a Reeltime export that departs from its schema',
+      'reeltime-export.json',
+      JSON.stringify({ format: 'reeltime-export', version: 1, ratings: [{ titleId: 'movie:603', score: 11 }] }),
+      "reeltime-export.json: is not a Reeltime export: it does not match the export's schema (/",
+    ],
+    [
+      'JSON given as a Reeltime export that is not one',
+      'data.json',
+      '{"hello": "world"}',
+      'data.json, line 1: is not a Reeltime export',
+      'reeltime',
     ],
     [
       'a source that does not fit the file',

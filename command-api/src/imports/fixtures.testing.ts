@@ -179,3 +179,66 @@ export function form(name: string, content: string | Uint8Array, source?: string
   if (source !== undefined) data.append('source', source);
   return data;
 }
+
+type ReeltimeTitle = { id: string; title?: string; year?: number };
+const exportTitle = (t: ReeltimeTitle) => {
+  const [mediaType, tmdbId] = t.id.split(':') as ['movie' | 'tv', string];
+  return { titleId: t.id, mediaType, tmdbId: Number(tmdbId), imdbId: null, title: t.title ?? null, year: t.year ?? null };
+};
+const AT = '2024-09-09T09:00:00.000Z';
+
+/** Reeltime's own JSON export (`ExportDocument`), from the parts a test cares about. */
+export function reeltimeExport(parts: {
+  userId?: string;
+  preferences?: { genres?: number[]; dislikedGenres?: number[]; people?: number[]; languages?: string[]; mediaTypes?: ('movie' | 'tv')[] };
+  lists?: {
+    listId: string;
+    kind?: 'custom' | 'watchlist';
+    name?: string;
+    description?: string;
+    visibility?: 'public' | 'private';
+    items: { title: ReeltimeTitle; note?: string }[];
+  }[];
+  ratings?: { title: ReeltimeTitle; score: number; review?: string; spoilers?: boolean }[];
+  diary?: { title: ReeltimeTitle; entryId: string; watchedOn: string; rewatch?: boolean }[];
+}): string {
+  const p = parts.preferences ?? {};
+  return JSON.stringify({
+    format: 'reeltime-export',
+    version: 1,
+    exportedAt: AT,
+    profile: { userId: parts.userId ?? '00000000-0000-4000-8000-000000000001', displayName: 'Someone', registeredAt: AT },
+    preferences: {
+      genres: { liked: p.genres ?? [], disliked: p.dislikedGenres ?? [] },
+      people: { liked: p.people ?? [] },
+      languages: p.languages ?? [],
+      mediaTypes: p.mediaTypes ?? [],
+      updatedAt: null,
+    },
+    lists: (parts.lists ?? []).map((l) => ({
+      listId: l.listId,
+      kind: l.kind ?? 'custom',
+      name: l.name ?? (l.kind === 'watchlist' ? 'Watchlist' : 'A list'),
+      description: l.description ?? '',
+      visibility: l.visibility ?? 'private',
+      createdAt: AT,
+      updatedAt: AT,
+      items: l.items.map((item, i) => ({ ...exportTitle(item.title), position: i + 1, note: item.note ?? null, addedAt: AT })),
+    })),
+    ratings: (parts.ratings ?? []).map((r) => ({
+      ...exportTitle(r.title),
+      score: r.score,
+      review: r.review ?? null,
+      containsSpoilers: r.spoilers ?? false,
+      ratedAt: AT,
+      updatedAt: AT,
+    })),
+    diary: (parts.diary ?? []).map((e) => ({
+      ...exportTitle(e.title),
+      entryId: e.entryId,
+      watchedOn: e.watchedOn,
+      rewatch: e.rewatch ?? false,
+      loggedAt: AT,
+    })),
+  });
+}

@@ -2,16 +2,21 @@ import type { ImportSource, ListItemNote, Review } from '@reeltime/schemas';
 import { isWatchDate, type ImportedWatch } from '../diary/index.ts';
 import { deterministicUuid } from '../handling/event-ids.ts';
 import type { Matched } from './match.ts';
-import type { ImportedList, ImportRow } from './rows.ts';
+import type { ImportedList, ImportedPreferences, ImportRow } from './rows.ts';
 
 // From matched rows to what the deciders are asked, pure. Every id is derived from the user and
 // the row's own identity in its source, so a re-import asks for the very same entries and lists.
 
 export type RowRef = { row: number };
-export type PlannedRating = { titleId: string; score?: number; review?: Review; rows: number[] };
+export type PlannedRating = { titleId: string; score?: number; review?: Review; containsSpoilers?: boolean; rows: number[] };
 export type PlannedWatch = { watch: ImportedWatch; row: number };
 export type PlannedItem = { titleId: string; note?: ListItemNote; row: number };
-export type PlannedList = { listId: string; list: ImportedList; items: PlannedItem[] };
+/**
+ * `row`: the list's own row (Reeltime's export), settled by its creation. `copyId`: when
+ * `listId` is the list's own id (back into its own account), the id to use instead if that
+ * list is gone (deleted since the export).
+ */
+export type PlannedList = { listId: string; list: ImportedList; items: PlannedItem[]; row?: number; copyId?: string };
 
 export type ImportPlan = {
   /** Per row: why it will not be imported, or undefined when it has effects below. */
@@ -20,6 +25,8 @@ export type ImportPlan = {
   watches: PlannedWatch[];
   watchlist: PlannedItem[];
   lists: PlannedList[];
+  /** The account's preferences (Reeltime's export), decided like `PUT /preferences`. */
+  preferences?: { preferences: ImportedPreferences; row: number };
 };
 
 export type PlanContext = { userId: string; source: ImportSource; today: string };
@@ -38,9 +45,28 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
   const watches: PlannedWatch[] = [];
   const watchlist: PlannedItem[] = [];
   const lists = new Map<string, PlannedList>();
+  let preferences: ImportPlan['preferences'];
+  const listOf = (imported: ImportedList): PlannedList => {
+    // Back into the account it came from, a list is itself again, not a copy beside it.
+    const own = imported.own;
+    const copyId = importedListId(userId, source, imported.key);
+    const listId = own !== undefined && own.ownerId === userId ? own.listId : copyId;
+    const list: PlannedList = lists.get(listId) ?? { listId, list: imported, items: [] };
+    if (listId !== copyId) list.copyId = copyId;
+    lists.set(listId, list);
+    return list;
+  };
 
   rows.forEach((row, index) => {
     const match = matches[index]!;
+    if (row.action.kind === 'preferences' || row.action.kind === 'listHead') {
+      // These name no title: whatever matching said about them does not apply.
+      unmatched[index] = row.problem;
+      if (row.problem !== undefined) return;
+      if (row.action.kind === 'preferences') preferences = { preferences: row.action.preferences, row: index };
+      else listOf(row.action.list).row = index;
+      return;
+    }
     if ('reason' in match) return;
     const { titleId } = match;
     const action = row.action;
@@ -48,10 +74,11 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
       case 'rating': {
         // The last row of a title wins, as it would in the source's own history.
         const rating: PlannedRating = { titleId, score: action.score, rows: [index] };
-        if (action.review !== undefined) rating.review = action.review;
+        if (action.review !== undefined) Object.assign(rating, { review: action.review, containsSpoilers: action.containsSpoilers });
         const previous = explicit.get(titleId);
         if (previous !== undefined) rating.rows.unshift(...previous.rows);
-        if (previous?.review !== undefined && rating.review === undefined) rating.review = previous.review;
+        if (previous?.review !== undefined && rating.review === undefined)
+          Object.assign(rating, { review: previous.review, containsSpoilers: previous.containsSpoilers });
         explicit.set(titleId, rating);
         return;
       }
@@ -66,7 +93,7 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
         }
         const watch: ImportedWatch = { entryId: importedEntryId(userId, source, row.key), titleId, watchedOn: action.watchedOn };
         if (action.kind === 'watched') Object.assign(watch, { rewatch: false, onlyIfUnwatched: true });
-        else if (source === 'letterboxd') watch.rewatch = action.rewatch;
+        else if (source === 'letterboxd' || source === 'reeltime') watch.rewatch = action.rewatch;
         watches.push({ watch, row: index });
         if (action.kind === 'watch' && action.score !== undefined) {
           const latest = fromDiary.get(titleId);
@@ -79,9 +106,7 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
         watchlist.push(item(titleId, action.note, index));
         return;
       case 'list': {
-        const listId = importedListId(userId, source, action.list.key);
-        const list = lists.get(listId) ?? { listId, list: action.list, items: [] };
-        lists.set(listId, list);
+        const list = listOf(action.list);
         list.items.push({ ...item(titleId, action.note, index), position: action.position } as PlannedItem);
         return;
       }
@@ -111,7 +136,9 @@ export function planImport(rows: readonly ImportRow[], matches: readonly Matched
     list.items.sort((a, b) => (a as PlannedItem & { position: number }).position - (b as PlannedItem & { position: number }).position);
     for (const planned of list.items) delete (planned as Partial<{ position: number }>).position;
   }
-  return { unmatched, ratings: [...ratings.values()], watches, watchlist, lists: [...lists.values()] };
+  const plan: ImportPlan = { unmatched, ratings: [...ratings.values()], watches, watchlist, lists: [...lists.values()] };
+  if (preferences !== undefined) plan.preferences = preferences;
+  return plan;
 }
 
 function item(titleId: string, note: string | undefined, row: number): PlannedItem {

@@ -2,6 +2,7 @@ import type { ImportSource } from '@reeltime/schemas';
 import { decodeText, readCsv } from './csv.ts';
 import { imdbRows, isImdb } from './formats/imdb.ts';
 import { isLetterboxd, letterboxdRows } from './formats/letterboxd.ts';
+import { claimsReeltimeExport, reeltimeRows } from './formats/reeltime.ts';
 import { isTraktItems, parseJson, traktListIndex, traktRows } from './formats/trakt.ts';
 import { ImportFileError, type ImportedList, type ImportRow, type ParsedUpload, type UploadedFile } from './rows.ts';
 import { isZip, unzipEntries, type ZipLimits } from './zip.ts';
@@ -13,7 +14,7 @@ export type UploadLimits = ZipLimits & {
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxUnpackedBytes: 256 * 1024 * 1024, maxEntries: 2000, maxRows: 250_000 };
 
-const SOURCE_NAMES: Record<ImportSource, string> = { letterboxd: 'Letterboxd', imdb: 'IMDb', trakt: 'Trakt' };
+const SOURCE_NAMES: Record<ImportSource, string> = { letterboxd: 'Letterboxd', imdb: 'IMDb', trakt: 'Trakt', reeltime: 'Reeltime' };
 
 /**
  * Letterboxd zips hold `deleted/` and `orphaned/` folders (entries the user removed) and files
@@ -71,9 +72,16 @@ export function readUpload(upload: UploadedFile, limits: UploadLimits = DEFAULT_
   for (const file of files) {
     const parsed = parsedJson.find((entry) => entry.file === file);
     if (parsed !== undefined) {
-      if (isTraktItems(parsed.value)) take(file, { source: 'trakt', rows: traktRows(file.name, parsed.value, lists) });
+      if (claimsReeltimeExport(parsed.value)) take(file, { source: 'reeltime', rows: reeltimeRows(file.name, parsed.value) });
+      else if (isTraktItems(parsed.value)) take(file, { source: 'trakt', rows: traktRows(file.name, parsed.value, lists) });
+      else if (files.length === 1 && expected === 'reeltime')
+        throw new ImportFileError(file.name, 1, 'is not a Reeltime export (a JSON object whose "format" is "reeltime-export")');
       else if (files.length === 1 && traktListIndex(parsed.value) === undefined)
-        throw new ImportFileError(file.name, 1, 'is not a Trakt export (an array of items with a movie or show)');
+        throw new ImportFileError(
+          file.name,
+          1,
+          'is not a Trakt export (an array of items with a movie or show) nor a Reeltime export (an object whose "format" is "reeltime-export")',
+        );
       continue;
     }
     const read = readCsvFile(file);
@@ -82,7 +90,7 @@ export function readUpload(upload: UploadedFile, limits: UploadLimits = DEFAULT_
     }
     take(file, read);
   }
-  if (source === undefined) throw new ImportFileError(upload.name, 0, 'holds no Letterboxd, IMDb or Trakt export file');
+  if (source === undefined) throw new ImportFileError(upload.name, 0, 'holds no Letterboxd, IMDb, Trakt or Reeltime export file');
   if (expected !== undefined && expected !== source) {
     throw new ImportFileError(
       upload.name,

@@ -1,10 +1,21 @@
-import type { ImportSource, ListItemNote, MediaType, Review } from '@reeltime/schemas';
+import type { ImportSource, ListItemNote, ListVisibility, MediaType, PreferencesView, Review } from '@reeltime/schemas';
 
 /** A file of an upload (the upload itself, or one entry of its zip). */
 export type UploadedFile = { name: string; bytes: Uint8Array };
 
 /** A list as the export describes it; `key` is stable across exports of the same list. */
-export type ImportedList = { key: string; name: string; description: string };
+export type ImportedList = {
+  key: string;
+  name: string;
+  description: string;
+  /** Only Reeltime's export says; the other sources' lists arrive private. */
+  visibility?: ListVisibility;
+  /** The list's own id and owner (Reeltime's export): imported back into that account, it is the same list, not a copy. */
+  own?: { listId: string; ownerId: string };
+};
+
+/** The preference sections an export holds (empty ones are left as the account has them). */
+export type ImportedPreferences = Pick<PreferencesView, 'genres' | 'people' | 'languages' | 'mediaTypes'>;
 
 /** What one row asks for, once its title is known. */
 export type RowAction =
@@ -17,7 +28,11 @@ export type RowAction =
   /** "Seen it" without a diary day: a diary entry on `watchedOn` only when the title has none yet. */
   | { kind: 'watched'; watchedOn: string }
   | { kind: 'watchlist'; note?: ListItemNote }
-  | { kind: 'list'; list: ImportedList; position: number; note?: ListItemNote };
+  | { kind: 'list'; list: ImportedList; position: number; note?: ListItemNote }
+  /** A list itself, so one without items arrives too (Reeltime's export): a row that names no title. */
+  | { kind: 'listHead'; list: ImportedList }
+  /** The account's preferences (Reeltime's export): a row that names no title. */
+  | { kind: 'preferences'; preferences: ImportedPreferences };
 
 /** One row of an export, before matching. */
 export type ImportRow = {

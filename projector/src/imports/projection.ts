@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from 'typebox';
 import type { RecordedEvent } from '@reeltime/eventstore';
-import { MAX_UNMATCHED_KEPT, UnmatchedRow, type ImportProgressUpdate } from '@reeltime/schemas';
+import { ImportSource, MAX_UNMATCHED_KEPT, UnmatchedRow, type ImportProgressUpdate } from '@reeltime/schemas';
 import { channels, type Notices } from '../model/notices.ts';
 import type { Projection } from '../model/projection.ts';
 import { flushTable, ident, type Queryable, type TableSpec } from '../model/sql.ts';
@@ -14,7 +14,7 @@ import { Nullable, PositionText, Timestamp, columnsOf } from '../model/types.ts'
 export const ImportRow = Type.Object({
   import_id: Type.String(),
   user_id: Type.String(),
-  source: Type.Enum(['letterboxd', 'imdb', 'trakt']),
+  source: ImportSource,
   file_name: Type.String(),
   status: Type.Enum(['running', 'completed', 'failed']),
   rows: Type.Integer(),

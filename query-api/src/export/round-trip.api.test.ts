@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { form } from '@reeltime/command-api/src/imports/fixtures.testing.ts';
-import { eventually } from '@reeltime/projector/src/testing/harness.ts';
 import { startStack, type QueryApiInstance, type Session, type Stack } from '../testing/stack.ts';
+import { roundTrip } from './round-trip.testing.ts';
 
 // Leaving and coming back: the Letterboxd zip that GET /me/export writes, uploaded to POST
 // /imports for a fresh account, gives that account the same ratings, diary and lists. Titles
@@ -18,23 +17,12 @@ type Item = { title: { id: string }; note: string | null };
 
 let stack: Stack;
 let api: QueryApiInstance;
+let people: ReturnType<typeof roundTrip>;
 let before: Session;
 let after: Session;
-/** The last position each person wrote or saw: reads wait for it. */
-const seen = new Map<string, string>();
 
-const read = async (person: Session, path: string) => {
-  const answer = await api.get(path, { token: person.accessToken, headers: { 'x-min-position': seen.get(person.userId) ?? '' } });
-  if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body;
-};
-
-async function command(method: string, path: string, body?: unknown) {
-  const answer = await stack.command(method, path, { token: before.accessToken, body });
-  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  if (answer.body?.position) seen.set(before.userId, answer.body.position);
-  return answer.body;
-}
+const read = (who: Session, path: string) => people.read(who, path);
+const command = (method: string, path: string, body?: unknown) => people.command(before, method, path, body);
 
 /** Everything the comparison looks at, in a form that does not depend on ids or order of arrival. */
 async function everything(person: Session) {
@@ -61,6 +49,7 @@ async function everything(person: Session) {
 beforeAll(async () => {
   stack = await startStack('roundtrip');
   api = await stack.startQueryApi();
+  people = roundTrip(stack, api);
   await stack.seedTitle(949, 'Heat', { year: 1995, imdbId: 'tt0113277' });
   await stack.seedTitle(593, 'Solaris', { year: 1972, imdbId: 'tt0069293' });
   await stack.seedTitle(2103, 'Solaris', { year: 2002, imdbId: 'tt0307479' });
@@ -96,30 +85,9 @@ afterAll(() => stack?.close());
 
 describe('export for Letterboxd, then import into a fresh account', () => {
   it('gives the same ratings (half stars included), diary (rewatches, dates) and lists (order, notes)', async () => {
-    // On a busy machine the read models may take longer than one request waits for them (503).
-    const zip = await eventually(async () => {
-      const response = await fetch(`${api.baseUrl}/me/export?format=letterboxd`, {
-        headers: { authorization: `Bearer ${before.accessToken}`, 'x-min-position': seen.get(before.userId)! },
-      });
-      expect(response.status).toBe(200);
-      return new Uint8Array(await response.arrayBuffer());
-    }, 60_000);
-
+    const zip = await people.exported(before, 'letterboxd');
     after = await stack.register('Arriving');
-    const upload = await fetch(`${stack.commandUrl}/imports`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${after.accessToken}` },
-      body: form('reeltime-export.zip', zip),
-    });
-    expect(upload.status).toBe(202);
-    const { importId, position } = (await upload.json()) as { importId: string; position: string };
-    const status = await eventually(async () => {
-      const answer = await api.get(`/imports/${importId}`, { token: after.accessToken, headers: { 'x-min-position': position } });
-      expect(answer.status).toBe(200);
-      expect(answer.body.status).not.toBe('running');
-      seen.set(after.userId, answer.headers.get('x-position')!);
-      return answer.body;
-    }, 60_000);
+    const status = await people.imported(after, 'reeltime-export.zip', zip);
     expect(status).toMatchObject({ status: 'completed', unmatchedCount: 0, unmatched: [] });
 
     const original = await everything(before);

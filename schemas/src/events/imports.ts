@@ -2,10 +2,13 @@ import { Type, type Static } from 'typebox';
 import { UserId } from '../ids.ts';
 import { StrictObject } from '../strict.ts';
 
-// Stream `import-<importId>`: the progress of one import of a Letterboxd, IMDb or Trakt export.
+// Stream `import-<importId>`: the progress of one import of a Letterboxd, IMDb, Trakt or Reeltime export.
 // The rows themselves become ratings, diary entries and list items in their own streams.
 
-export const ImportSource = Type.Enum(['letterboxd', 'imdb', 'trakt'], { description: 'Where the file was exported from' });
+// Values are only ever added: events that name an older one must stay readable.
+export const ImportSource = Type.Enum(['letterboxd', 'imdb', 'trakt', 'reeltime'], {
+  description: "Where the file was exported from (`reeltime`: this service's own JSON export, `GET /me/export`)",
+});
 export type ImportSource = Static<typeof ImportSource>;
 
 export const ImportId = Type.String({

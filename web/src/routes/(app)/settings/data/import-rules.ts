@@ -6,10 +6,15 @@ import type { ImportSource } from '@reeltime/schemas';
 /** command-api's upload limit (`POST /imports` answers 413 above it). */
 export const IMPORT_LIMIT_BYTES = 32 * 1024 * 1024;
 
-/** The files an export comes as: Letterboxd zip or csv, IMDb csv, Trakt json or zip. */
+/** The files an export comes as: Letterboxd zip or csv, IMDb csv, Trakt json or zip, Reeltime's own json. */
 export const IMPORT_TYPES = ['.zip', '.csv', '.json'] as const;
 
-export const SOURCE_LABELS: Record<ImportSource, string> = { letterboxd: 'Letterboxd', imdb: 'IMDb', trakt: 'Trakt' };
+export const SOURCE_LABELS: Record<ImportSource, string> = {
+  letterboxd: 'Letterboxd',
+  imdb: 'IMDb',
+  trakt: 'Trakt',
+  reeltime: 'Reeltime',
+};
 
 /** The dependency key of the page's load: the progress view re-reads the import's status through it. */
 export const IMPORT_KEY = 'app:import';
@@ -22,7 +27,7 @@ export function fileProblem(file: Pick<File, 'name' | 'size'> | null): { status:
   if (file === null || file.size === 0 || !file.name) return { status: 400, message: 'Choose the file to import.' };
   const name = file.name.toLowerCase();
   if (!IMPORT_TYPES.some((type) => name.endsWith(type)))
-    return { status: 415, message: `${file.name}: choose a .zip, .csv or .json file from Letterboxd, IMDb or Trakt.` };
+    return { status: 415, message: `${file.name}: choose a .zip, .csv or .json file from Letterboxd, IMDb, Trakt or Reeltime.` };
   if (file.size > IMPORT_LIMIT_BYTES) return { status: 413, message: `${file.name}: the file is over 32 MiB, the most an import takes.` };
   return null;
 }

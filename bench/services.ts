@@ -113,6 +113,13 @@ export async function cpuMs(pid: number | undefined): Promise<number | null> {
   }
 }
 
+/** `databaseUrl` with its connections named `applicationName` (see `backendsCpu`). */
+export function withApplicationName(databaseUrl: string, applicationName: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', applicationName);
+  return url.toString();
+}
+
 /**
  * CPU so far of each PostgreSQL backend serving a connection named `applicationName` (the
  * server runs on this machine): what a service's queries cost the database. Two readings'

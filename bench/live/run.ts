@@ -24,7 +24,16 @@ import { titleImported } from '@reeltime/eventstore/testing';
 import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
 import { benchEnv } from '../env.ts';
-import { backendsCpu, backendsCpuSince, cpuMs, dropSchemas, ready, ServiceProcesses, serviceEnv } from '../services.ts';
+import {
+  backendsCpu,
+  backendsCpuSince,
+  cpuMs,
+  dropSchemas,
+  ready,
+  ServiceProcesses,
+  serviceEnv,
+  withApplicationName,
+} from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -183,11 +192,7 @@ async function queryRun(name: string, seconds: number, setup: (i: number) => { p
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 // query-api's connections carry this name, so its PostgreSQL backends can be found (CPU per request).
 const QUERY_API_APPLICATION = `${base}_query`;
-const queryApiUrl = (() => {
-  const url = new URL(DATABASE_URL);
-  url.searchParams.set('application_name', QUERY_API_APPLICATION);
-  return url.toString();
-})();
+const queryApiUrl = withApplicationName(DATABASE_URL, QUERY_API_APPLICATION);
 let queryApiPid: number | undefined;
 
 const admin = new pg.Client({ connectionString: DATABASE_URL });

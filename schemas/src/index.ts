@@ -15,6 +15,7 @@ export * from './text.ts';
 export * from './http/commands.ts';
 export * from './streams.ts';
 export * from './http/queries.ts';
+export * from './recommendation-reasons.ts';
 export * from './http/live.ts';
 export * from './http/export.ts';
 export * from './http/imports.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
-import { describeReason, type ReasonCode } from './engine/reasons.ts';
+import { describeReason, type ReasonCode } from '@reeltime/schemas';
 import { ITEMS_VIEW, storedItem } from './lists.ts';
 
 const NAMES: Record<string, string> = { 'movie:1': 'Alien', 'tv:2': "Grey's Anatomy" };

@@ -1,5 +1,6 @@
 import type { Ranked } from './engine/engine.ts';
-import { GENRE_NAME_LIST, GENRES_JOINED_BY, GENRES_PER_REASON, MAX_REASONS, REASON_TEXTS } from './engine/reasons.ts';
+import { GENRES_JOINED_BY, GENRES_PER_REASON, REASON_TEXTS } from '@reeltime/schemas';
+import { GENRE_NAME_LIST, MAX_REASONS } from './engine/reasons.ts';
 
 /**
  * How a user's list is stored, and how the read view gives it back in the API's shape.
@@ -80,14 +81,26 @@ const reasonsSql = (item: string) => `(SELECT json_agg(${reasonSql('v.x')} ORDER
    WHERE v.x IS NOT NULL)`;
 
 /**
- * One row per list item: `user_id`, `rank` (from 1), `title_id`, `media_type`, `score` and
- * `reasons` (the API's objects). A page is `WHERE user_id = $1 AND rank > $2 [AND media_type =
- * $3] ORDER BY rank LIMIT n`: the reasons are the only costly column (a subquery per item), and
- * PostgreSQL evaluates such a column after the sort and limit (planner.c, make_sort_input_target),
- * so a request renders its page's reasons, not the ~70 of the whole list (recommendations.query.
- * api.test.ts holds the query API to that).
+ * The names of the titles the stored item `item`'s reasons mention, `{titleId: name}` (NULL when
+ * none): what `describeReason` needs besides the codes.
+ */
+const reasonTitlesSql = (item: string) => `(SELECT json_object_agg(n.title_id, n.name)
+    FROM json_array_elements(${item}->2) AS c(x) JOIN {schema}.title_names n ON n.title_id = c.x->>1
+   WHERE c.x->>0 IN ('r', 'w', 'l'))`;
+
+/**
+ * One row per list item: `user_id`, `rank` (from 1), `title_id`, `media_type`, `score`, and its
+ * reasons twice: `reasons`, the API's objects rendered in SQL (for reading by hand and in tests),
+ * and `reason_codes` with `reason_titles`, what the query API renders with `describeReason` (a
+ * fraction of the database's work per page). A page is `WHERE user_id = $1 AND rank > $2 [AND
+ * media_type = $3] ORDER BY rank LIMIT n`: the reason columns are the only costly ones (a
+ * subquery per item), and PostgreSQL evaluates such a column after the sort and limit
+ * (planner.c, make_sort_input_target), and only when selected, so a request works on its page's
+ * reasons, not the ~70 of the whole list (recommendations.query.api.test.ts holds the query API
+ * to that).
  */
 export const ITEMS_VIEW = `SELECT r.user_id, e.rank::integer AS rank, e.item->>0 AS title_id, split_part(e.item->>0, ':', 1) AS media_type,
-         (e.item->>1)::double precision AS score, ${reasonsSql('e.item')} AS reasons
+         (e.item->>1)::double precision AS score, ${reasonsSql('e.item')} AS reasons,
+         e.item->2 AS reason_codes, ${reasonTitlesSql('e.item')} AS reason_titles
     FROM {schema}.recommendations r
    CROSS JOIN LATERAL json_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`;

@@ -243,13 +243,15 @@ describe('GET /me/recommendations over fixture rows of the recommendations view'
     } finally {
       await read.end();
     }
-    // And the answer is still the page, reasons included (the fixture has no title names: a title is named by its id).
+    // And the answer is still the page, reasons included: a title the projection has a name for
+    // is named, any other by its id.
+    await stack.harness.pool.query(`INSERT INTO ${stack.base}_fixture.title_names (title_id, name) VALUES ('movie:949', 'Se7en')`);
     const answer = await api.get('/me/recommendations?limit=2&type=tv', { token: long.accessToken });
     expect(answer.body.items.map((item: { title: { id: string }; reasons: unknown }) => [item.title.id, item.reasons])).toEqual(
       ['tv:5000', 'tv:5003'].map((id) => [
         id,
         [
-          { kind: 'similar', text: 'Because you rated movie:949 9/10', titleId: 'movie:949' },
+          { kind: 'similar', text: 'Because you rated Se7en 9/10', titleId: 'movie:949' },
           { kind: 'genre', text: 'You often watch Drama and Crime' },
           { kind: 'trending', text: 'Trending this week' },
         ],

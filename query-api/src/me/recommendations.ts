@@ -1,4 +1,4 @@
-import type { MediaType, Recommendations, RecommendationReason } from '@reeltime/schemas';
+import { describeReason, type MediaType, type ReasonCode, type Recommendations } from '@reeltime/schemas';
 import { sql, type FragmentSqlToken } from 'slonik';
 import type { ReadDb, ReadViews } from '../db.ts';
 import { decodeCursor, page, type SortKey } from '../paging/cursor.ts';
@@ -10,10 +10,11 @@ import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.t
  * `reasons`), unnested from the one stored row per user.
  *
  * The page is cut (rank, type filter, LIMIT) in a subquery of its own before anything else: the
- * view renders each item's reasons (a subquery per item), and PostgreSQL evaluates that column
- * only for the rows that survive the subquery's sort and limit, so a request renders its page,
- * not the ~70 items of the list (the test "renders the reasons of the page's items only" holds
- * the plan to that). The catalog joins come after the cut too.
+ * view looks up the names of the titles each item's reasons mention (a subquery per item), and
+ * PostgreSQL evaluates that column only for the rows that survive the subquery's sort and limit,
+ * so a request works on its page, not the ~70 items of the list (the test "renders the reasons of
+ * the page's items only" holds the plan to that). The catalog joins come after the cut too. The
+ * reasons' texts are filled in here, by `describeReason`, from the stored codes.
  *
  * `owner` is whose list: the caller's, or (`coldStartFor`) theirs if they have one, else the
  * cold-start list kept under user id '*'.
@@ -30,14 +31,14 @@ export const recommendationsQuery = (
   type: MediaType | undefined,
 ) => sql.unsafe`
   WITH picked AS (
-    SELECT r.title_id, r.score, r.reasons, r.rank
+    SELECT r.title_id, r.score, r.reason_codes, r.reason_titles, r.rank
       FROM ${recommendation_lists} r
      WHERE r.user_id = ${owner}
        AND r.rank > ${afterRank}::integer ${type ? sql.fragment`AND r.media_type = ${type}::text` : sql.fragment``}
      ORDER BY r.rank
      LIMIT ${limit}
   )
-  SELECT p.title_id, p.score, p.reasons, ${SUMMARY_COLUMNS}, p.rank::text AS k0
+  SELECT p.title_id, p.score, p.reason_codes, p.reason_titles, ${SUMMARY_COLUMNS}, p.rank::text AS k0
     FROM picked p
     LEFT JOIN ${titles} t ON t.title_id = p.title_id
     LEFT JOIN ${title_stats} s ON s.title_id = p.title_id
@@ -50,7 +51,14 @@ export const coldStartFor = ({ recommendation_lists }: ReadViews, userId: string
 /** Ranks are unique per list, so the rank alone is the keyset. */
 const RANK_ORDER: SortKey[] = [{ expr: sql.fragment`p.rank`, dir: 'asc', type: 'int' }];
 
-type Row = SummaryRow & { title_id: string; score: number; reasons: RecommendationReason[]; k0: string };
+type Row = SummaryRow & {
+  title_id: string;
+  score: number;
+  reason_codes: ReasonCode[];
+  /** Names of the titles the reasons mention (null when none do). */
+  reason_titles: Record<string, string> | null;
+  k0: string;
+};
 
 export type RecommendationsOptions = { limit: number; type?: MediaType; cursor?: string };
 
@@ -72,6 +80,7 @@ export async function recommendationsFor(
   return page(rows, options.limit, order, RANK_ORDER.length, (row) => ({
     title: toSummary(row, row.title_id),
     score: row.score,
-    reasons: row.reasons,
+    // Rendered here rather than in SQL: the texts cost the database several times the page's read.
+    reasons: row.reason_codes.map((code) => describeReason(code, (titleId) => row.reason_titles?.[titleId] ?? titleId)),
   }));
 }

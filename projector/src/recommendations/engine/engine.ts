@@ -1,13 +1,13 @@
 import type { RecordedEvent } from '@reeltime/eventstore';
+import { describeReason } from '@reeltime/schemas';
 import { Catalog } from './catalog.ts';
 import { fitItemModel, type FitInput } from './model.ts';
-import { describeReason } from './reasons.ts';
 import { rankFor, similarTo, type Ranked, type Recommended, type ScoringContext, type SimilarTitle } from './scoring.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Taste } from './tastes.ts';
 
 export type { Ranked, Recommended, SimilarTitle } from './scoring.ts';
-export type { ReasonCode } from './reasons.ts';
+export type { ReasonCode } from '@reeltime/schemas';
 
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 

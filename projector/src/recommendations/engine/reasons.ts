@@ -1,4 +1,4 @@
-import { TMDB_GENRES, type RecommendationReason } from '@reeltime/schemas';
+import { GENRES_PER_REASON, TMDB_GENRES, genreName, type ReasonCode } from '@reeltime/schemas';
 import type { Collaborative, ScoringContext } from './scoring.ts';
 import type { Taste } from './tastes.ts';
 
@@ -8,35 +8,6 @@ export type Contributions = { title: number; score: number; cf: number; genre: n
 /** A signal must add this much before it is worth saying. */
 const NOTEWORTHY = 0.02;
 
-/**
- * A reason as the projection stores it: its kind and the ids and numbers its text needs, not
- * the text (a list of 70 titles with up to three reasons each is mostly text otherwise). The
- * text is filled in when read (`describeReason` here, `reasonSql` for the read views), from
- * REASON_TEXTS. A person's reason keeps its whole text (rare, and its name is not a title's).
- */
-export type ReasonCode =
-  | readonly ['r', titleId: string, score: number]
-  | readonly ['w', titleId: string]
-  | readonly ['l', titleId: string]
-  | readonly ['g', stated: 0 | 1, ...genreIds: number[]]
-  | 't'
-  | 'p'
-  | RecommendationReason;
-
-/** Every reason's text, `{title}`, `{score}` and `{genres}` filled in when read: the one place they are written. */
-export const REASON_TEXTS = {
-  r: 'Because you rated {title} {score}/10',
-  w: 'Because you watched {title}',
-  l: 'Because you added {title} to a list',
-  g1: 'You like {genres}',
-  g0: 'You often watch {genres}',
-  t: 'Trending this week',
-  p: 'Popular on Reeltime',
-} as const;
-
-/** Genre names in a genre reason: at most GENRES_PER_REASON, joined by GENRES_JOINED_BY. */
-export const GENRES_PER_REASON = 2;
-export const GENRES_JOINED_BY = ' and ';
 /** Reasons per title, at most. */
 export const MAX_REASONS = 3;
 
@@ -45,24 +16,6 @@ export type ReasonCache = Map<number, ReasonCode | null>;
 
 type Weighted = { weight: number; reason: ReasonCode };
 const byWeight = (a: Weighted, b: Weighted) => b.weight - a.weight;
-
-const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
-
-/** A stored reason as the API shows it; `titleName` names a title by id (its id when unknown). */
-export function describeReason(code: ReasonCode, titleName: (titleId: string) => string): RecommendationReason {
-  if (code === 't') return { kind: 'trending', text: REASON_TEXTS.t };
-  if (code === 'p') return { kind: 'popular', text: REASON_TEXTS.p };
-  if (!Array.isArray(code)) return code as RecommendationReason;
-  const tuple = code as Exclude<ReasonCode, string | RecommendationReason>;
-  if (tuple[0] === 'g') {
-    const [, stated, ...genreIds] = tuple;
-    const genres = genreIds.map(genreName).join(GENRES_JOINED_BY);
-    return { kind: 'genre', text: fill(stated === 1 ? REASON_TEXTS.g1 : REASON_TEXTS.g0, { genres }) };
-  }
-  const [how, titleId] = tuple;
-  const values = { title: titleName(titleId), score: tuple[0] === 'r' ? String(tuple[2]) : '' };
-  return { kind: 'similar', text: fill(REASON_TEXTS[how], values), titleId };
-}
 
 /**
  * One to three reasons, each saying which signal lifted the title and, for the collaborative
@@ -139,7 +92,5 @@ function strongestSource(context: ScoringContext, history: Collaborative, target
   return best;
 }
 
-const GENRE_NAMES = new Map<number, string>(TMDB_GENRES.map((genre) => [genre.id, genre.name]));
-const genreName = (id: number): string | undefined => GENRE_NAMES.get(id);
 /** Genre id → name, for the read views' SQL. */
-export const GENRE_NAME_LIST: readonly (readonly [number, string])[] = [...GENRE_NAMES];
+export const GENRE_NAME_LIST: readonly (readonly [number, string])[] = TMDB_GENRES.map((genre) => [genre.id, genre.name] as const);

@@ -2,7 +2,8 @@ import type { MediaType, RecommendationReason } from '@reeltime/schemas';
 import { jaccard, type Catalog } from './catalog.ts';
 import type { ItemModel } from './engine.ts';
 import { interactionWeight, type Taste } from './tastes.ts';
-import { reasonsFor, type Contributions, type ReasonCache, type ReasonCode } from './reasons.ts';
+import type { ReasonCode } from '@reeltime/schemas';
+import { reasonsFor, type Contributions, type ReasonCache } from './reasons.ts';
 import { DIVERSIFIED, diversify } from './diversity.ts';
 import { TopScores } from './top-scores.ts';
 

@@ -168,6 +168,8 @@ function* syntheticStore(): Generator<Generated> {
 type Phases = Record<string, number>;
 type Run = {
   seconds: number;
+  /** CPU time of this process (every thread: the fit and scoring workers too), user + system. */
+  cpuSeconds: number;
   eventsPerSecond: number;
   projections: { projection: string; events: number; seconds: number; phasesMs: Phases }[];
 };
@@ -203,11 +205,15 @@ for (let run = 0; run < RUNS; run++) {
   const pool = createReadModelPool(DATABASE_URL, 4);
   const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const results = await rebuild({ projections: REBUILT, pool, store, settings, live, metrics: new ProjectorMetrics(false), log });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (!results.every((r) => r.outcome === 'swapped')) throw new Error(`rebuild did not finish: ${JSON.stringify(results)}`);
   runs.push({
     seconds,
+    cpuSeconds,
     eventsPerSecond: total / seconds,
     projections: results.map(({ projection, events, seconds: s, phases }) => ({
       projection,
@@ -216,7 +222,9 @@ for (let run = 0; run < RUNS; run++) {
       phasesMs: rounded(phases),
     })),
   });
-  process.stderr.write(`run ${run + 1}/${RUNS}: ${total} events in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(0)} events/s\n`);
+  process.stderr.write(
+    `run ${run + 1}/${RUNS}: ${total} events in ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s) = ${(total / seconds).toFixed(0)} events/s\n`,
+  );
   for (const r of results)
     process.stderr.write(
       `  ${r.projection}: ${r.events} events in ${r.seconds.toFixed(1)} s, phases ms ${JSON.stringify(rounded(r.phases))}\n`,

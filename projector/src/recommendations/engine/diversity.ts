@@ -21,16 +21,23 @@ export function diversify(catalog: Catalog, candidates: readonly Contributions[]
   const best = candidates[0]!.score;
   const worst = candidates[candidates.length - 1]!.score;
   const span = best - worst || 1;
-  const masks = candidates.map((c) => catalog.at(c.title).genreMask);
-  const overlap = new Float64Array(candidates.length);
-  const taken = new Uint8Array(candidates.length);
+  const count = candidates.length;
+  // Flat arrays for the quadratic loops (every re-score runs them): relevance, masks, overlap.
+  const relevance = new Float64Array(count);
+  const masks = new Int32Array(count);
+  for (let c = 0; c < count; c++) {
+    relevance[c] = (1 - d) * ((candidates[c]!.score - worst) / span);
+    masks[c] = catalog.at(candidates[c]!.title).genreMask;
+  }
+  const overlap = new Float64Array(count);
+  const taken = new Uint8Array(count);
   const chosen: Contributions[] = [];
-  while (chosen.length < Math.min(limit, candidates.length)) {
+  while (chosen.length < Math.min(limit, count)) {
     let pick = -1;
     let pickValue = -Infinity;
-    for (let c = 0; c < candidates.length; c++) {
+    for (let c = 0; c < count; c++) {
       if (taken[c]) continue;
-      const value = (1 - d) * ((candidates[c]!.score - worst) / span) - d * overlap[c]!;
+      const value = relevance[c]! - d * overlap[c]!;
       if (value > pickValue) {
         pickValue = value;
         pick = c;
@@ -38,7 +45,12 @@ export function diversify(catalog: Catalog, candidates: readonly Contributions[]
     }
     taken[pick] = 1;
     chosen.push(candidates[pick]!);
-    for (let c = 0; c < candidates.length; c++) if (!taken[c]) overlap[c] = Math.max(overlap[c]!, jaccard(masks[c]!, masks[pick]!));
+    const picked = masks[pick]!;
+    for (let c = 0; c < count; c++) {
+      if (taken[c] || overlap[c] === 1) continue;
+      const o = jaccard(masks[c]!, picked);
+      if (o > overlap[c]!) overlap[c] = o;
+    }
   }
   return chosen;
 }

@@ -196,4 +196,27 @@ describe('SPD inversion', () => {
       }
     }
   });
+
+  it('inverts a Gram matrix over several blocks and a partial one into a symmetric inverse (it sweeps one triangle)', () => {
+    // A ridge plus co-occurrences of sparse random histories, as the item model's fit builds it.
+    const n = 101;
+    const a = new Float64Array(n * n);
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let u = 0; u < 400; u++) {
+      const titles = [...new Set(Array.from({ length: 6 }, () => Math.floor(next() ** 2 * n)))];
+      for (const x of titles) for (const y of titles) a[x * n + y]! += 1;
+    }
+    for (let i = 0; i < n; i++) a[i * n + i]! += 5;
+    const original = a.slice();
+    invertSpdInPlace(a, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        expect(a[i * n + j]).toBe(a[j * n + i]);
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += original[i * n + k]! * a[k * n + j]!;
+        expect(sum).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+  });
 });

@@ -80,27 +80,32 @@ export function rankFor(context: ScoringContext, taste: Taste, limit: number, di
   const candidates = candidatesFor(context, taste, genres, collaborative, marked);
   for (const title of taste.interactions.keys()) marked[title] = 0;
   const { genreMasks, imported } = catalog.flags();
+  // A title's object is read only when the user's preferences or keywords need it (most
+  // candidates of most users: never), as it is one pointer chase per candidate.
+  const needsTitle = prefersTypes || likesPeople || prefersLanguages || keywords.size > 0;
   for (const i of candidates) {
-    if (imported[i] === 0 || (genreMasks[i]! & dislikedMask) !== 0) continue;
-    const title = catalog.at(i);
-    if (prefersTypes && !taste.mediaTypes.has(title.mediaType)) continue;
+    const mask = genreMasks[i]!;
+    if (imported[i] === 0 || (mask & dislikedMask) !== 0) continue;
+    const title = needsTitle ? catalog.at(i) : undefined;
+    if (prefersTypes && !taste.mediaTypes.has(title!.mediaType)) continue;
     const row = model === undefined ? -1 : model.rowOf[i]!;
     const cf = collaborative !== undefined && row >= 0 ? collaborative.scores[row]! / collaborative.max : 0;
-    let genre = genreByMask.get(title.genreMask);
+    let genre = genreByMask.get(mask);
     if (genre === undefined) {
+      const genreIds = catalog.at(i).genreIds;
       let history = 0;
       let stated = 0;
-      for (const id of title.genreIds) {
+      for (const id of genreIds) {
         history += genres.get(id) ?? 0;
         if (taste.likedGenres.has(id)) stated++;
       }
-      const count = Math.max(1, title.genreIds.length);
+      const count = Math.max(1, genreIds.length);
       genre = (options.genreWeight * history + options.statedGenreWeight * stated) / count;
-      genreByMask.set(title.genreMask, genre);
+      genreByMask.set(mask, genre);
     }
-    const person = likesPeople && title.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
-    const language = prefersLanguages && taste.languages.has(title.language) ? options.languageWeight : 0;
-    const keyword = keywords.size > 0 ? options.keywordWeight * keywordAffinity(keywords, title.keywords) : 0;
+    const person = likesPeople && title!.people.some((id) => taste.likedPeople.has(id)) ? options.peopleWeight : 0;
+    const language = prefersLanguages && taste.languages.has(title!.language) ? options.languageWeight : 0;
+    const keyword = keywords.size > 0 ? options.keywordWeight * keywordAffinity(keywords, title!.keywords) : 0;
     const popular = fade * context.popular[i]!;
     const trend = fade * context.trend[i]!;
     const score = cf + genre + person + language + keyword + popular + trend;
@@ -154,7 +159,9 @@ function candidatesFor(
   };
   if (model !== undefined && collaborative !== undefined) {
     // Only which titles, not their order: every candidate is scored in full below.
-    const threshold = kthLargest(collaborative.scores, model.size, COLLABORATIVE_CANDIDATES);
+    // Only positive scores are taken, so the k-th largest of those alone decides (it is the
+    // k-th largest of all when there are k of them; with fewer, every positive one is taken).
+    const threshold = kthLargestPositive(collaborative.scores, model.size, COLLABORATIVE_CANDIDATES);
     const rows: number[] = [];
     for (let row = 0; row < model.size && rows.length < COLLABORATIVE_CANDIDATES; row++) {
       const score = collaborative.scores[row]!;
@@ -177,16 +184,20 @@ function candidatesFor(
 }
 
 /**
- * The k-th largest of the first `n` values (or -Infinity when there are fewer), by
- * quickselect on a scratch copy: O(n), where a heap of the best k costs O(n log k) and an
- * object per entry.
+ * The k-th largest of the positive values among the first `n` (or -Infinity when there are
+ * fewer than k), by quickselect on a scratch copy of them: O(n), where a heap of the best k
+ * costs O(n log k) and an object per entry.
  */
-function kthLargest(values: Float32Array, n: number, k: number): number {
-  if (k > n) return -Infinity;
+function kthLargestPositive(values: Float32Array, n: number, k: number): number {
   const a = scratch.select(n);
-  a.set(values.subarray(0, n));
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    if (value > 0) a[count++] = value;
+  }
+  if (k > count) return -Infinity;
   let lo = 0;
-  let hi = n - 1;
+  let hi = count - 1;
   const target = k - 1; // descending order
   while (lo < hi) {
     const pivot = a[(lo + hi) >> 1]!;
@@ -235,10 +246,21 @@ function collaborativeScores(model: ItemModel | undefined, taste: Taste): Collab
   }
   if (rows.length === 0) return undefined;
   const scores = scratch.scores(n);
-  for (let h = 0; h < rows.length; h++) {
+  const all = model.weights;
+  // Two history rows per pass over the scores (half the loads and stores of them), each sum
+  // rounded to float32 in between as a store would: the same scores as one row at a time.
+  let h = 0;
+  for (; h + 2 <= rows.length; h += 2) {
+    const w0 = weights[h]!;
+    const w1 = weights[h + 1]!;
+    const r0 = all.subarray(rows[h]! * n, rows[h]! * n + n);
+    const r1 = all.subarray(rows[h + 1]! * n, rows[h + 1]! * n + n);
+    for (let j = 0; j < n; j++) scores[j] = Math.fround(scores[j]! + w0 * r0[j]!) + w1 * r1[j]!;
+  }
+  if (h < rows.length) {
     const weight = weights[h]!;
-    const offset = rows[h]! * n;
-    for (let j = 0; j < n; j++) scores[j]! += weight * model.weights[offset + j]!;
+    const row = all.subarray(rows[h]! * n, rows[h]! * n + n);
+    for (let j = 0; j < n; j++) scores[j]! += weight * row[j]!;
   }
   let max = 0;
   for (let j = 0; j < n; j++) if (scores[j]! > max) max = scores[j]!;

@@ -61,3 +61,29 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   })()`)) as { id: string; impact: string | null; help: string; targets: string[] }[];
   return violations.filter((v): v is AxeViolation => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/**
+ * The elements that stick out past the right edge of the viewport (a phone then scrolls the
+ * whole page sideways, and the top bar looks narrower than the page), outermost first, each
+ * as `tag.class` with how far it reaches. Inside a box that clips or scrolls (a row of posters
+ * meant to scroll sideways) nothing counts. Empty when the page fits its width.
+ */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const clipped = (element) => {
+      for (let at = element.parentElement; at && at !== document.body; at = at.parentElement) {
+        if (getComputedStyle(at).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const found = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      if (element.getBoundingClientRect().right <= width + 0.5) continue;
+      if (found.some((outer) => outer.contains(element)) || clipped(element)) continue;
+      found.push(element);
+    }
+    const name = (element) => element.tagName.toLowerCase() + (typeof element.className === 'string' && element.className.trim() ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+    return found.map((element) => name(element) + ' reaches ' + Math.round(element.getBoundingClientRect().right) + ' of ' + width + ' px');
+  })()`)) as string[];
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, seriousAxeViolations } from './browser.ts';
+import { chromiumMissing, overflowingElements, seriousAxeViolations } from './browser.ts';
 import { startWebStack, type Person, type WebStack } from './stack.ts';
 
 /*
@@ -87,6 +87,12 @@ describe.skipIf(missing !== null)('Import & export in a browser', () => {
     const answer = await page.goto(`${web.url}/settings/data/export?format=csv`);
     expect(answer?.status()).toBe(400);
     expect(await page.textContent('body')).toContain('Unknown export format');
+  });
+
+  it('given a phone 375 px wide, when the page opens, then nothing sticks out sideways', async () => {
+    const { page } = await web.newPage({ person, viewport: { width: 375, height: 800 } });
+    await page.goto(`${web.url}/settings/data`);
+    expect(await overflowingElements(page)).toEqual([]);
   });
 
   // Screenshots are for people to look at, not an assertion: only when asked for.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, seriousAxeViolations } from './browser.ts';
+import { chromiumMissing, overflowingElements, seriousAxeViolations } from './browser.ts';
 import { startWebStack, type WebStack } from './stack.ts';
 
 const missing = chromiumMissing();
@@ -37,5 +37,7 @@ describe.skipIf(missing !== null)('the home page in a browser', () => {
     await page.goto(web.url);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // Nothing sticks out sideways (the page would scroll and the top bar look narrower than it).
+    expect(await overflowingElements(page)).toEqual([]);
   });
 });

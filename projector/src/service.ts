@@ -53,8 +53,10 @@ export async function startProjector(
     const dbOk = await probe('readModels', () => pool.query('SELECT 1'));
     const stalled = [...supervisor.runners.values()].filter(({ runner }) => runner.stalled).map(({ runner }) => runner.name);
     checks.stalled = stalled;
+    const crashed = [...supervisor.crashed];
+    if (crashed.length > 0) checks.crashed = crashed;
     checks.nats = live.connected ? 'ok' : 'disconnected (notices stay in live_updates)';
-    return { ready: storeOk && dbOk && stalled.length === 0, checks };
+    return { ready: storeOk && dbOk && stalled.length === 0 && crashed.length === 0, checks };
   });
   log.info({ port: server.port }, 'projector started');
   return {

@@ -43,6 +43,8 @@ export type ProjectorSettings = {
   /** A fresh build loads in bulk (see loadInBulk) rather than batch by batch; within workingSetRows. */
   bulkLoad: boolean;
   retentionDays: number;
+  /** A projection with `ownThread` runs in a worker thread of its own (see Projection.ownThread). */
+  ownThreads: boolean;
   /** How often a standby tries to take the lease. */
   leaseRetryMs: number;
   /** The recommendations projection: shortest time between model refits, and work per upkeep step. */
@@ -82,6 +84,7 @@ export const ProjectorEnv = mergeEnv(
     PROJECTOR_REBUILD_BATCH_MS: count('longest a building batch collects events, in ms', 500),
     PROJECTOR_WORKING_SET_ROWS: count('rows a build may keep in memory (0: load per batch)', 3_000_000, 0),
     PROJECTOR_BULK_LOAD: envFlag('a fresh build loads in bulk (COPY) rather than batch by batch', true),
+    PROJECTOR_OWN_THREADS: envFlag('a CPU-heavy projection (recommendations) runs in a worker thread of its own', true),
     LIVE_RETENTION_DAYS: count('days the live-update log keeps its entries', 7),
     PROJECTOR_LEASE_RETRY_MS: count('how often a standby tries to take a lease, in ms', 1000),
     RECOMMENDATIONS_REFIT_MS: count(
@@ -115,6 +118,7 @@ export function projectorSettings(env: NodeJS.ProcessEnv = process.env, { replay
     rebuildBatchMs: config.PROJECTOR_REBUILD_BATCH_MS,
     workingSetRows: config.PROJECTOR_WORKING_SET_ROWS,
     bulkLoad: isOn(config.PROJECTOR_BULK_LOAD),
+    ownThreads: isOn(config.PROJECTOR_OWN_THREADS),
     retentionDays: config.LIVE_RETENTION_DAYS,
     leaseRetryMs: config.PROJECTOR_LEASE_RETRY_MS,
     recommendations: {

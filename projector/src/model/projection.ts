@@ -103,6 +103,12 @@ export type Projection<State = unknown> = {
   settle?(state: State, notices: Notices): void;
   flush(db: Queryable, schema: string, state: State): Promise<void>;
   /**
+   * Where a worker thread loads this projection from (a module and the name of its export): the
+   * projector runs its runner there, so that CPU-heavy batches (the recommendations' scoring)
+   * never hold up another projection's batches on the main event loop.
+   */
+  readonly ownThread?: { readonly module: string; readonly exportName: string };
+  /**
    * True when `flush` only writes (no statement depends on an earlier one's result): a build
    * then prepares the statements before its transaction and the transaction only sends them.
    */

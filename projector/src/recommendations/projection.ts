@@ -51,6 +51,8 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
     similar_titles: 'SELECT * FROM {schema}.similar_titles',
   },
   resident: true,
+  // Re-scoring takes tens of ms per batch and per upkeep step: off the event loop that the feed's notices share.
+  ownThread: { module: import.meta.url, exportName: 'recommendationsProjection' },
   workingSet: (context) => {
     if (context === undefined) throw new Error('the recommendations working set needs the projector settings');
     return new RecommendationWorkingSet(context.settings.recommendations, EVENT_TYPES);

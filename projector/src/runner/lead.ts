@@ -3,7 +3,7 @@ import { swapInWhenCaughtUp } from './catch-up-swap.ts';
 import { commitBatch } from './commit.ts';
 import { WriteInFlight } from './in-flight.ts';
 import { prepareBatch } from './prepare.ts';
-import type { Lease, RunnerOutcome } from './progress.ts';
+import type { Lease, RunnerOutcome, RunnerProgress } from './progress.ts';
 import { startLease } from './start-lease.ts';
 
 /** How long an idle runner waits before moving a filtered checkpoint past unrelated events. */
@@ -39,6 +39,7 @@ export async function lead(lease: Lease, signal: AbortSignal, measureLag: () => 
       if (batch.events.length > 0 || store.comparePositions(batch.checkpoint, ahead) > 0) {
         const workingSet = runner.mode === 'building' || projection.resident ? lease.workingSet : undefined;
         if (workingSet !== undefined) {
+          if (!(await settleWhileServing(runner.mode, inFlight))) return 'retired';
           const prepared = await prepareBatch(lease, workingSet, batch);
           if (!(await inFlight.settle())) return 'retired';
           inFlight.start(commitBatch(lease, batch, prepared));
@@ -61,6 +62,7 @@ export async function lead(lease: Lease, signal: AbortSignal, measureLag: () => 
       if (caughtUp && lease.workingSet?.upkeep !== undefined) {
         // The working set's background work (a resident projection's re-scoring), a step at
         // a time so that new events never wait long behind it.
+        if (!(await settleWhileServing(runner.mode, inFlight))) return 'retired';
         const upkept = lease.workingSet.upkeep(runner.mode === 'building' ? settings.rebuildBatchMs : undefined);
         upkeepOwed = upkept !== undefined;
         if (upkept !== undefined) {
@@ -85,4 +87,16 @@ export async function lead(lease: Lease, signal: AbortSignal, measureLag: () => 
     clearInterval(lag);
     await reader.close();
   }
+}
+
+/**
+ * Serving, a transaction is never left open across this thread's CPU work (a resident
+ * projection's re-scoring): from its first write it holds back the horizon below which every
+ * reader of the PostgreSQL store sees events, so each of its turns on a busy event loop would
+ * delay every other projection's next batch, and with it the feed's live notices. A build
+ * keeps overlapping its next batch's preparation with the write, for its catch-up speed (its
+ * transactions are sized by rebuildTransactionMs instead).
+ */
+async function settleWhileServing(mode: RunnerProgress['mode'], inFlight: WriteInFlight): Promise<boolean> {
+  return mode === 'serving' ? inFlight.settle() : true;
 }

@@ -5,6 +5,9 @@ import { ident, type Queryable, type TableSpec } from '../model/sql.ts';
 
 export type LiveUpdate = Notice & { projection: string };
 
+/** What a runner publishes through (a runner in a worker thread hands its notices to the main thread's publisher). */
+export type LiveSink = Pick<LivePublisher, 'publish' | 'publishPosition'>;
+
 /** A building generation's notices, held back until its swap moves them into live_updates. */
 export const PENDING_LIVE_UPDATES: TableSpec<Notice> = {
   table: 'pending_live_updates',

@@ -6,7 +6,7 @@ import type { Projection, WorkingSet } from '../model/projection.ts';
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import { firstCatchUpSize } from './catch-up-size.ts';
-import type { LivePublisher } from './live.ts';
+import type { LiveSink } from './live.ts';
 import { noPhaseTimes, type PhaseTimes } from './phases.ts';
 
 export type RunnerDeps = {
@@ -15,7 +15,7 @@ export type RunnerDeps = {
   schema: string;
   settings: ProjectorSettings;
   store: EventStore;
-  live: LivePublisher;
+  live: LiveSink;
   metrics: ProjectorMetrics;
   log: Logger;
   /** Return once this generation has been swapped in (the replay command) instead of serving on. */
@@ -24,7 +24,7 @@ export type RunnerDeps = {
 
 export type RunnerOutcome = 'stopped' | 'retired' | 'swapped';
 
-const STALL_AFTER_MS = 30_000;
+export const STALL_AFTER_MS = 30_000;
 
 /**
  * Where a runner's generation stands. Outlives each lease: the supervisor, the replay command

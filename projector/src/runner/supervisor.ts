@@ -7,7 +7,9 @@ import { ident } from '../model/sql.ts';
 import type { ProjectorMetrics } from '../observability/metrics.ts';
 import type { ProjectorSettings } from '../settings.ts';
 import type { LivePublisher } from './live.ts';
+import { STALL_AFTER_MS } from './progress.ts';
 import { ProjectionRunner } from './runner.ts';
+import { WorkerRunner, type SupervisedRunner } from './worker-runner.ts';
 
 export type SupervisorDeps = {
   projections: readonly Projection[];
@@ -20,7 +22,7 @@ export type SupervisorDeps = {
   reconcileMs?: number;
 };
 
-type Running = { runner: ProjectionRunner; abort: AbortController; done: Promise<unknown> };
+type Running = { runner: SupervisedRunner; abort: AbortController; done: Promise<unknown>; startedAt: number };
 
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -29,12 +31,19 @@ const PRUNE_EVERY_MS = 3600_000;
  * the serving one when it is this code's version; a new building one when this code has a
  * higher version (start-up after a version bump rebuilds blue/green); none when a newer
  * version already serves. Each runner then competes for its lease, so several processes
- * can run the same supervisor and only one applies events.
+ * can run the same supervisor and only one applies events. A projection that asks for a thread
+ * of its own (Projection.ownThread) runs there (WorkerRunner); a runner that crashed is logged,
+ * counted as an error and, as its projection is then without one, started again next round.
  */
 export class Supervisor {
   readonly runners = new Map<string, Running>();
   readonly #warned = new Set<string>();
   readonly #prepared = new Set<string>();
+  /**
+   * Projections whose last runner crashed (the health check reports them), until the next one
+   * holds its lease or has run for as long as a runner may go without progress (a standby never leads).
+   */
+  readonly crashed = new Set<string>();
   #lastPrune = 0;
 
   constructor(private readonly deps: SupervisorDeps) {}
@@ -65,9 +74,13 @@ export class Supervisor {
     for (const projection of this.deps.projections) {
       const target = await this.#target(projection);
       const running = this.runners.get(projection.name);
-      if (running !== undefined && running.runner.schema === target) continue;
+      if (running !== undefined && running.runner.schema === target) {
+        if (running.runner.active || performance.now() - running.startedAt > STALL_AFTER_MS) this.crashed.delete(projection.name);
+        continue;
+      }
       if (running !== undefined) await this.#stopRunner(projection.name, running);
-      if (target !== undefined) this.#start(projection, target);
+      if (target === undefined) this.crashed.delete(projection.name);
+      else this.#start(projection, target, await this.#inOwnThread(projection));
     }
   }
 
@@ -117,20 +130,35 @@ export class Supervisor {
     ]);
   }
 
-  #start(projection: Projection, schema: string): void {
+  /**
+   * Only the very object `ownThread` names runs in a thread, since the worker loads it from there:
+   * a changed copy (a test's version bump) runs here, where it was made.
+   */
+  async #inOwnThread(projection: Projection): Promise<boolean> {
+    const own = projection.ownThread;
+    if (own === undefined || !this.deps.settings.ownThreads) return false;
+    const module = (await import(own.module)) as Record<string, unknown>;
+    return module[own.exportName] === projection;
+  }
+
+  #start(projection: Projection, schema: string, ownThread: boolean): void {
     const abort = new AbortController();
-    const runner = new ProjectionRunner({ ...this.deps, projection, schema });
+    const runner: SupervisedRunner = ownThread
+      ? new WorkerRunner({ ...this.deps, projection, schema })
+      : new ProjectionRunner({ ...this.deps, projection, schema });
     const done = runner.run(abort.signal).then(
       (outcome) => {
         this.deps.log.info({ projection: projection.name, schema, outcome }, 'projection runner ended');
         if (this.runners.get(projection.name)?.runner === runner) this.runners.delete(projection.name);
       },
       (error: unknown) => {
-        this.deps.log.error({ err: error, projection: projection.name }, 'projection runner crashed');
+        this.deps.log.error({ err: error, projection: projection.name }, 'projection runner crashed; starting it again');
+        this.deps.metrics.errors.inc({ projection: projection.name });
+        this.crashed.add(projection.name);
         if (this.runners.get(projection.name)?.runner === runner) this.runners.delete(projection.name);
       },
     );
-    this.runners.set(projection.name, { runner, abort, done });
+    this.runners.set(projection.name, { runner, abort, done, startedAt: performance.now() });
   }
 
   async #stopRunner(name: string, running: Running): Promise<void> {

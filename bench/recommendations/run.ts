@@ -83,7 +83,7 @@ let scoreCpu: NodeJS.CpuUsage | undefined;
 let serialized = 0;
 while (workingSet.pending()) {
   const stepStarted = performance.now();
-  const step = workingSet.upkeep();
+  const step = await workingSet.upkeep();
   if (step === undefined) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     continue;

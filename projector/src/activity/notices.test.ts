@@ -76,7 +76,7 @@ async function recommendationNotices(events: readonly RecordedEvent[]): Promise<
   const notices: Notice[] = [];
   const upkeep = async () => {
     for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-      const step = workingSet.upkeep!();
+      const step = await workingSet.upkeep!();
       if (step !== undefined) notices.push(...step.notices);
       else if (!workingSet.pending!()) return;
       else await new Promise((resolve) => setTimeout(resolve, 10));

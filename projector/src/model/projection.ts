@@ -27,9 +27,10 @@ export type WorkingSet<State> = {
    * Background work between batches, called when no batch is waiting: the changes to write
    * (in a transaction of their own that leaves the checkpoint where it is), or undefined.
    * A building generation passes `stepMs`, its catch-up batch time: no reader waits behind a
-   * build, so longer steps (fewer transactions) are cheaper; a serving one passes nothing.
+   * build, so longer steps (fewer transactions) are cheaper; a serving one passes nothing. A
+   * long step lets the event loop turn now and then (the previous step's write goes on meanwhile).
    */
-  upkeep?(stepMs?: number): { state: State; notices: Notice[] } | undefined;
+  upkeep?(stepMs?: number): Promise<{ state: State; notices: Notice[] } | undefined>;
   /** True while upkeep still owes work that a build must finish before it may swap. */
   pending?(): boolean;
 };

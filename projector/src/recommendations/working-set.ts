@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EventStore, Position, RecordedEvent } from '@reeltime/eventstore';
 import { channels, Notices, type Notice } from '../model/notices.ts';
 import type { WorkingSet } from '../model/projection.ts';
@@ -10,6 +11,8 @@ export const KEPT = 50;
 export const KEPT_PER_TYPE = 20;
 /** Similar titles kept per title. */
 export const SIMILAR_KEPT = 20;
+/** A long upkeep step lets the event loop turn this often (ms). */
+const TURN_MS = 10;
 /** Below this many interactions a model counts as young whatever it was fitted on. */
 const YOUNG_MODEL = 500;
 /** The user id of the list for people with no history at all. */
@@ -146,7 +149,7 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
    * one, or re-score the next users and titles within the time budget. Answers the changes
    * to write, or undefined when there is nothing to write now.
    */
-  upkeep(stepMs?: number): { state: RecommendationChanges; notices: Notice[] } | undefined {
+  async upkeep(stepMs?: number): Promise<{ state: RecommendationChanges; notices: Notice[] } | undefined> {
     if (this.#fitFailed !== undefined) {
       const error = this.#fitFailed;
       this.#fitFailed = undefined;
@@ -169,9 +172,16 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
     }
     const changes = new RecommendationChanges(this);
     const deadline = performance.now() + Math.max(this.settings.upkeepBudgetMs, stepMs ?? 0);
+    let turn = performance.now() + TURN_MS;
     const position = this.#position;
     for (const userId of this.#dueUsers) {
       if (performance.now() > deadline) break;
+      if (performance.now() > turn) {
+        // The previous step's write (BEGIN, rows, checkpoint, COMMIT: each a round trip) goes
+        // on while this one computes only if the event loop turns: a rebuild's steps are long.
+        await setImmediate();
+        turn = performance.now() + TURN_MS;
+      }
       this.#dueUsers.delete(userId);
       this.#rescore(changes, userId, (data) => {
         if (position !== undefined && userId !== EVERYONE) changes.notices.push({ channel: channels.me(userId), position, data });

@@ -63,7 +63,7 @@ export async function lead(lease: Lease, signal: AbortSignal, measureLag: () => 
         // The working set's background work (a resident projection's re-scoring), a step at
         // a time so that new events never wait long behind it.
         if (!(await settleWhileServing(runner.mode, inFlight))) return 'retired';
-        const upkept = lease.workingSet.upkeep(runner.mode === 'building' ? settings.rebuildBatchMs : undefined);
+        const upkept = await lease.workingSet.upkeep(runner.mode === 'building' ? settings.rebuildBatchMs : undefined);
         upkeepOwed = upkept !== undefined;
         if (upkept !== undefined) {
           // Written while the next step computes, as batches are.

@@ -110,6 +110,14 @@ export type Projection<State = unknown> = {
    */
   readonly ownThread?: { readonly module: string; readonly exportName: string };
   /**
+   * While serving, a batch of this projection collects events for this long (ms) instead of
+   * closing after PROJECTOR_BATCH_MS or once none arrived for PROJECTOR_BATCH_LINGER_MS. Every
+   * transaction that writes holds back the PostgreSQL store's visibility horizon for all of its
+   * readers until it commits, so a projection whose commits are heavy (the recommendations'
+   * lists) and need not be instant commits a few times a second rather than after every burst.
+   */
+  readonly liveBatchMs?: number;
+  /**
    * True when `flush` only writes (no statement depends on an earlier one's result): a build
    * then prepares the statements before its transaction and the transaction only sends them.
    */

@@ -25,7 +25,8 @@ export async function lead(lease: Lease, signal: AbortSignal, measureLag: () => 
   // A build reads (and commits) in catch-up batches; once serving, batches are short again.
   const pageSize = runner.mode === 'building' ? Math.max(settings.batchSize, settings.rebuildBatchSize) : settings.batchSize;
   const subscription = store.subscribe({ from: runner.checkpoint, eventTypes: projection.eventTypes, batchSize: pageSize });
-  const reader = new BatchReader(subscription, settings.batchSize, settings.batchMs, settings.batchLingerMs);
+  const window = projection.liveBatchMs;
+  const reader = new BatchReader(subscription, settings.batchSize, window ?? settings.batchMs, window ?? settings.batchLingerMs);
   const lag = setInterval(() => void measureLag().catch(() => {}), LAG_EVERY_MS);
   const inFlight = new WriteInFlight(runner);
   let ahead = runner.checkpoint;

@@ -17,6 +17,7 @@ import pg from 'pg';
  * - A blue/green swap points a read view at a new table; PostgreSQL re-plans the statements
  *   on its own, but a view whose columns changed answers `cached plan must not change result
  *   type` once per statement and connection: such a query is run again under a new name.
+ *   (The reads run outside transactions, so the retry never meets an aborted one.)
  */
 export function createPreparedPgDriverFactory(clientConfig: pg.ClientConfig): DriverFactory {
   const names = new StatementNames();

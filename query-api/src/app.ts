@@ -19,6 +19,7 @@ import { feedRoutes } from './feed/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { listRoutes, myListRoutes, userListRoutes } from './lists/routes.ts';
 import { LiveHub } from './live/hub.ts';
+import type { LogPollerOptions } from './live/log-poller.ts';
 import { WEBSOCKET_OPTIONS, liveRoutes } from './live/routes.ts';
 import { DEFAULT_LIMITS, type SessionLimits } from './live/outbox.ts';
 import { meRoutes } from './me/routes.ts';
@@ -38,6 +39,8 @@ export type QueryApiOptions = {
   liveConnectsPerMinute?: number;
   pingMs?: number;
   liveLimits?: Partial<SessionLimits>;
+  /** How often the live-update log is read (DEFAULT_LOG_POLLER). */
+  livePoller?: LogPollerOptions;
   positions?: PositionTrackerOptions;
   /** `GET /me/export`: how many at once, and for how long at most. */
   exportLimits?: Partial<ExportLimits>;
@@ -93,7 +96,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
 
   const tracker = new PositionTracker(db, logger, options.positions);
   await tracker.start(nats, options.subjectPrefix);
-  const hub = new LiveHub(logger, options.pingMs, db);
+  const hub = new LiveHub(logger, options.pingMs, db, options.livePoller);
   hub.start(nats, options.subjectPrefix, (projection) => tracker.current([projection as ProjectionName]));
   app.addHook('onClose', async () => {
     tracker.stop();

@@ -3,16 +3,17 @@ import type { Logger } from 'pino';
 import type { ReadDb } from '../db.ts';
 import { SUBJECTS_BY_KIND } from './channels.ts';
 import { DEFAULT_LOG_POLLER, LiveLogPoller, type LogPollerOptions } from './log-poller.ts';
-import { OutgoingUpdate, isLiveUpdate } from './update.ts';
+import { OutgoingUpdate, isLiveUpdate, type LiveUpdate } from './update.ts';
 
 /** What the hub needs of a socket's session. */
 export interface LiveReceiver {
   deliver(update: OutgoingUpdate): void;
-  /** NATS was away: messages may be lost, so catch up from the backfill log. */
-  resync(): void;
   /** Liveness: false = no pong since the last ping. */
   heartbeat(): void;
 }
+
+/** The sequence fields of the projector's `PublishedUpdate` (older publishers send none). */
+type Sequenced = { stream?: unknown; seq?: unknown };
 
 /**
  * Fan-out of the projector's notices to this process's sockets. Four NATS subscriptions in
@@ -20,6 +21,13 @@ export interface LiveReceiver {
  * instance runs its own, so each delivers every update to its own sockets. NATS is the fast
  * path, not the only one: the hub also reads the live-update log (LiveLogPoller), every
  * 200 ms while NATS is away and every second while it is up, so updates keep arriving.
+ *
+ * A session drops what is older than what it last sent on a channel, so an update NATS lost
+ * must reach it before any newer one. The projector numbers its updates per process
+ * (`stream`, `seq`): when a number is skipped, or a stream is new (a projector started, or this
+ * instance missed its beginning), or NATS comes back, the hub holds NATS's updates back, reads
+ * the log up to now (the missed ones are in it: the projector publishes after committing),
+ * and only then passes the held ones on, in order.
  */
 export class LiveHub {
   readonly #channels = new Map<string, Set<LiveReceiver>>();
@@ -29,6 +37,10 @@ export class LiveHub {
   #delivered = 0;
   readonly #poller: LiveLogPoller | undefined;
   #stopped = false;
+  /** The last `seq` seen of each projector's stream. */
+  readonly #seqs = new Map<string, number>();
+  /** Set while the log is read after a gap: NATS's updates wait here, in order. */
+  #held: OutgoingUpdate[] | undefined;
 
   constructor(
     private readonly log: Logger,
@@ -65,7 +77,7 @@ export class LiveHub {
               } catch {
                 return;
               }
-              if (isLiveUpdate(body)) this.route(new OutgoingUpdate(body));
+              if (isLiveUpdate(body)) this.#fromNats(body);
             },
           }),
         );
@@ -90,9 +102,32 @@ export class LiveHub {
       } else if (status.type === 'reconnect') {
         if (this.#poller) this.#poller.fast = false;
         this.log.info({ sockets: this.#receivers.size, nats: status.data }, 'NATS reconnected: sockets catch up from live_updates');
-        for (const receiver of this.#receivers) receiver.resync();
+        this.#catchUp();
       }
     }
+  }
+
+  #fromNats(body: LiveUpdate & Sequenced): void {
+    const update = new OutgoingUpdate(body);
+    const { stream, seq } = body;
+    if (typeof stream === 'string' && typeof seq === 'number') {
+      const last = this.#seqs.get(stream);
+      this.#seqs.set(stream, seq);
+      if (last === undefined || seq !== last + 1) this.#catchUp();
+    }
+    if (this.#held) this.#held.push(update);
+    else this.route(update);
+  }
+
+  /** Holds NATS's updates back until the log has been read up to now (see the class comment). */
+  #catchUp(): void {
+    if (!this.#poller || this.#held) return;
+    this.#held = [];
+    void this.#poller.catchUp().finally(() => {
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      for (const update of held) this.route(update);
+    });
   }
 
   stop(): void {

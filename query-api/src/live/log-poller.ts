@@ -30,7 +30,8 @@ export const DEFAULT_LOG_POLLER: LogPollerOptions = { fastMs: 200, slowMs: 1000,
 export class LiveLogPoller {
   readonly #cursors = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
-  #polling = false;
+  /** The poll under way, if any; it resolves to the number of rows it read. */
+  #inFlight: Promise<number> | undefined;
   #failures = 0;
 
   constructor(
@@ -62,11 +63,27 @@ export class LiveLogPoller {
     this.#timer = undefined;
   }
 
-  async #poll(): Promise<void> {
-    if (this.#polling) return;
+  /**
+   * Reads the log until it is read up to now: every update committed before this call has been
+   * routed when it resolves (also when a read fails, which is logged).
+   */
+  async catchUp(): Promise<void> {
+    // A poll that began before this call may have missed what committed just before it.
+    await this.#inFlight;
+    let read: number;
+    do read = await this.#poll();
+    while (read === this.options.pageSize);
+  }
+
+  /** Starts a poll, or joins the one under way. */
+  #poll(): Promise<number> {
+    this.#inFlight ??= this.#read().finally(() => (this.#inFlight = undefined));
+    return this.#inFlight;
+  }
+
+  async #read(): Promise<number> {
     const channels = this.channels();
-    if (channels.length === 0) return;
-    this.#polling = true;
+    if (channels.length === 0) return 0;
     try {
       const projections = [...this.#cursors.keys()];
       const after = projections.map((p) => this.#cursors.get(p)!);
@@ -87,11 +104,11 @@ export class LiveLogPoller {
         if (row.position > this.#cursors.get(row.projection)!) this.#cursors.set(row.projection, row.position);
       }
       this.#failures = 0;
+      return rows.length;
     } catch (error) {
       // The database may be away too; a line per failure would flood the log.
       if (this.#failures++ % 25 === 0) this.log.warn({ err: error }, 'reading live_updates failed');
-    } finally {
-      this.#polling = false;
+      return 0;
     }
   }
 }

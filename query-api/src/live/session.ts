@@ -99,18 +99,6 @@ export class LiveSession implements LiveReceiver {
     this.#sendUpdate(subscription, update);
   }
 
-  resync(): void {
-    if (this.#subscriptions.size === 0 || this.#closed) return;
-    this.#queue = this.#queue
-      .then(async () => {
-        const subscriptions = [...this.#subscriptions.values()];
-        const from = subscriptions.reduce((min, s) => (s.lastSent < min ? s.lastSent : min), subscriptions[0]!.lastSent);
-        for (const s of subscriptions) s.buffer ??= [];
-        await this.#backfill(subscriptions, from);
-      })
-      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'live resync failed'));
-  }
-
   async #handle(raw: string): Promise<void> {
     if (this.#closed) return;
     const parsed = parseClientMessage(raw);

@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLiveUpdate, schemaConsts } from './activity/contract.testing.ts';
 import { projections } from './projections.ts';
+import type { PublishedUpdate } from './runner/live.ts';
 import { startProjector, type ProjectorService } from './service.ts';
 import { event, streams, titleImported, uuid } from './testing/events.ts';
 import { createHarness, eventually, type Harness } from './testing/harness.ts';
@@ -20,7 +21,7 @@ describe('projector end to end through the PostgreSQL store', () => {
   let h: Harness;
   let service: ProjectorService;
   let nats: NatsConnection;
-  const received: { subject: string; body: { channel: string; position: string; data: unknown; projection: string } }[] = [];
+  const received: { subject: string; body: PublishedUpdate }[] = [];
 
   beforeAll(async () => {
     h = await createHarness('pj_e2e');
@@ -203,7 +204,10 @@ describe('projector end to end through the PostgreSQL store', () => {
       a: { position: string; channel: string; projection: string },
       b: { position: string; channel: string; projection: string },
     ) => a.position.localeCompare(b.position) || a.channel.localeCompare(b.channel) || a.projection.localeCompare(b.projection);
-    expect(received.map((m) => m.body).sort(sort)).toEqual(rows);
+    expect(received.map(({ body: { stream: _, seq: __, ...row } }) => row).sort(sort)).toEqual(rows);
+    // One projector process, one stream, numbered without a gap in the order they came.
+    expect(new Set(received.map((m) => m.body.stream)).size).toBe(1);
+    expect(received.map((m) => m.body.seq)).toEqual(received.map((_, i) => i + 1));
     for (const message of received) {
       expect(message.subject).toBe(`${h.base}.live.${message.body.channel}`);
       expectLiveUpdate(message.body.data);

@@ -36,7 +36,9 @@ describe.skipIf(missing !== undefined)('drill: NATS stopped for 10 s while comma
     [postgres, nats] = await Promise.all([startPostgres(), startNats()]);
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
     const projections = [catalogProjection, activityProjection] as Projection[];
-    stack = await startStack('drill_nats', { databaseUrl: postgres.url, natsUrl: nats.url, logger, projections });
+    // query-api retries every 3 s, the projector every second: the projector is back first and
+    // publishes to a server where query-api has not subscribed again, the gap it must notice.
+    stack = await startStack('drill_nats', { databaseUrl: postgres.url, natsUrl: nats.url, natsReconnectMs: 3000, logger, projections });
     query = await stack.startQueryApi();
   });
   afterAll(async () => {

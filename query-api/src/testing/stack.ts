@@ -56,6 +56,8 @@ export type StackOptions = {
   /** A drill's own servers (default: the shared test PostgreSQL and `NATS_URL` or the local NATS). */
   databaseUrl?: string;
   natsUrl?: string;
+  /** How long query-api's NATS client waits between reconnection attempts (default 1 s, as the projector's). */
+  natsReconnectMs?: number;
   /** One logger for every service (default: silent unless LOG_LEVEL). */
   logger?: pino.Logger;
 };
@@ -95,7 +97,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
   const connections: NatsConnection[] = [];
 
   async function startQueryApi(overrides: Partial<QueryApiOptions> = {}): Promise<QueryApiInstance> {
-    const nats = await connectNats(natsUrl);
+    const nats = await connectNats(natsUrl, options.natsReconnectMs);
     connections.push(nats);
     const db = new ReadDb({
       databaseUrl: harness.url,

@@ -128,7 +128,9 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
       }),
     );
     const firstAckAfter = traffic.acks.find((a) => a.ackedAt >= upAt);
-    const errorsAfterRecovery = errorLines(lines).filter((line) => (JSON.parse(line) as { time: number }).time > upAt + 2000);
+    // Warnings too: a projection batch failed by a stale pooled connection after the restart
+    // (seen once, 5 s after the projections resumed) is logged as a warning, as outages are.
+    const failuresAfterRecovery = errorLines(lines, 40).filter((line) => (JSON.parse(line) as { time: number }).time > upAt + 2000);
     const figures = {
       outageMs: upAt - downAt,
       commandsSent: traffic.stats.sent,
@@ -150,7 +152,7 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
       projectedAllAfterStopMs: caughtUpMs ?? null,
       notReadyWhileDown,
       readyAgainAfterMs: readyAgainMs,
-      errorLinesAfterRecovery: errorsAfterRecovery.map((line) => {
+      failureLinesAfterRecovery: failuresAfterRecovery.map((line) => {
         const entry = JSON.parse(line) as { time: number; service?: string; msg: string; err?: { message?: string } };
         return `+${entry.time - upAt} ms ${entry.service ?? ''}: ${entry.msg}: ${entry.err?.message ?? ''}`.slice(0, 300);
       }),
@@ -170,7 +172,7 @@ describe.skipIf(missing !== undefined)('drill: PostgreSQL stopped for 10 s under
     expect(readAfter.map((a) => a.status)).toEqual(users.map(() => 200));
     expect(notReadyWhileDown).toEqual({ 'command-api': true, 'query-api': true, projector: true });
     for (const service of Object.keys(endpoints)) expect(readyAgainMs[service]).not.toBeNull();
-    expect(errorsAfterRecovery).toEqual([]);
+    expect(failuresAfterRecovery).toEqual([]);
   });
 });
 

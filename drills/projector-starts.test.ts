@@ -11,7 +11,10 @@ import { errorLines, reportDrill } from './report.ts';
  * while a reader keeps joining two read views (as query-api's title pages do). Each projector
  * is a full `startProjector` with its own pools, NATS connection and supervisor, in this
  * process: to PostgreSQL, where the locks are, they are separate clients just as separate
- * processes would be, and a start costs a second instead of a TypeScript compile. Before the fix
+ * processes would be, and a start costs a second instead of a TypeScript compile. So no
+ * projection runs in a thread of its own either (ownThreads off): each such thread compiles the
+ * projector's TypeScript again, and sixteen of them on a busy machine kept the recommendations
+ * lease unheld past 20 s (the same runner and SQL run on the main thread). Before the fix
  * starts collided on `CREATE TABLE IF NOT EXISTS` (23505 on pg_type) and now and then deadlocked
  * (40P01) in installViews.
  */
@@ -32,6 +35,8 @@ describe('drill: projectors starting at once', { timeout: 120_000 }, () => {
     const readerErrors: string[] = [];
     let startFailures = 0;
     let roundsUnheld = 0;
+    const unheld: string[] = [];
+    const heldAfterMs: Record<string, number> = {};
     let slowestStartMs = 0;
     for (let install = 0; install < INSTALLS; install++) {
       const h = await createHarness('drill_starts');
@@ -61,22 +66,31 @@ describe('drill: projectors starting at once', { timeout: 120_000 }, () => {
         for (let round = 0; round < ROUNDS; round++) {
           const started = performance.now();
           const outcomes = await Promise.allSettled(
-            Array.from({ length: INSTANCES }, () => startProjector({ ...h.settings }, projections, log)),
+            Array.from({ length: INSTANCES }, () => startProjector({ ...h.settings, ownThreads: false }, projections, log)),
           );
           slowestStartMs = Math.max(slowestStartMs, performance.now() - started);
           const services = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
           for (const outcome of outcomes)
             if (outcome.status === 'rejected') lines.push(JSON.stringify({ level: 60, msg: String(outcome.reason) }));
           startFailures += INSTANCES - services.length;
+          const held = () =>
+            services.flatMap((s: ProjectorService) =>
+              [...s.supervisor.runners.values()].filter(({ runner }) => runner.active).map(({ runner }) => runner.name),
+            );
           try {
+            const roundAt = performance.now();
+            const seen = new Set<string>();
             await eventually(async () => {
-              const held = services.flatMap((s: ProjectorService) =>
-                [...s.supervisor.runners.values()].filter(({ runner }) => runner.active).map(({ runner }) => runner.name),
-              );
-              expect(held.sort()).toEqual(projections.map((projection) => projection.name).sort());
+              for (const name of held().filter((name) => !seen.has(name))) {
+                seen.add(name);
+                heldAfterMs[name] = Math.max(heldAfterMs[name] ?? 0, Math.round(performance.now() - roundAt));
+              }
+              expect(held().sort()).toEqual(projections.map((projection) => projection.name).sort());
             }, 20_000);
           } catch {
             roundsUnheld++;
+            const now = held();
+            unheld.push(...projections.map((p) => p.name).filter((name) => !now.includes(name)));
           } finally {
             await Promise.all(services.map((s) => s.stop()));
           }
@@ -93,9 +107,11 @@ describe('drill: projectors starting at once', { timeout: 120_000 }, () => {
       starts: INSTANCES * INSTALLS * ROUNDS,
       startFailures,
       roundsWithAProjectionUnheld: roundsUnheld,
+      unheld,
       deadlocks: deadlocks.length,
       errorLines: errors.length,
       slowestRoundMs: Math.round(slowestStartMs),
+      heldAfterMs,
       readerQueries,
       readerErrors: readerErrors.length,
     });

@@ -3,11 +3,11 @@ export function reportDrill(drill: string, figures: Record<string, unknown>): vo
   process.stdout.write(`${JSON.stringify({ drill, ...figures })}\n`);
 }
 
-/** Failed lines of captured pino output (level error and above). */
-export function errorLines(lines: readonly string[]): string[] {
+/** Failed lines of captured pino output: level error and above, or from `minLevel` (40: warnings too). */
+export function errorLines(lines: readonly string[], minLevel = 50): string[] {
   return lines.filter((line) => {
     try {
-      return (JSON.parse(line) as { level?: number }).level! >= 50;
+      return (JSON.parse(line) as { level?: number }).level! >= minLevel;
     } catch {
       return false;
     }

@@ -96,6 +96,25 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
     expectRefused(cli, 'npm run ingest', ['INGEST_PAGES="all": must be a whole number', 'INGEST_INTERVAL="10ms": must be at least 1s']);
   });
 
+  it('npm run ingest and npm run replay with a bad argument: exit 2, one line naming it, no stack trace', async () => {
+    const env = { TMDB_API_KEY: SECRETS.TMDB_API_KEY };
+    const [pages, source, replay] = await Promise.all([
+      run('ingest/src/cli.ts', env, ['--pages', 'all']),
+      run('ingest/src/cli.ts', env, ['--source', 'netflix']),
+      run('projector/src/replay-cli.ts', env, ['--projections', 'activity']),
+    ]);
+    const expected: [Outcome, string][] = [
+      [pages, 'npm run ingest: --pages must be an integer >= 0, not "all"\n'],
+      [source, 'npm run ingest: --source must be tmdb, demo or movielens, not "netflix"\n'],
+      [replay, "npm run replay: Unknown option '--projections'"],
+    ];
+    for (const [outcome, message] of expected) {
+      expect(outcome.code, outcome.stderr).toBe(2);
+      expect(outcome.stderr.startsWith(message)).toBe(true);
+      expect(outcome.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('npm start checks its own variables before it starts anything', async () => {
     const outcome = await run('scripts/start.ts', {
       JWT_SECRET: SECRETS.JWT_SECRET,

@@ -1,8 +1,8 @@
 import { openEventStore } from '@reeltime/eventstore';
 import { createLogger, onShutdown } from '@reeltime/platform';
 import { settingsOrExit } from '@reeltime/platform/config';
-import pg from 'pg';
 import { buildCommandApi } from './app.ts';
+import { createCommandPool } from './command-pool.ts';
 import { IdempotencyStore } from './handling/idempotency.ts';
 import { migrateCommandTables } from './migrations.ts';
 import { commandApiSettings } from './settings.ts';
@@ -12,11 +12,7 @@ const log = createLogger('command-api', settings.logLevel);
 const schema = settings.commandSchema;
 
 const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
-// A connection that cannot be made in 5 s is an outage (503), not a request left hanging.
-const pool = new pg.Pool({ connectionString: settings.store.databaseUrl, max: settings.poolSize, connectionTimeoutMillis: 5000 });
-pool.on('error', (error) => log.warn({ err: error }, 'command database'));
-// A checked-out client losing its connection between queries: its next query fails, no crash.
-pool.on('connect', (client) => client.on('error', () => {}));
+const pool = createCommandPool(settings.store.databaseUrl, settings.poolSize, log);
 await migrateCommandTables(pool, schema);
 
 const app = await buildCommandApi({

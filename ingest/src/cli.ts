@@ -17,45 +17,55 @@ import { importMovieLens } from './offline/movielens.ts';
 import { renormalizeCatalog } from './payloads/renormalize.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
-import { settingsOrExit } from '@reeltime/platform/config';
+import { argumentsOrExit, settingsOrExit } from '@reeltime/platform/config';
 import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './community/credentials.ts';
 import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 import type { SyncProgress } from './sync/sync-run.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    source: { type: 'string' },
-    pages: { type: 'string' },
-    path: { type: 'string' },
-    rate: { type: 'string' },
-    concurrency: { type: 'string' },
-    'catalog-only': { type: 'boolean', default: false },
-    renormalize: { type: 'boolean', default: false },
-  },
-});
-const source = args.source ?? 'tmdb';
-if (args.renormalize) {
-  const others = Object.entries(args).filter(([name, value]) => name !== 'renormalize' && value !== undefined && value !== false);
-  if (others.length > 0) {
-    console.error(`--renormalize reads only the stored TMDb responses: drop ${others.map(([name]) => `--${name}`).join(', ')}`);
-    process.exit(2);
-  }
-}
-
 const count = (name: string, value: string | undefined, minimum: number): number | undefined => {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < minimum) throw new Error(`--${name} must be an integer >= ${minimum}`);
+  if (!Number.isInteger(number) || number < minimum) throw new Error(`--${name} must be an integer >= ${minimum}, not "${value}"`);
   return number;
 };
 
+// A bad command line is a message and exit code 2, as a bad variable is: no stack trace.
+const args = argumentsOrExit('npm run ingest', () => {
+  const { values } = parseArgs({
+    options: {
+      source: { type: 'string' },
+      pages: { type: 'string' },
+      path: { type: 'string' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      'catalog-only': { type: 'boolean', default: false },
+      renormalize: { type: 'boolean', default: false },
+    },
+  });
+  if (values.renormalize) {
+    const others = Object.entries(values).filter(([name, value]) => name !== 'renormalize' && value !== undefined && value !== false);
+    if (others.length > 0)
+      throw new Error(`--renormalize reads only the stored TMDb responses: drop ${others.map(([name]) => `--${name}`).join(', ')}`);
+  }
+  const source = values.source ?? 'tmdb';
+  if (!['tmdb', 'demo', 'movielens'].includes(source)) throw new Error(`--source must be tmdb, demo or movielens, not "${source}"`);
+  if (source === 'movielens' && !values.path)
+    throw new Error('--source movielens needs --path DIR (the folder with movies.csv and links.csv)');
+  return {
+    ...values,
+    source,
+    pages: count('pages', values.pages, 0),
+    rate: count('rate', values.rate, 0),
+    concurrency: count('concurrency', values.concurrency, 1),
+  };
+});
+const source = args.source;
+
 const settings = settingsOrExit(() => ingestSettings(process.env, { cli: true }));
 const log = createLogger(settings.logLevel, process.stderr);
-const pages = count('pages', args.pages, 0) ?? settings.pages;
-settings.requestsPerSecond = count('rate', args.rate, 0) ?? settings.requestsPerSecond;
-settings.concurrency = count('concurrency', args.concurrency, 1) ?? settings.concurrency;
-if (!['tmdb', 'demo', 'movielens'].includes(source)) throw new Error(`--source must be tmdb, demo or movielens, not "${source}"`);
-if (source === 'movielens' && !args.path) throw new Error('--source movielens needs --path DIR (the folder with movies.csv and links.csv)');
+const pages = args.pages ?? settings.pages;
+settings.requestsPerSecond = args.rate ?? settings.requestsPerSecond;
+settings.concurrency = args.concurrency ?? settings.concurrency;
 if (source === 'tmdb' && !args.renormalize && !settings.credential) {
   console.error('No TMDb credential: set TMDB_READ_ACCESS_TOKEN (or TMDB_API_KEY), or run with --source demo.');
   process.exit(2);

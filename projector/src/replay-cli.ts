@@ -14,9 +14,9 @@ import { rebuild } from './replay/rebuild.ts';
 import { EventTally } from './runner/lag.ts';
 import { LivePublisher } from './runner/live.ts';
 import { projectorSettings } from './settings.ts';
-import { settingsOrExit } from '@reeltime/platform/config';
+import { argumentsOrExit, settingsOrExit } from '@reeltime/platform/config';
 
-const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } });
+const { values } = argumentsOrExit('npm run replay', () => parseArgs({ options: { projection: { type: 'string', multiple: true } } }));
 const names = values.projection?.flatMap((value) => value.split(',')) ?? projections.map((p) => p.name);
 const unknown = names.filter((name) => !projections.some((p) => p.name === name));
 if (unknown.length > 0) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventRegistry } from './registry.ts';
 import { LiveClientMessage } from './http/live.ts';
 import { CreateListBody, RateTitleBody } from './http/commands.ts';
-import { TEXT_FORMAT_MESSAGE, isStorableText } from './text.ts';
+import { TEXT_FORMAT_MESSAGE, clipText, isStorableText } from './text.ts';
 import { compileValidator } from './validator.ts';
 
 describe('free text PostgreSQL can store', () => {
@@ -16,6 +16,13 @@ describe('free text PostgreSQL can store', () => {
     ['a pair in the wrong order', '\uDE00\uD83D', false],
   ])('%s: storable = %s', (_name, value, storable) => {
     expect(isStorableText(value)).toBe(storable);
+  });
+
+  it('is what clipText leaves of a longer text: it counts code points, so it never splits an emoji', () => {
+    expect(clipText('ab😀c', 3)).toBe('ab😀');
+    expect('ab😀c'.slice(0, 3)).not.toSatisfy(isStorableText);
+    expect(clipText('short', 10)).toBe('short');
+    expect(clipText('😀😀😀', 2)).toBe('😀😀');
   });
 
   it('is refused by the command bodies with the field named and the real reason', () => {

@@ -20,6 +20,15 @@ export function isStorableText(value: string): boolean {
   return !UNSTORABLE.test(value);
 }
 
+/**
+ * `text` cut to at most `max` code points, as the schemas count a length. Cutting UTF-16 units
+ * (`slice`) can split an emoji and leave the lone surrogate PostgreSQL refuses.
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return [...text].slice(0, max).join('');
+}
+
 // Registered where the schemas are loaded: TypeBox passes a format it does not know.
 Format.Set(TEXT_FORMAT, isStorableText);
 

@@ -1,6 +1,7 @@
+import { TEXT_FORMAT_MESSAGE } from '@reeltime/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommandApi, type Answer, type CommandApiHarness, type Session } from '../testing/api.testing.ts';
-import { csv, form, letterboxd, zip } from './fixtures.testing.ts';
+import { csv, form, letterboxd, trakt, zip } from './fixtures.testing.ts';
 
 // Bad files get a 4xx naming the file and line, and leave no trace: no import stream, no
 // stored upload. (Matching is not reached here: this harness has no read models.)
@@ -68,6 +69,19 @@ describe('POST /imports with bad input', () => {
       'data.json, line 1: is not a Reeltime export',
       'reeltime',
     ],
+    // Text PostgreSQL cannot store would fail the import in the background (or its report).
+    [
+      'a NUL in a review',
+      'reviews.csv',
+      letterboxd.reviews([{ film: { name: 'Alien', year: 1979 }, rating: 4, review: 'in space\u0000no one' }]),
+      `reviews.csv, line 2: column 7 ${TEXT_FORMAT_MESSAGE}`,
+    ],
+    [
+      'a lone surrogate in a list note',
+      'lists-heists.json',
+      trakt.listItems([{ media: { title: 'Heat', year: 1995, tmdb: 949 }, notes: 'half \uD83D of an emoji' }]),
+      `lists-heists.json: /0/notes ${TEXT_FORMAT_MESSAGE}`,
+    ],
     [
       'a source that does not fit the file',
       'diary.csv',
@@ -81,6 +95,13 @@ describe('POST /imports with bad input', () => {
     expect(answer.type).toContain('application/problem+json');
     expect(answer.body.detail).toContain(detail);
     expect(answer.body.errors[0]).toMatchObject({ in: 'body', field: '/file' });
+  });
+
+  it('refuses a file whose name holds a NUL with 400 naming the file field (it is stored with the import)', async () => {
+    const answer = await upload('diary\u0000.csv', letterboxd.diary([{ film: { name: 'Alien', year: 1979 }, watched: '2020-01-01' }]));
+    expect(answer.status).toBe(400);
+    expect(answer.type).toContain('application/problem+json');
+    expect(answer.body.errors).toEqual([{ in: 'body', field: '/file', message: `its name ${TEXT_FORMAT_MESSAGE}` }]);
   });
 
   it('refuses a zip entry whose path escapes, naming it', async () => {

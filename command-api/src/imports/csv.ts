@@ -1,3 +1,4 @@
+import { isStorableText, TEXT_FORMAT_MESSAGE } from '@reeltime/schemas';
 import { parse } from 'csv-parse/sync';
 import { ImportFileError } from './rows.ts';
 
@@ -20,12 +21,13 @@ export function decodeText(file: string, bytes: Uint8Array): string {
  * list files have two header blocks): `table` checks the length per block.
  */
 export function readCsv(file: string, text: string): CsvRecord[] {
+  let records: CsvRecord[];
   try {
     const parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];
-    return parsed.map(({ record, info }) => {
+    records = parsed.map(({ record, info }) => {
       let breaks = 0;
       for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) breaks++;
       return { line: info.lines - breaks, fields: record };
@@ -39,6 +41,15 @@ export function readCsv(file: string, text: string): CsvRecord[] {
       `${reason} (${(error as Error).message.replace(/ at line \d+.*$/, '')})`,
     );
   }
+  // A NUL (valid UTF-8) would reach a review, a list name or the import's report and be refused
+  // by PostgreSQL in the background: the file is refused now, naming where it is.
+  if (!isStorableText(text)) {
+    for (const { line, fields } of records) {
+      const column = fields.findIndex((field) => !isStorableText(field));
+      if (column >= 0) throw new ImportFileError(file, line, `column ${column + 1} ${TEXT_FORMAT_MESSAGE}`);
+    }
+  }
+  return records;
 }
 
 /** A block of records under a header row: each record read by column name. */

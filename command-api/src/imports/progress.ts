@@ -1,4 +1,4 @@
-import { MAX_UNMATCHED_KEPT, type UnmatchedRow } from '@reeltime/schemas';
+import { clipText, MAX_UNMATCHED_KEPT, type UnmatchedRow } from '@reeltime/schemas';
 import type { ImportRow } from './rows.ts';
 
 export type RowOutcome = 'imported' | 'present' | { reason: string };
@@ -71,10 +71,10 @@ export class ImportProgress {
         this.#kept++;
         const { file, line, text } = this.#rows[row]!;
         this.#newUnmatched.push({
-          file: file.slice(0, 300),
+          file: clipText(file, 300),
           line,
-          text: [...text].slice(0, TEXT_LIMIT).join(''),
-          reason: outcome.reason.slice(0, REASON_LIMIT),
+          text: clipText(text, TEXT_LIMIT),
+          reason: clipText(outcome.reason, REASON_LIMIT),
         });
       }
     }

@@ -1,3 +1,4 @@
+import { isStorableText, TEXT_FORMAT_MESSAGE } from '@reeltime/schemas';
 import { describe, expect, it } from 'vitest';
 import { chooseExact, chooseFuzzy } from './choose.ts';
 import { csv, imdb, letterboxd, trakt, zip } from './fixtures.testing.ts';
@@ -161,6 +162,58 @@ describe('reading exports', () => {
     expect(error).toBeInstanceOf(ImportFileError);
     expect(error).toMatchObject({ file: name, line });
     expect(error!.message).toMatch(message);
+  });
+});
+
+/** The error `read` throws, or undefined. */
+function refusal(name: string, content: string | Uint8Array): ImportFileError | undefined {
+  try {
+    read(name, content);
+  } catch (thrown) {
+    return thrown as ImportFileError;
+  }
+  return undefined;
+}
+
+// A NUL (valid UTF-8, and `\u0000` in JSON) or a lone surrogate (`\ud83d` in JSON) would pass
+// into a review, a list or the import's report, and PostgreSQL would refuse the append in the
+// background: the file is refused up front, naming where.
+describe('text PostgreSQL cannot store, in an export', () => {
+  it('a NUL in a CSV field: the file, its line and the column', () => {
+    const error = refusal(
+      'reviews.csv',
+      letterboxd.reviews([
+        { film: { name: 'Heat', year: 1995 }, rating: 4, review: 'fine' },
+        { film: { name: 'Alien', year: 1979 }, rating: 4, review: 'in space\u0000no one' },
+      ]),
+    );
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect(error).toMatchObject({ file: 'reviews.csv', line: 3, status: 400 });
+    expect(error!.message).toBe(`column 7 ${TEXT_FORMAT_MESSAGE}`);
+  });
+
+  it.each([
+    ['a NUL', 'before\u0000after'],
+    ['a lone surrogate', 'half \uD83D of an emoji'],
+  ])('%s in a JSON string: the file and the field', (_what, notes) => {
+    const file = trakt.listItems([
+      { media: { title: 'Heat', year: 1995, tmdb: 949 } },
+      { media: { title: 'Alien', year: 1979, tmdb: 348 }, notes },
+    ]);
+    expect(file).toContain('\\u'); // escaped, as a real export writes it
+    const error = refusal('lists-heists.json', file);
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect(error).toMatchObject({ file: 'lists-heists.json', line: 0 });
+    expect(error!.message).toBe(`/1/notes ${TEXT_FORMAT_MESSAGE}`);
+  });
+
+  it('a long list name is cut to 100 characters without splitting one (an emoji is two UTF-16 units)', () => {
+    const name = `${'x'.repeat(99)}😀 and more`;
+    const { rows } = read('lists/long.csv', letterboxd.list(name, '😀'.repeat(1001), [{ film: { name: 'Heat', year: 1995 } }]));
+    const list = (rows[0]!.action as { list: { name: string; description: string } }).list;
+    expect(list.name).toBe(`${'x'.repeat(99)}😀`);
+    expect([...list.description]).toHaveLength(1000);
+    expect(isStorableText(list.name) && isStorableText(list.description)).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import { ImportAccepted, ImportSource, importStream } from '@reeltime/schemas';
+import { clipText, ImportAccepted, ImportSource, importStream, isStorableText, TEXT_FORMAT_MESSAGE } from '@reeltime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpProblem, SECURED, problems } from '@reeltime/platform';
 import type { FastifyRequest } from 'fastify';
@@ -35,7 +35,14 @@ async function readForm(request: FastifyRequest): Promise<{ file: UploadedFile; 
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file' && part.fieldname === 'file' && file === undefined) {
-        const name = (part.filename || 'upload').replace(/^.*[\\/]/, '').slice(0, 200) || 'upload';
+        const name = clipText((part.filename || 'upload').replace(/^.*[\\/]/, ''), 200) || 'upload';
+        // The name is kept (the idempotency record, the upload, ImportStarted): PostgreSQL must be able to.
+        if (!isStorableText(name)) {
+          part.file.resume();
+          throw new HttpProblem(400, 'invalid_request', `The file's name ${TEXT_FORMAT_MESSAGE}.`, {
+            errors: [{ in: 'body', field: '/file', message: `its name ${TEXT_FORMAT_MESSAGE}` }],
+          });
+        }
         file = { name, bytes: await part.toBuffer() };
       } else if (part.type === 'field' && part.fieldname === 'source') {
         if (!Value.Check(ImportSource, part.value)) {

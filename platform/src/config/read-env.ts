@@ -170,6 +170,20 @@ export function settingsOrExit<T>(read: () => T): T {
   }
 }
 
+/**
+ * For a command-line tool: the arguments `read` parses, or, when it throws (an unknown option, a
+ * bad value), `<tool>: <message>` on stderr and exit code 2, with no stack trace, as for a bad
+ * variable.
+ */
+export function argumentsOrExit<T>(tool: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    process.stderr.write(`${tool}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+}
+
 /** A yes/no variable: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off`. */
 export const FLAG_VALUES = ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'] as const;
 

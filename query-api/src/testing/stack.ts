@@ -3,6 +3,7 @@ import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { buildCommandApi } from '@reeltime/command-api/src/app.ts';
+import { createCommandPool } from '@reeltime/command-api/src/command-pool.ts';
 import { migrateCommandTables } from '@reeltime/command-api/src/migrations.ts';
 import { TEST_AUTH } from '@reeltime/command-api/src/testing/api.testing.ts';
 import type { Projection } from '@reeltime/projector/src/model/projection.ts';
@@ -12,7 +13,6 @@ import { event, streams, titleImported } from '@reeltime/projector/src/testing/e
 import { createHarness, type Harness } from '@reeltime/projector/src/testing/harness.ts';
 import type { EventData } from '@reeltime/schemas';
 import { buildQueryApi, type QueryApi, type QueryApiOptions } from '../app.ts';
-import pg from 'pg';
 import { ReadDb } from '../db.ts';
 import { connectNats } from '../nats.ts';
 
@@ -74,9 +74,7 @@ export async function startStack(prefix = 'qa', options: StackOptions = {}) {
   const startTheProjector = () => startProjector(harness.settings, options.projections ?? projections, projectorLog);
   let projector: ProjectorService = await startTheProjector();
 
-  const commandPool = new pg.Pool({ connectionString: harness.url, max: 5, connectionTimeoutMillis: 5000 });
-  // As main.ts does: an idle connection the server closes is logged, not an uncaught error.
-  commandPool.on('error', (error) => log.warn({ err: error }, 'command database'));
+  const commandPool = createCommandPool(harness.url, 5, log);
   const commandSchema = `${harness.base}_cmd`;
   await migrateCommandTables(commandPool, commandSchema);
   const commandApp = await buildCommandApi({

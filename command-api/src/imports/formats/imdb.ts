@@ -1,4 +1,4 @@
-import { MAX_LIST_ITEMS, type MediaType } from '@reeltime/schemas';
+import { clipText, MAX_LIST_ITEMS, type MediaType } from '@reeltime/schemas';
 import { headerOf, table, type CsvRecord } from '../csv.ts';
 import { describeTitle, ImportFileError, type ImportRow, type RowAction } from '../rows.ts';
 import { baseName, imdbId, length, tenPointScore, year } from './fields.ts';
@@ -52,7 +52,7 @@ export function imdbRows(file: string, records: CsvRecord[]): ImportRow[] {
   if (rows.length > MAX_LIST_ITEMS)
     throw new ImportFileError(file, rows[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} titles`);
   const watchlist = /watchlist/i.test(baseName(file));
-  const list = { key: `imdb-list|${baseName(file)}`, name: baseName(file).slice(0, 100) || 'IMDb list', description: '' };
+  const list = { key: `imdb-list|${baseName(file)}`, name: clipText(baseName(file), 100) || 'IMDb list', description: '' };
   return rows.map(({ line, get }, index) => {
     const note = get('Description');
     const position = Number(get('Position'));

@@ -1,4 +1,4 @@
-import { MAX_LIST_ITEMS } from '@reeltime/schemas';
+import { clipText, MAX_LIST_ITEMS } from '@reeltime/schemas';
 import { headerOf, table, unescapeFormula, type CsvRecord } from '../csv.ts';
 import { describeTitle, ImportFileError, type ImportRow, type RowAction } from '../rows.ts';
 import { baseName, calendarDay, halfStarsToScore, imdbId, length, tmdbId, year } from './fields.ts';
@@ -127,8 +127,8 @@ function listRows(file: string, records: CsvRecord[]): ImportRow[] {
   const itemsAt = records.findIndex((record, index) => index > 0 && record.fields[0]?.trim() === 'Position');
   if (itemsAt < 0) throw new ImportFileError(file, records.at(-1)?.line ?? 1, 'missing the Position, Name, Year, URL block of a list');
   const about = rowsOf(file, records.slice(1, itemsAt), ['Name'])[0];
-  const name = (about?.get('Name') || baseName(file)).slice(0, 100);
-  const list = { key: about?.get('URL') || `file|${baseName(file)}`, name, description: (about?.get('Description') ?? '').slice(0, 1000) };
+  const name = clipText(about?.get('Name') || baseName(file), 100);
+  const list = { key: about?.get('URL') || `file|${baseName(file)}`, name, description: clipText(about?.get('Description') ?? '', 1000) };
   const items = rowsOf(file, records.slice(itemsAt), ['Position', 'Name', 'Year']);
   if (items.length > MAX_LIST_ITEMS)
     throw new ImportFileError(file, items[MAX_LIST_ITEMS]!.line, `a list holds at most ${MAX_LIST_ITEMS} films`);

@@ -1,4 +1,4 @@
-import { MAX_LIST_ITEMS, type MediaType } from '@reeltime/schemas';
+import { clipText, isStorableText, MAX_LIST_ITEMS, TEXT_FORMAT_MESSAGE, type MediaType } from '@reeltime/schemas';
 import { describeTitle, ImportFileError, type ImportedList, type ImportRow, type RowAction } from '../rows.ts';
 import { baseName, calendarDay, imdbId, length, tenPointScore, tmdbId, year } from './fields.ts';
 
@@ -24,16 +24,41 @@ type Item = {
   ids?: unknown;
 };
 
-/** Parses a JSON file; a syntax error names its line. */
+/** Parses a JSON file; a syntax error names its line, text PostgreSQL cannot store its field. */
 export function parseJson(file: string, text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const at = /position (\d+)/.exec(message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : 0;
     throw new ImportFileError(file, line, `is not valid JSON (${message})`);
   }
+  const unstorable = unstorableText(value);
+  if (unstorable !== undefined) throw new ImportFileError(file, 0, `${unstorable} ${TEXT_FORMAT_MESSAGE}`);
+  return value;
+}
+
+/**
+ * Where `value` holds a string PostgreSQL cannot store (`\u0000`, a lone `\ud83d`: JSON escapes
+ * them), as a JSON pointer; undefined when nowhere. Iterative: a deeply nested file must not
+ * overflow the stack.
+ */
+function unstorableText(value: unknown): string | undefined {
+  const pending: [unknown, string][] = [[value, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, path] = next;
+    if (typeof item === 'string') {
+      if (!isStorableText(item)) return path || '/';
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, child] of Object.entries(item)) {
+        if (!isStorableText(key)) return `a key in ${path || '/'}`;
+        pending.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`]);
+      }
+    }
+  }
+  return undefined;
 }
 
 const isItem = (value: unknown): value is Item => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -55,8 +80,8 @@ export function traktListIndex(value: unknown): Map<string, ImportedList> | unde
     const slug = String(ids.slug ?? ids.trakt ?? '');
     lists.set(slug, {
       key: `trakt-list|${String(ids.trakt ?? slug)}`,
-      name: String(list.name).slice(0, 100) || slug,
-      description: typeof list.description === 'string' ? list.description.slice(0, 1000) : '',
+      name: clipText(String(list.name), 100) || slug,
+      description: typeof list.description === 'string' ? clipText(list.description, 1000) : '',
     });
   }
   return lists;
@@ -69,7 +94,7 @@ export function traktRows(file: string, items: Item[], lists: Map<string, Import
   const name = baseName(file);
   const watchlist = /watchlist/i.test(name);
   const slug = name.replace(/^lists?-/, '');
-  const list = lists.get(slug) ?? { key: `trakt-list|${slug}`, name: slug.slice(0, 100) || 'Trakt list', description: '' };
+  const list = lists.get(slug) ?? { key: `trakt-list|${slug}`, name: clipText(slug, 100) || 'Trakt list', description: '' };
   const listed = items.filter((item) => item.listed_at !== undefined);
   if (!watchlist && listed.length > MAX_LIST_ITEMS)
     throw new ImportFileError(file, MAX_LIST_ITEMS + 1, `a list holds at most ${MAX_LIST_ITEMS} titles`);

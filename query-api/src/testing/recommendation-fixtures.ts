@@ -77,8 +77,8 @@ export async function createRecommendationViews(db: Sql, read: string, fixture: 
 export async function putRecommendationRows(db: Sql, fixture: string, rows: readonly RecommendationFixture[]): Promise<void> {
   await db.query(
     `INSERT INTO ${fixture}.recommendations (user_id, items)
-     SELECT user_id, json_agg(json_build_array(title_id, score, reasons) ORDER BY rank)
-       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, score float8, reasons json)
+     SELECT user_id, jsonb_agg(jsonb_build_array(title_id, score, reasons) ORDER BY rank)
+       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, score float8, reasons jsonb)
       GROUP BY user_id
      ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
     [

@@ -138,5 +138,8 @@ export class ReadDb {
   }
 }
 
+/** An optional part of a query left out: one constant rather than a new empty fragment per request. */
+export const NOTHING = sql.fragment``;
+
 /** ISO 8601 text of a timestamptz column (`name` or `alias.name`), exact to the microsecond (usable in cursors). */
 export const iso = (column: string): FragmentSqlToken => sql.fragment`to_json(${sql.identifier(column.split('.'))}) #>> '{}'`;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problems } from '@reeltime/platform';
 import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
 import { sql } from 'slonik';
-import { iso } from '../db.ts';
+import { iso, NOTHING } from '../db.ts';
 import type { RouteDeps } from '../deps.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
@@ -47,7 +47,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db
            LEFT JOIN ${lists} l ON l.list_id = f.list_id
            LEFT JOIN ${titles} t ON t.title_id = f.title_id
            LEFT JOIN ${title_stats} s ON s.title_id = f.title_id
-          ${before === undefined ? sql.fragment`` : sql.fragment`WHERE f.position < ${before}`}
+          ${before === undefined ? NOTHING : sql.fragment`WHERE f.position < ${before}`}
           ORDER BY f.position DESC LIMIT ${limit + 1}`,
       );
       const shown = rows.slice(0, limit);

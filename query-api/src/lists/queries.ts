@@ -1,6 +1,6 @@
 import type { ListPage, ListSummary, ListView } from '@reeltime/schemas';
 import { sql } from 'slonik';
-import { iso, NOTHING, type ReadDb } from '../db.ts';
+import { iso, NOTHING, type ReadDb, readQuery } from '../db.ts';
 import { andAfterKey, decodeCursor, ordering, page } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
@@ -51,7 +51,7 @@ export async function listsOf(
   const after = decodeCursor(options.cursor, 'lists', LIST_ORDER.keys);
   const { lists, users } = db.read;
   const rows = await db.any<ListRow & Record<string, unknown>>(
-    sql.unsafe`SELECT ${LIST_COLUMNS}, ${LIST_ORDER.keyColumns}
+    readQuery`SELECT ${LIST_COLUMNS}, ${LIST_ORDER.keyColumns}
        FROM ${lists} l LEFT JOIN ${users} u ON u.user_id = l.owner_id
       WHERE l.owner_id = ${ownerId} ${options.publicOnly ? PUBLIC_ONLY : NOTHING} ${andAfterKey(LIST_ORDER.keys, after)}
       ORDER BY ${LIST_ORDER.orderBy} LIMIT ${options.limit + 1}`,
@@ -60,7 +60,7 @@ export async function listsOf(
 }
 
 export async function userExists(db: ReadDb, userId: string): Promise<boolean> {
-  return (await db.any(sql.unsafe`SELECT 1 FROM ${db.read.users} WHERE user_id = ${userId}`)).length > 0;
+  return (await db.any(readQuery`SELECT 1 FROM ${db.read.users} WHERE user_id = ${userId}`)).length > 0;
 }
 
 const ITEM_ORDER = ordering([
@@ -79,12 +79,12 @@ export async function listView(
 ): Promise<ListView | undefined> {
   const { lists, users, list_items, titles, title_stats } = db.read;
   const [list] = await db.any<ListRow>(
-    sql.unsafe`SELECT ${LIST_COLUMNS} FROM ${lists} l LEFT JOIN ${users} u ON u.user_id = l.owner_id WHERE l.list_id = ${listId}`,
+    readQuery`SELECT ${LIST_COLUMNS} FROM ${lists} l LEFT JOIN ${users} u ON u.user_id = l.owner_id WHERE l.list_id = ${listId}`,
   );
   if (!list || (list.visibility !== 'public' && list.owner_id !== viewerId)) return undefined;
   const after = decodeCursor(options.cursor, 'items', ITEM_ORDER.keys);
   const rows = await db.any<ItemRow>(
-    sql.unsafe`SELECT i.title_id, i.note, ${iso('i.added_at')} AS added_at, ${SUMMARY_COLUMNS}, ${ITEM_ORDER.keyColumns}
+    readQuery`SELECT i.title_id, i.note, ${iso('i.added_at')} AS added_at, ${SUMMARY_COLUMNS}, ${ITEM_ORDER.keyColumns}
        FROM ${list_items} i
        LEFT JOIN ${titles} t ON t.title_id = i.title_id
        LEFT JOIN ${title_stats} s ON s.title_id = i.title_id

@@ -1,6 +1,6 @@
 import type { DiaryPage, PreferencesView, RatingPage } from '@reeltime/schemas';
 import { sql, type QuerySqlToken } from 'slonik';
-import { iso, type ReadDb, type ReadViews } from '../db.ts';
+import { iso, type ReadDb, readQuery, type ReadViews } from '../db.ts';
 import { andAfterKey, decodeCursor, ordering, page } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
@@ -23,7 +23,7 @@ export async function myRatings(db: ReadDb, userId: string, limit: number, curso
   const after = decodeCursor(cursor, 'ratings', RATING_ORDER.keys);
   const { ratings, titles, title_stats } = db.read;
   const rows = await db.any<RatingRow>(
-    sql.unsafe`SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
+    readQuery`SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
             ${SUMMARY_COLUMNS}, ${RATING_ORDER.keyColumns}
        FROM ${ratings} r LEFT JOIN ${titles} t ON t.title_id = r.title_id LEFT JOIN ${title_stats} s ON s.title_id = r.title_id
       WHERE r.user_id = ${userId} ${andAfterKey(RATING_ORDER.keys, after)}
@@ -54,7 +54,7 @@ export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?
   const after = decodeCursor(cursor, 'diary', DIARY_ORDER.keys);
   const { diary, titles, title_stats } = db.read;
   const rows = await db.any<DiaryRow>(
-    sql.unsafe`SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${DIARY_ORDER.keyColumns}
+    readQuery`SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${DIARY_ORDER.keyColumns}
        FROM ${diary} d LEFT JOIN ${titles} t ON t.title_id = d.title_id LEFT JOIN ${title_stats} s ON s.title_id = d.title_id
       WHERE d.user_id = ${userId} ${andAfterKey(DIARY_ORDER.keys, after)}
       ORDER BY ${DIARY_ORDER.orderBy} LIMIT ${limit + 1}`,
@@ -79,7 +79,7 @@ export type PreferencesRow = {
 
 /** One user's preferences row; none means nothing set yet. */
 export const preferencesQuery = ({ preferences }: ReadViews, userId: string): QuerySqlToken =>
-  sql.unsafe`SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at
+  readQuery`SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at
                FROM ${preferences} WHERE user_id = ${userId}`;
 
 export async function myPreferences(db: ReadDb, userId: string): Promise<PreferencesView> {

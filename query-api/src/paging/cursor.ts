@@ -81,9 +81,9 @@ export function andAfterKey(sort: readonly SortKey[], keys: readonly string[] | 
  * A sort order with its SQL: `orderBy` for `ORDER BY`, and `keyColumns`, the sort key selected
  * as text `k0, k1, …` to build the next cursor from the last row.
  *
- * Build an ordering once, as a module constant, where its keys are constant: composing these
- * from their tokens on every request cost more (~17 KB, ~50 µs) than the rest of slonik's work
- * on GET /me/lists' query. Both are fragments, which slonik renders when they are made; a
+ * Build an ordering once, as a module constant, where its keys are constant: composed on every
+ * request, these were most of what slonik's tags cost GET /me/lists (~12 KB of ~17 KB, and tens
+ * of µs). Both are fragments, which slonik renders when they are made; a
  * `sql.join` list would be rendered again, member by member, in every query that holds it.
  */
 export type Ordering = { readonly keys: readonly SortKey[]; readonly orderBy: FragmentSqlToken; readonly keyColumns: FragmentSqlToken };

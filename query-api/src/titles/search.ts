@@ -1,6 +1,6 @@
 import type { TitlePage, TitleSearchQuery, TitleSort } from '@reeltime/schemas';
 import { sql, type FragmentSqlToken } from 'slonik';
-import { NOTHING, type ReadDb } from '../db.ts';
+import { NOTHING, type ReadDb, readQuery } from '../db.ts';
 import { afterKey, decodeCursor, ordering, page, type Ordering, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summary.ts';
 
@@ -58,7 +58,7 @@ export async function searchTitles(db: ReadDb, query: TitleSearchQuery): Promise
   if (after) where.push(afterKey(sort.keys, after));
   const { titles, title_stats } = db.read;
   const rows = await db.any<Row>(
-    sql.unsafe`SELECT ${SUMMARY_COLUMNS}, ${sort.keyColumns}
+    readQuery`SELECT ${SUMMARY_COLUMNS}, ${sort.keyColumns}
        FROM ${titles} t LEFT JOIN ${title_stats} s ON s.title_id = t.title_id
       ${where.length ? sql.fragment`WHERE ${sql.join(where, sql.fragment` AND `)}` : NOTHING}
       ORDER BY ${sort.orderBy}

@@ -9,11 +9,11 @@ import {
 import websocket from '@fastify/websocket';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { InvalidInputError, sql } from 'slonik';
+import { InvalidInputError } from 'slonik';
 import { ExportDocument } from '@reeltime/schemas';
 import { consistency } from './consistency/hook.ts';
 import { PositionTracker, type PositionTrackerOptions, type ProjectionName } from './consistency/positions.ts';
-import type { ReadDb } from './db.ts';
+import { type ReadDb, readQuery } from './db.ts';
 import { DEFAULT_EXPORT_LIMITS, exportRoutes, type ExportLimits } from './export/routes.ts';
 import { feedRoutes } from './feed/routes.ts';
 import { importRoutes } from './imports/routes.ts';
@@ -88,7 +88,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
     rateLimitPerMinute: options.rateLimitPerMinute,
     trustProxy: options.trustProxy,
     ready: async () => {
-      await (await db.pool()).query(sql.unsafe`SELECT 1`);
+      await (await db.pool()).query(readQuery`SELECT 1`);
       return nats === undefined || !nats.isClosed();
     },
     mapError,

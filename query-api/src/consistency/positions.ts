@@ -1,8 +1,7 @@
 import { START_POSITION } from '@reeltime/eventstore/positions';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
-import { sql } from 'slonik';
-import type { ReadDb } from '../db.ts';
+import { type ReadDb, readQuery } from '../db.ts';
 
 export type ProjectionName = 'catalog' | 'activity' | 'recommendations' | 'imports';
 export const ALL_PROJECTIONS: readonly ProjectionName[] = ['catalog', 'activity', 'recommendations'];
@@ -119,7 +118,7 @@ export class PositionTracker {
           this.#refreshAgain = false;
           this.#lastRefresh = Date.now();
           const rows = await this.db.any<{ projection: string; version: number; position: string }>(
-            sql.unsafe`SELECT projection, version, position FROM ${this.db.read.projection_positions}`,
+            readQuery`SELECT projection, version, position FROM ${this.db.read.projection_positions}`,
           );
           for (const row of rows) this.#known.set(row.projection, { version: row.version, position: row.position });
           this.#wake();

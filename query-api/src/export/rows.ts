@@ -1,6 +1,6 @@
 import type { ExportDiaryEntry, ExportListItem, ExportRating, ExportTitle, ListKind, ListVisibility } from '@reeltime/schemas';
 import { sql, type FragmentSqlToken, type QuerySqlToken } from 'slonik';
-import { iso, type ReadViews } from '../db.ts';
+import { iso, readQuery, type ReadViews } from '../db.ts';
 
 // What an export reads, all for one user, each ordered by an index of READMODELS.md.
 // Dates and timestamps are selected as text: a cursor does not use the pool's type parsers.
@@ -32,7 +32,7 @@ export const toExportTitle = (row: TitleRow): ExportTitle => ({
 
 export type ProfileRow = { user_id: string; display_name: string; registered_at: string };
 export const profileQuery = ({ users }: ReadViews, userId: string): QuerySqlToken =>
-  sql.unsafe`SELECT user_id, display_name, ${iso('registered_at')} AS registered_at FROM ${users} WHERE user_id = ${userId}`;
+  readQuery`SELECT user_id, display_name, ${iso('registered_at')} AS registered_at FROM ${users} WHERE user_id = ${userId}`;
 
 export type RatingRow = TitleRow & {
   score: number;
@@ -44,7 +44,7 @@ export type RatingRow = TitleRow & {
 export const ratingsQuery = (
   { ratings, titles }: ReadViews,
   userId: string,
-): QuerySqlToken => sql.unsafe`SELECT ${titleColumns(sql.fragment`r.title_id`)}, r.score, r.review, r.contains_spoilers,
+): QuerySqlToken => readQuery`SELECT ${titleColumns(sql.fragment`r.title_id`)}, r.score, r.review, r.contains_spoilers,
        ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at
   FROM ${ratings} r LEFT JOIN ${titles} t ON t.title_id = r.title_id
  WHERE r.user_id = ${userId}
@@ -64,7 +64,7 @@ export type DiaryRow = TitleRow & { entry_id: string; watched_on: string; rewatc
 export const diaryQuery = (
   { diary, titles, ratings }: ReadViews,
   userId: string,
-): QuerySqlToken => sql.unsafe`SELECT ${titleColumns(sql.fragment`d.title_id`)}, d.entry_id, d.watched_on::text AS watched_on, d.rewatch,
+): QuerySqlToken => readQuery`SELECT ${titleColumns(sql.fragment`d.title_id`)}, d.entry_id, d.watched_on::text AS watched_on, d.rewatch,
        ${iso('d.logged_at')} AS logged_at, r.score AS rating
   FROM ${diary} d
   LEFT JOIN ${titles} t ON t.title_id = d.title_id
@@ -100,7 +100,7 @@ export type ListItemRow = Partial<TitleRow> & {
 export const listItemsQuery = (
   { lists, list_items, titles }: ReadViews,
   userId: string,
-): QuerySqlToken => sql.unsafe`SELECT l.list_id, l.kind, l.name, l.description, l.visibility, ${iso('l.created_at')} AS created_at, ${iso('l.updated_at')} AS updated_at,
+): QuerySqlToken => readQuery`SELECT l.list_id, l.kind, l.name, l.description, l.visibility, ${iso('l.created_at')} AS created_at, ${iso('l.updated_at')} AS updated_at,
        ${titleColumns(sql.fragment`i.title_id`)}, i.note, ${iso('i.added_at')} AS added_at
   FROM ${lists} l
   LEFT JOIN ${list_items} i ON i.list_id = l.list_id
@@ -120,7 +120,7 @@ export type WatchedRow = TitleRow & { first_at: string };
 export const watchedQuery = (
   { diary, ratings, titles }: ReadViews,
   userId: string,
-): QuerySqlToken => sql.unsafe`SELECT ${titleColumns(sql.fragment`w.title_id`)}, ${iso('w.first_at')} AS first_at
+): QuerySqlToken => readQuery`SELECT ${titleColumns(sql.fragment`w.title_id`)}, ${iso('w.first_at')} AS first_at
   FROM (SELECT title_id, min(at) AS first_at
           FROM (SELECT title_id, logged_at AS at FROM ${diary} WHERE user_id = ${userId}
                 UNION ALL SELECT title_id, rated_at FROM ${ratings} WHERE user_id = ${userId}) seen

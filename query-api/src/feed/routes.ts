@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problems } from '@reeltime/platform';
 import { ConsistencyHeaders, FeedPage, FeedQuery, type FeedEntry } from '@reeltime/schemas';
 import { sql } from 'slonik';
-import { iso } from '../db.ts';
+import { iso, NOTHING, readQuery } from '../db.ts';
 import type { RouteDeps } from '../deps.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
@@ -40,14 +40,14 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db
       const { before } = request.query;
       const { feed, users, lists, titles, title_stats } = db.read;
       const rows = await db.any<Row>(
-        sql.unsafe`SELECT f.position, f.kind, f.user_id, u.display_name, f.title_id, f.list_id, l.name AS list_name, f.entry_id, f.data,
+        readQuery`SELECT f.position, f.kind, f.user_id, u.display_name, f.title_id, f.list_id, l.name AS list_name, f.entry_id, f.data,
                 ${iso('f.occurred_at')} AS occurred_at, ${SUMMARY_COLUMNS}
            FROM ${feed} f
            LEFT JOIN ${users} u ON u.user_id = f.user_id
            LEFT JOIN ${lists} l ON l.list_id = f.list_id
            LEFT JOIN ${titles} t ON t.title_id = f.title_id
            LEFT JOIN ${title_stats} s ON s.title_id = f.title_id
-          ${before === undefined ? sql.fragment`` : sql.fragment`WHERE f.position < ${before}`}
+          ${before === undefined ? NOTHING : sql.fragment`WHERE f.position < ${before}`}
           ORDER BY f.position DESC LIMIT ${limit + 1}`,
       );
       const shown = rows.slice(0, limit);

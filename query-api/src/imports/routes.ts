@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpProblem, SECURED, problems, requireUser } from '@reeltime/platform';
 import { ConsistencyHeaders, ImportParams, ImportStatus, type UnmatchedRow } from '@reeltime/schemas';
-import { sql } from 'slonik';
-import { iso } from '../db.ts';
+import { iso, readQuery } from '../db.ts';
 import type { RouteDeps } from '../deps.ts';
 
 const IMPORTS = ['imports'] as const;
@@ -42,7 +41,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
     },
     async (request, reply) => {
       const [row] = await db.any<Row>(
-        sql.unsafe`SELECT import_id, user_id, source, file_name, status, rows, matched, imported, already_present, unmatched_count, unmatched, failure,
+        readQuery`SELECT import_id, user_id, source, file_name, status, rows, matched, imported, already_present, unmatched_count, unmatched, failure,
                 ${iso('started_at')} AS started_at, ${iso('updated_at')} AS updated_at, position
            FROM ${db.read.imports} WHERE import_id = ${request.params.importId}`,
       );

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { sql } from 'slonik';
 import { ALL_PROJECTIONS } from '../consistency/positions.ts';
-import type { ReadDb } from '../db.ts';
+import { type ReadDb, readQuery } from '../db.ts';
 import type { LiveUpdate } from './update.ts';
 
 /** A logged update with the projection that wrote it (`read.live_updates` keeps both). */
@@ -88,7 +88,7 @@ export class LiveLogPoller {
       const projections = [...this.#cursors.keys()];
       const after = projections.map((p) => this.#cursors.get(p)!);
       const rows = await this.db.any<LoggedUpdate>(
-        sql.unsafe`SELECT u.channel, u.position, u.data, u.projection
+        readQuery`SELECT u.channel, u.position, u.data, u.projection
            FROM ${this.db.read.live_updates} u
            JOIN unnest(${sql.array(projections, 'text')}, ${sql.array(after, 'text')}) AS c(projection, after)
              ON u.projection = c.projection AND u.position > c.after

@@ -1,14 +1,14 @@
 import type { DiaryPage, PreferencesView, RatingPage } from '@reeltime/schemas';
 import { sql, type QuerySqlToken } from 'slonik';
-import { iso, type ReadDb, type ReadViews } from '../db.ts';
-import { afterKey, decodeCursor, keyColumns, orderBy, page, type SortKey } from '../paging/cursor.ts';
+import { iso, type ReadDb, readQuery, type ReadViews } from '../db.ts';
+import { andAfterKey, decodeCursor, ordering, page } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
 // Each ordering matches an index of READMODELS.md column for column, directions included.
-const RATING_ORDER: SortKey[] = [
+const RATING_ORDER = ordering([
   { expr: sql.fragment`r.updated_at`, dir: 'desc', type: 'timestamptz' },
   { expr: sql.fragment`r.title_id`, dir: 'asc', type: 'text' },
-];
+]);
 
 type RatingRow = SummaryRow & {
   title_id: string;
@@ -20,16 +20,16 @@ type RatingRow = SummaryRow & {
 } & Record<string, unknown>;
 
 export async function myRatings(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<RatingPage> {
-  const after = decodeCursor(cursor, 'ratings', RATING_ORDER);
+  const after = decodeCursor(cursor, 'ratings', RATING_ORDER.keys);
   const { ratings, titles, title_stats } = db.read;
   const rows = await db.any<RatingRow>(
-    sql.unsafe`SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
-            ${SUMMARY_COLUMNS}, ${keyColumns(RATING_ORDER)}
+    readQuery`SELECT r.title_id, r.score, r.review, r.contains_spoilers, ${iso('r.rated_at')} AS rated_at, ${iso('r.updated_at')} AS updated_at,
+            ${SUMMARY_COLUMNS}, ${RATING_ORDER.keyColumns}
        FROM ${ratings} r LEFT JOIN ${titles} t ON t.title_id = r.title_id LEFT JOIN ${title_stats} s ON s.title_id = r.title_id
-      WHERE r.user_id = ${userId} ${after ? sql.fragment`AND ${afterKey(RATING_ORDER, after)}` : sql.fragment``}
-      ORDER BY ${orderBy(RATING_ORDER)} LIMIT ${limit + 1}`,
+      WHERE r.user_id = ${userId} ${andAfterKey(RATING_ORDER.keys, after)}
+      ORDER BY ${RATING_ORDER.orderBy} LIMIT ${limit + 1}`,
   );
-  return page(rows, limit, 'ratings', RATING_ORDER.length, (row) => ({
+  return page(rows, limit, 'ratings', RATING_ORDER.keys.length, (row) => ({
     title: toSummary(row, row.title_id),
     score: row.score,
     review: row.review,
@@ -39,11 +39,11 @@ export async function myRatings(db: ReadDb, userId: string, limit: number, curso
   }));
 }
 
-const DIARY_ORDER: SortKey[] = [
+const DIARY_ORDER = ordering([
   { expr: sql.fragment`d.watched_on`, dir: 'desc', type: 'date' },
   { expr: sql.fragment`d.logged_at`, dir: 'desc', type: 'timestamptz' },
   { expr: sql.fragment`d.entry_id`, dir: 'asc', type: 'text' },
-];
+]);
 
 type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: string; rewatch: boolean; logged_at: string } & Record<
     string,
@@ -51,15 +51,15 @@ type DiaryRow = SummaryRow & { entry_id: string; title_id: string; watched_on: s
   >;
 
 export async function myDiary(db: ReadDb, userId: string, limit: number, cursor?: string): Promise<DiaryPage> {
-  const after = decodeCursor(cursor, 'diary', DIARY_ORDER);
+  const after = decodeCursor(cursor, 'diary', DIARY_ORDER.keys);
   const { diary, titles, title_stats } = db.read;
   const rows = await db.any<DiaryRow>(
-    sql.unsafe`SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${keyColumns(DIARY_ORDER)}
+    readQuery`SELECT d.entry_id, d.title_id, d.watched_on, d.rewatch, ${iso('d.logged_at')} AS logged_at, ${SUMMARY_COLUMNS}, ${DIARY_ORDER.keyColumns}
        FROM ${diary} d LEFT JOIN ${titles} t ON t.title_id = d.title_id LEFT JOIN ${title_stats} s ON s.title_id = d.title_id
-      WHERE d.user_id = ${userId} ${after ? sql.fragment`AND ${afterKey(DIARY_ORDER, after)}` : sql.fragment``}
-      ORDER BY ${orderBy(DIARY_ORDER)} LIMIT ${limit + 1}`,
+      WHERE d.user_id = ${userId} ${andAfterKey(DIARY_ORDER.keys, after)}
+      ORDER BY ${DIARY_ORDER.orderBy} LIMIT ${limit + 1}`,
   );
-  return page(rows, limit, 'diary', DIARY_ORDER.length, (row) => ({
+  return page(rows, limit, 'diary', DIARY_ORDER.keys.length, (row) => ({
     entryId: row.entry_id,
     title: toSummary(row, row.title_id),
     watchedOn: row.watched_on,
@@ -79,7 +79,7 @@ export type PreferencesRow = {
 
 /** One user's preferences row; none means nothing set yet. */
 export const preferencesQuery = ({ preferences }: ReadViews, userId: string): QuerySqlToken =>
-  sql.unsafe`SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at
+  readQuery`SELECT liked_genres, disliked_genres, liked_people, languages, media_types, ${iso('updated_at')} AS updated_at
                FROM ${preferences} WHERE user_id = ${userId}`;
 
 export async function myPreferences(db: ReadDb, userId: string): Promise<PreferencesView> {

@@ -1,6 +1,6 @@
 import { describeReason, type MediaType, type ReasonCode, type Recommendations } from '@reeltime/schemas';
 import { sql, type FragmentSqlToken } from 'slonik';
-import type { ReadDb, ReadViews } from '../db.ts';
+import { NOTHING, type ReadDb, readQuery, type ReadViews } from '../db.ts';
 import { decodeCursor, page, type SortKey } from '../paging/cursor.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.ts';
 
@@ -29,12 +29,12 @@ export const recommendationsQuery = (
   afterRank: number,
   limit: number,
   type: MediaType | undefined,
-) => sql.unsafe`
+) => readQuery`
   WITH picked AS (
     SELECT r.title_id, r.score, r.reason_codes, r.reason_titles, r.rank
       FROM ${recommendation_lists} r
      WHERE r.user_id = ${owner}
-       AND r.rank > ${afterRank}::integer ${type ? sql.fragment`AND r.media_type = ${type}::text` : sql.fragment``}
+       AND r.rank > ${afterRank}::integer ${type ? sql.fragment`AND r.media_type = ${type}::text` : NOTHING}
      ORDER BY r.rank
      LIMIT ${limit}
   )

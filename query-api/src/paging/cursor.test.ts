@@ -1,13 +1,13 @@
 import { sql } from 'slonik';
 import { describe, expect, it } from 'vitest';
-import { afterKey, decodeCursor, encodeCursor, type SortKey } from './cursor.ts';
+import { afterKey, andAfterKey, decodeCursor, encodeCursor, ordering, type SortKey } from './cursor.ts';
+
+const sort: SortKey[] = [
+  { expr: sql.fragment`a`, dir: 'desc', type: 'float8' },
+  { expr: sql.fragment`id`, dir: 'asc', type: 'text' },
+];
 
 describe('keyset cursors', () => {
-  const sort: SortKey[] = [
-    { expr: sql.fragment`a`, dir: 'desc', type: 'float8' },
-    { expr: sql.fragment`id`, dir: 'asc', type: 'text' },
-  ];
-
   it('round-trips the keys of the ordering they were made for', () => {
     const cursor = encodeCursor('popular', ['-Infinity', 'movie:1']);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -30,5 +30,26 @@ describe('keyset cursors', () => {
     const after = afterKey(sort, ['1.5', 'movie:9']);
     expect(after.sql).toBe('((a < $slonik_1::float8) OR (a = $slonik_2::float8 AND id > $slonik_3::text))');
     expect(after.values).toEqual(['1.5', '1.5', 'movie:9']);
+  });
+});
+
+describe('orderings', () => {
+  it('spell ORDER BY and the text key columns k0, k1, … once, values bound wherever the ordering is used', () => {
+    const byRank = ordering([
+      { expr: sql.fragment`rank(${'q'})`, dir: 'desc', type: 'real' },
+      { expr: sql.fragment`id`, dir: 'asc', type: 'text' },
+    ]);
+    const query = sql.unsafe`SELECT ${byRank.keyColumns} FROM t WHERE id > ${'a'} ORDER BY ${byRank.orderBy}`;
+    expect(query.sql).toBe(
+      'SELECT (rank($slonik_1))::text AS "k0", (id)::text AS "k1" FROM t WHERE id > $slonik_2 ORDER BY rank($slonik_3) DESC, id ASC',
+    );
+    expect(query.values).toEqual(['q', 'a', 'q']);
+  });
+
+  it('leave the "after" condition out on a first page', () => {
+    expect(andAfterKey(sort, undefined).sql).toBe('');
+    expect(andAfterKey(sort, ['1.5', 'movie:9']).sql).toBe(
+      'AND ((a < $slonik_1::float8) OR (a = $slonik_2::float8 AND id > $slonik_3::text))',
+    );
   });
 });

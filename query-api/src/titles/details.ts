@@ -1,6 +1,5 @@
 import type { MyTitleState, TitleDetails } from '@reeltime/schemas';
-import { sql } from 'slonik';
-import { iso, type ReadDb } from '../db.ts';
+import { iso, type ReadDb, readQuery } from '../db.ts';
 
 type DetailsRow = {
   title_id: string;
@@ -34,7 +33,7 @@ type DetailsRow = {
   list_count: number;
 };
 
-const detailsQuery = ({ titles, title_stats }: ReadDb['read'], titleId: string) => sql.unsafe`
+const detailsQuery = ({ titles, title_stats }: ReadDb['read'], titleId: string) => readQuery`
   SELECT t.title_id, t.media_type, t.tmdb_id, t.imdb_id, t.title, t.original_title, t.overview, t.release_date, t.year, t.runtime_minutes,
          t.original_language, t.genre_ids, t.genres, t.keywords, t."cast", t.directors, t.poster_url, t.backdrop_url, t.popularity,
          t.vote_average, t.vote_count, t.watch_providers, t.number_of_seasons, t.number_of_episodes, t.status,
@@ -43,7 +42,7 @@ const detailsQuery = ({ titles, title_stats }: ReadDb['read'], titleId: string) 
     FROM ${titles} t LEFT JOIN ${title_stats} s ON s.title_id = t.title_id
    WHERE t.title_id = ${titleId}`;
 
-const mineQuery = ({ ratings, list_items, lists, diary }: ReadDb['read'], userId: string, titleId: string) => sql.unsafe`
+const mineQuery = ({ ratings, list_items, lists, diary }: ReadDb['read'], userId: string, titleId: string) => readQuery`
   SELECT (SELECT json_build_object('score', score, 'review', review, 'containsSpoilers', contains_spoilers,
                                    'ratedAt', ${iso('rated_at')}, 'updatedAt', ${iso('updated_at')})
             FROM ${ratings} WHERE user_id = ${userId} AND title_id = ${titleId}) AS rating,

@@ -10,7 +10,7 @@ import {
   TitleParams,
   TitleSearchQuery,
 } from '@reeltime/schemas';
-import { sql } from 'slonik';
+import { readQuery } from '../db.ts';
 import { OPTIONALLY_SECURED, type RouteDeps } from '../deps.ts';
 import { titleDetails } from './details.ts';
 import { searchTitles } from './search.ts';
@@ -90,7 +90,6 @@ export const genreRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
       preHandler: consistent(['catalog']),
       schema: { tags, summary: 'The genre list', headers, response: { 200: GenreListAnswer, ...problems(429, 503) } },
     },
-    async () =>
-      db.any<{ id: number; name: string }>(sql.unsafe`SELECT genre_id AS id, name FROM ${db.read.genres} ORDER BY name, genre_id`),
+    async () => db.any<{ id: number; name: string }>(readQuery`SELECT genre_id AS id, name FROM ${db.read.genres} ORDER BY name, genre_id`),
   );
 };

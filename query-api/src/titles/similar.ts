@@ -1,6 +1,5 @@
 import type { SimilarTitles } from '@reeltime/schemas';
-import { sql } from 'slonik';
-import type { ReadDb, ReadViews } from '../db.ts';
+import { type ReadDb, readQuery, type ReadViews } from '../db.ts';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summary.ts';
 
 /**
@@ -8,7 +7,7 @@ import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summary.ts';
  * per title). One round trip answers both "is this a title at all" (no row: 404) and its
  * neighbours (a single row of nulls: a known title nothing is similar to yet).
  */
-const similarQuery = ({ titles, similar_titles, title_stats }: ReadViews, titleId: string, limit: number) => sql.unsafe`
+const similarQuery = ({ titles, similar_titles, title_stats }: ReadViews, titleId: string, limit: number) => readQuery`
   SELECT sim.similar_id, sim.score, ${SUMMARY_COLUMNS}
     FROM ${titles} base
     LEFT JOIN LATERAL (

@@ -2,8 +2,8 @@
  * Query latency of the recommendation lookups (issue 12): projector and query-api each their own
  * process on this machine, on the PostgreSQL store, NATS for the notices.
  *
- * 1. GET /me/recommendations at a fixed --rate (autocannon `overallRate`, corrected for
- *    coordinated omission), a mix over --users people: 60 % the home page's first page
+ * 1. GET /me/recommendations at a fixed --rate, paced (open loop, each request's latency from
+ *    when it was due) or with --load bursts autocannon's once-a-second bursts (../load.ts), a mix over --users people: 60 % the home page's first page
  *    (`limit=12`), 15 % one media type (`type=movie|tv&limit=20`), 15 % the second page
  *    (`cursor=` from the first), 10 % people with no history (the '*' cold-start rows).
  * 2. GET /titles/:id/similar?limit=12 at the same rate, over every title.
@@ -17,7 +17,7 @@
  * Rows come from the recommendations projection: people and their ratings are appended as
  * events, and the bench waits until everyone with ratings has rows.
  *
- *   npm run bench:recommendations:query -- [--runs 3] [--seconds 10] [--rate 1000] [--connections 10]
+ *   npm run bench:recommendations:query -- [--runs 3] [--seconds 10] [--rate 1000] [--connections 10] [--load paced|bursts]
  *     [--users 2000] [--titles 3000] [--ratings 20]
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -25,13 +25,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import type { NewEvent } from '@reeltime/eventstore';
 import { createPostgresEventStore } from '@reeltime/eventstore/postgres';
 import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/schemas';
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
+import { loadShape, runLoad, type LoadResult } from '../load.ts';
 import { backendsCpu, backendsCpuSince, cpuMs, dropSchemas, ServiceProcesses, serviceEnv, withApplicationName } from '../services.ts';
 
 const { values: args } = parseArgs({
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     connections: { type: 'string', default: '10' },
+    // paced (open loop, constant arrival rate) or bursts (autocannon); see ../load.ts.
+    load: { type: 'string', default: 'paced' },
     users: { type: 'string', default: '2000' },
     titles: { type: 'string', default: '3000' },
     ratings: { type: 'string', default: '20' },
@@ -51,6 +53,7 @@ const RUNS = Math.max(1, Number(args.runs));
 const SECONDS = Number(args.seconds);
 const RATE = Number(args.rate);
 const CONNECTIONS = Number(args.connections);
+const LOAD = loadShape(args.load);
 const USERS = Number(args.users);
 const TITLES = Number(args.titles);
 const RATINGS = Number(args.ratings);
@@ -154,14 +157,7 @@ const ratingsOf = new Map(people.filter((p) => p.rates).map((p) => [p.userId, ra
 
 // ---- measuring ----
 
-type Run = {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  non2xx: number;
-  errors: number;
+type Run = LoadResult & {
   cpuMsPerRequest: number | null;
   /** CPU per request of the PostgreSQL backends serving query-api. */
   postgresCpuMsPerRequest: number;
@@ -172,40 +168,15 @@ let queryApiPid: number | undefined;
 const QUERY_API_APPLICATION = `${base}_query`;
 
 async function measure(seconds: number, next: (i: number) => { path: string; token?: string }): Promise<Run> {
-  let i = 0;
   const [cpuBefore, backendsBefore] = [await cpuMs(queryApiPid), await backendsCpu(admin, QUERY_API_APPLICATION)];
-  const result = await autocannon({
-    url: QUERY,
-    // overallRate gives each connection rate/connections requests per second, sent back to back
-    // at the start of every second: the connection count is the burst's concurrency.
-    connections: CONNECTIONS,
-    overallRate: RATE,
-    duration: seconds,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => {
-          const { path, token } = next(i++);
-          return { ...request, path, headers: token ? { authorization: `Bearer ${token}` } : {} };
-        },
-      },
-    ],
-  });
+  const result = await runLoad({ origin: QUERY, rate: RATE, seconds, connections: CONNECTIONS, shape: LOAD, next });
+  const requests = Math.max(1, result.requests);
   return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p90Ms: result.latency.p90,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    ...result,
     cpuMsPerRequest: await cpuMs(queryApiPid).then((after) =>
-      after === null || cpuBefore === null ? null : round((after - cpuBefore) / Math.max(1, result.requests.total), 3),
+      after === null || cpuBefore === null ? null : round((after - cpuBefore) / requests, 3),
     ),
-    postgresCpuMsPerRequest: round(
-      backendsCpuSince(backendsBefore, await backendsCpu(admin, QUERY_API_APPLICATION)) / Math.max(1, result.requests.total),
-      3,
-    ),
+    postgresCpuMsPerRequest: round(backendsCpuSince(backendsBefore, await backendsCpu(admin, QUERY_API_APPLICATION)) / requests, 3),
   };
 }
 
@@ -336,6 +307,7 @@ try {
     seconds: SECONDS,
     runs: RUNS,
     requestsPerSecond: RATE,
+    load: LOAD,
     connections: CONNECTIONS,
     data: {
       users: USERS,
@@ -359,7 +331,7 @@ try {
   const c = summary.control;
   const met = (x: typeof r) => x.median.p99Ms <= TARGET_P99_MS && x.non2xx === 0 && x.median.requestsPerSecond >= RATE * 0.95;
   console.log(
-    `recommendations query (${USERS} people, ${TITLES} titles) at ${RATE}/s: ` +
+    `recommendations query (${USERS} people, ${TITLES} titles) at ${RATE}/s ${LOAD}: ` +
       `GET /me/recommendations p50 ${r.median.p50Ms} p99 ${r.median.p99Ms} ms (${r.median.requestsPerSecond}/s, ${r.median.cpuMsPerRequest} + ${r.median.postgresCpuMsPerRequest} ms CPU each in query-api + PostgreSQL, non-2xx ${r.non2xx}; target p99 ≤ ${TARGET_P99_MS}: ${met(r) ? 'met' : 'NOT met'}), ` +
       `GET /titles/:id/similar p50 ${s.median.p50Ms} p99 ${s.median.p99Ms} ms (${s.median.cpuMsPerRequest} + ${s.median.postgresCpuMsPerRequest} ms CPU; ${met(s) ? 'met' : 'NOT met'}); ` +
       `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} + ${c.median.postgresCpuMsPerRequest} ms CPU); load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs — median of ${RUNS} × ${SECONDS} s`,

@@ -144,3 +144,36 @@ describe('entry points with bad variables', { timeout: 60_000 }, () => {
     ]);
   });
 });
+
+describe('entry points whose variables point where nothing can be used', { timeout: 60_000 }, () => {
+  const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const at = (change: (url: URL) => void) => {
+    const url = new URL(server);
+    change(url);
+    return url.toString();
+  };
+
+  it('say what is wrong in one line, with exit code 1 and no stack trace', async () => {
+    const missing = at((url) => (url.pathname = '/reeltime_no_such_database'));
+    const refused = at((url) => (url.port = '1'));
+    const [ingest, projector, commandApi] = await Promise.all([
+      run('ingest/src/cli.ts', { DATABASE_URL: missing }, ['--source', 'demo']),
+      run('projector/src/main.ts', { DATABASE_URL: missing, LOG_LEVEL: 'silent' }),
+      run('command-api/src/main.ts', {
+        DATABASE_URL: refused,
+        JWT_SECRET: 'a-test-secret-long-enough-to-be-accepted',
+        LOG_LEVEL: 'silent',
+      }),
+    ]);
+    const expected: [Outcome, RegExp][] = [
+      [ingest, /^npm run ingest: cannot start: database "reeltime_no_such_database" does not exist \(PostgreSQL\)\. Create it/],
+      [projector, /^projector: cannot start: database "reeltime_no_such_database" does not exist/],
+      [commandApi, /^command-api: cannot start: nothing accepts connections at \S+:1: is the server/],
+    ];
+    for (const [outcome, message] of expected) {
+      expect(outcome.code, outcome.stderr).toBe(1);
+      expect(outcome.stderr).toMatch(message);
+      expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { openEventStore } from '@reeltime/eventstore';
 import { createLogger, onShutdown } from '@reeltime/platform';
-import { settingsOrExit } from '@reeltime/platform/config';
+import { settingsOrExit, startedOrExit } from '@reeltime/platform/config';
 import { buildCommandApi } from './app.ts';
 import { createCommandPool } from './command-pool.ts';
 import { IdempotencyStore } from './handling/idempotency.ts';
@@ -11,9 +11,12 @@ const settings = settingsOrExit(() => commandApiSettings());
 const log = createLogger('command-api', settings.logLevel);
 const schema = settings.commandSchema;
 
-const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
 const pool = createCommandPool(settings.store.databaseUrl, settings.poolSize, log);
-await migrateCommandTables(pool, schema);
+const store = await startedOrExit('command-api', async () => {
+  const opened = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store'));
+  await migrateCommandTables(pool, schema);
+  return opened;
+});
 
 const app = await buildCommandApi({
   store,

@@ -17,7 +17,7 @@ import { importMovieLens } from './offline/movielens.ts';
 import { renormalizeCatalog } from './payloads/renormalize.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
-import { argumentsOrExit, settingsOrExit } from '@reeltime/platform/config';
+import { argumentsOrExit, settingsOrExit, startedOrExit } from '@reeltime/platform/config';
 import { DEMO_ACCOUNT_EMAIL, DEMO_ACCOUNT_PASSWORD } from './community/credentials.ts';
 import { seedDemoCommunity, syncDemo, syncTmdb } from './sources.ts';
 import type { SyncProgress } from './sync/sync-run.ts';
@@ -100,7 +100,7 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted (Ctrl-C)'));
 });
 
-const services = await openServices(settings, log);
+const services = await startedOrExit('npm run ingest', () => openServices(settings, log));
 let exitCode = 0;
 try {
   if (args.renormalize) {

@@ -5,7 +5,7 @@
  * account) and exits 0, which the root `npm start` treats as a finished one-shot job.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { settingsOrExit } from '@reeltime/platform/config';
+import { settingsOrExit, startedOrExit } from '@reeltime/platform/config';
 import { createLogger } from './log.ts';
 import { openServices } from './services.ts';
 import { ingestSettings } from './settings.ts';
@@ -25,7 +25,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const services = await openServices(settings, log);
+const services = await startedOrExit('ingest', () => openServices(settings, log));
 const deps = { store: services.store, progress: services.progress, log, signal: controller.signal };
 let exitCode = 0;
 try {

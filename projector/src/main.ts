@@ -1,5 +1,5 @@
 import { createLogger } from '@reeltime/platform';
-import { settingsOrExit } from '@reeltime/platform/config';
+import { settingsOrExit, startedOrExit } from '@reeltime/platform/config';
 import { projections } from './projections.ts';
 import { startProjector } from './service.ts';
 import { projectorSettings } from './settings.ts';
@@ -28,4 +28,4 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-await started;
+await startedOrExit('projector', () => started);

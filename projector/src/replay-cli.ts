@@ -14,7 +14,7 @@ import { rebuild } from './replay/rebuild.ts';
 import { EventTally } from './runner/lag.ts';
 import { LivePublisher } from './runner/live.ts';
 import { projectorSettings } from './settings.ts';
-import { argumentsOrExit, settingsOrExit } from '@reeltime/platform/config';
+import { argumentsOrExit, settingsOrExit, startedOrExit } from '@reeltime/platform/config';
 
 const { values } = argumentsOrExit('npm run replay', () => parseArgs({ options: { projection: { type: 'string', multiple: true } } }));
 const names = values.projection?.flatMap((value) => value.split(',')) ?? projections.map((p) => p.name);
@@ -26,7 +26,9 @@ if (unknown.length > 0) {
 
 const settings = settingsOrExit(() => projectorSettings(process.env, { replay: true }));
 const log = pino({ name: 'projector-replay', level: settings.logLevel }, pino.destination(2));
-const store = await openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error'));
+const store = await startedOrExit('npm run replay', () =>
+  openEventStore(settings.store, (error) => log.warn({ err: error }, 'event store error')),
+);
 const pool = createReadModelPool(settings.databaseUrl);
 const live = new LivePublisher(settings.natsUrl, settings.subjectPrefix, log);
 live.start();

@@ -1,5 +1,5 @@
 /*
- * HTTP GET load at a fixed rate, for the query benchmarks, in one of two shapes:
+ * HTTP GET load at a fixed rate, for the query benchmarks and bench:web, in one of two shapes:
  *
  * - `paced` (the default): open loop at a constant arrival rate, as wrk2 and k6's
  *   constant-arrival-rate run it. Request i is due at start + i / rate and is sent then, whether
@@ -32,6 +32,8 @@ export type LoadOptions = {
   shape: LoadShape;
   /** The i-th request's path, and the bearer token to send with it, if any. */
   next: (i: number) => { path: string; token?: string };
+  /** Sent with every request. */
+  headers?: Record<string, string>;
 };
 
 export type LoadResult = {
@@ -86,7 +88,7 @@ function summarize(shape: LoadShape, latencies: number[], seconds: number, non2x
   };
 }
 
-async function paced({ origin, rate, seconds, connections, next }: LoadOptions): Promise<Measured> {
+async function paced({ origin, rate, seconds, connections, next, headers = {} }: LoadOptions): Promise<Measured> {
   const pool = new Pool(origin, { connections, pipelining: 1 });
   const latencies: number[] = [];
   const answers: Promise<void>[] = [];
@@ -102,7 +104,7 @@ async function paced({ origin, rate, seconds, connections, next }: LoadOptions):
         const { path, token } = next(sent);
         answers.push(
           pool
-            .request({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} })
+            .request({ method: 'GET', path, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers })
             .then(async ({ statusCode, body }) => {
               await body.dump();
               latencies.push(performance.now() - dueAt);
@@ -120,7 +122,7 @@ async function paced({ origin, rate, seconds, connections, next }: LoadOptions):
   return summarize('paced', latencies, seconds, non2xx, errors);
 }
 
-async function bursts({ origin, rate, seconds, connections, next }: LoadOptions): Promise<Measured> {
+async function bursts({ origin, rate, seconds, connections, next, headers = {} }: LoadOptions): Promise<Measured> {
   let i = 0;
   const latencies: number[] = [];
   const options: autocannon.Options = {
@@ -133,7 +135,7 @@ async function bursts({ origin, rate, seconds, connections, next }: LoadOptions)
         method: 'GET',
         setupRequest: (request) => {
           const { path, token } = next(i++);
-          return { ...request, path, headers: token ? { authorization: `Bearer ${token}` } : {} };
+          return { ...request, path, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers };
         },
       },
     ],

@@ -137,3 +137,24 @@ export function backendsCpuSince(before: Map<number, number>, after: Map<number,
   for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
+
+export type ServiceCpu = { pid: number | undefined; admin: pg.Client; application: string };
+
+/**
+ * `work`'s result with the CPU it cost, per request it reports: the service process's (null off
+ * Linux) and that of the PostgreSQL backends serving it, each in ms rounded to 3 decimals.
+ */
+export async function withCpuPerRequest<T extends { requests: number }>(
+  service: ServiceCpu,
+  work: () => Promise<T>,
+): Promise<T & { serviceCpuMs: number | null; postgresCpuMs: number }> {
+  const [cpuBefore, backendsBefore] = [await cpuMs(service.pid), await backendsCpu(service.admin, service.application)];
+  const result = await work();
+  const [cpuAfter, backendsAfter] = [await cpuMs(service.pid), await backendsCpu(service.admin, service.application)];
+  const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests)) * 1000) / 1000;
+  return {
+    ...result,
+    serviceCpuMs: cpuAfter === null || cpuBefore === null ? null : perRequest(cpuAfter - cpuBefore),
+    postgresCpuMs: perRequest(backendsCpuSince(backendsBefore, backendsAfter)),
+  };
+}

@@ -26,16 +26,7 @@ import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 import { loadShape, runLoad, type LoadResult } from '../load.ts';
-import {
-  backendsCpu,
-  backendsCpuSince,
-  cpuMs,
-  dropSchemas,
-  ready,
-  ServiceProcesses,
-  serviceEnv,
-  withApplicationName,
-} from '../services.ts';
+import { dropSchemas, ready, ServiceProcesses, serviceEnv, withApplicationName, withCpuPerRequest } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -154,17 +145,10 @@ type QueryRun = LoadResult & {
 };
 
 async function queryRun(name: string, seconds: number, setup: (i: number) => { path: string; token?: string }): Promise<QueryRun> {
-  const [cpuBefore, backendsBefore] = [await cpuMs(queryApiPid), await backendsCpu(admin, QUERY_API_APPLICATION)];
-  const result = await runLoad({ origin: QUERY, rate: QUERY_RATE, seconds, connections: QUERY_CONNECTIONS, shape: LOAD, next: setup });
-  const requests = Math.max(1, result.requests);
-  return {
-    path: name,
-    ...result,
-    queryApiCpuMs: await cpuMs(queryApiPid).then((after) =>
-      after === null || cpuBefore === null ? null : round((after - cpuBefore) / requests),
-    ),
-    postgresCpuMs: round(backendsCpuSince(backendsBefore, await backendsCpu(admin, QUERY_API_APPLICATION)) / requests),
-  };
+  const { serviceCpuMs, ...result } = await withCpuPerRequest({ pid: queryApiPid, admin, application: QUERY_API_APPLICATION }, () =>
+    runLoad({ origin: QUERY, rate: QUERY_RATE, seconds, connections: QUERY_CONNECTIONS, shape: LOAD, next: setup }),
+  );
+  return { path: name, ...result, queryApiCpuMs: serviceCpuMs };
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -32,7 +32,7 @@ import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/sc
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 import { loadShape, runLoad, type LoadResult } from '../load.ts';
-import { backendsCpu, backendsCpuSince, cpuMs, dropSchemas, ServiceProcesses, serviceEnv, withApplicationName } from '../services.ts';
+import { dropSchemas, ServiceProcesses, serviceEnv, withApplicationName, withCpuPerRequest } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -168,16 +168,11 @@ let queryApiPid: number | undefined;
 const QUERY_API_APPLICATION = `${base}_query`;
 
 async function measure(seconds: number, next: (i: number) => { path: string; token?: string }): Promise<Run> {
-  const [cpuBefore, backendsBefore] = [await cpuMs(queryApiPid), await backendsCpu(admin, QUERY_API_APPLICATION)];
-  const result = await runLoad({ origin: QUERY, rate: RATE, seconds, connections: CONNECTIONS, shape: LOAD, next });
-  const requests = Math.max(1, result.requests);
-  return {
-    ...result,
-    cpuMsPerRequest: await cpuMs(queryApiPid).then((after) =>
-      after === null || cpuBefore === null ? null : round((after - cpuBefore) / requests, 3),
-    ),
-    postgresCpuMsPerRequest: round(backendsCpuSince(backendsBefore, await backendsCpu(admin, QUERY_API_APPLICATION)) / requests, 3),
-  };
+  const { serviceCpuMs, postgresCpuMs, ...result } = await withCpuPerRequest(
+    { pid: queryApiPid, admin, application: QUERY_API_APPLICATION },
+    () => runLoad({ origin: QUERY, rate: RATE, seconds, connections: CONNECTIONS, shape: LOAD, next }),
+  );
+  return { ...result, cpuMsPerRequest: serviceCpuMs, postgresCpuMsPerRequest: postgresCpuMs };
 }
 
 const admin = new pg.Client({ connectionString: DATABASE_URL });

@@ -52,7 +52,7 @@ export type QueryApi = HttpService & { tracker: PositionTracker; hub: LiveHub };
 // trouble is the platform's 503 (isDependencyUnavailable).
 const VIEW_MISSING = '42P01';
 
-/** The SQLSTATE of a PostgreSQL error, also when slonik wrapped it (as the error's `cause`). */
+/** The SQLSTATE of a PostgreSQL error, also when another error wraps it (as its `cause`). */
 function sqlState(error: unknown): string | undefined {
   for (let current = error, depth = 0; current !== null && typeof current === 'object' && depth < 5; depth++) {
     const { code, severity } = current as { code?: unknown; severity?: unknown };
@@ -88,7 +88,7 @@ export async function buildQueryApi(options: QueryApiOptions): Promise<QueryApi>
     rateLimitPerMinute: options.rateLimitPerMinute,
     trustProxy: options.trustProxy,
     ready: async () => {
-      await (await db.pool()).query(readQuery`SELECT 1`);
+      await db.any(readQuery`SELECT 1`);
       return nats === undefined || !nats.isClosed();
     },
     mapError,

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { createPool, sql, type DatabasePool, type FragmentSqlToken, type IdentifierSqlToken, type QuerySqlToken } from 'slonik';
+import { sql, type FragmentSqlToken, type IdentifierSqlToken, type QuerySqlToken } from 'slonik';
 import { z } from 'zod';
-import { createPreparedPgDriverFactory } from './prepared-driver.ts';
+import { PreparedStatements } from './prepared-statements.ts';
 
 // Session settings of every read connection. pg_trgm's word-similarity cut-off 0.6 misses a
 // single swapped or dropped letter ("matirx" scores 0.43 against "The Matrix"); 0.4 finds
@@ -57,92 +57,62 @@ export type ReadDbOptions = {
 
 /**
  * Read-model access: queries are slonik tokens naming views through `read` (identifiers, not
- * text rewriting), run on slonik's pool. The pool is made on first use (making it connects to
- * read the type catalogue) and again after a failed attempt, so query-api starts, and answers
- * 503, while PostgreSQL is away.
+ * text rewriting), run as named prepared statements on a node-postgres pool (see
+ * PreparedStatements). The pool connects on demand, so query-api starts, and answers 503,
+ * while PostgreSQL is away.
  */
 export class ReadDb {
   readonly read: ReadViews;
   /**
-   * node-postgres, for export snapshots only: an export holds one transaction open across many
-   * reads paced by a slow download (pg-cursor batches read on demand), opened by the route and
-   * closed whenever the download ends. slonik scopes connections and streams to one callback,
-   * which does not fit an object that outlives it.
+   * For export snapshots only: an export holds one transaction open across many reads paced by
+   * a slow download (pg-cursor batches read on demand), opened by the route and closed whenever
+   * the download ends; apart from the request path's pool, so a long export never holds a
+   * connection the reads wait for.
    */
   readonly exportPool: pg.Pool;
-  #pool: Promise<DatabasePool> | undefined;
+  readonly #readPool: pg.Pool;
+  readonly #statements: PreparedStatements;
 
-  constructor(private readonly options: ReadDbOptions) {
+  constructor(options: ReadDbOptions) {
     const schema = options.schema ?? 'read';
     this.read = Object.fromEntries(VIEWS.map((view) => [view, sql.identifier([schema, view])])) as Record<
       keyof ReadViews,
       IdentifierSqlToken
     >;
-    this.exportPool = new pg.Pool({ ...this.#clientConfig(), max: options.poolSize ?? 10 });
-    this.exportPool.on('error', (error) => options.onError?.(error));
-    // A checked-out client that loses its connection between queries must not crash the process
-    // (no pool listener is attached then); its next query fails instead.
-    this.exportPool.on('connect', (client) => client.on('error', () => {}));
-  }
-
-  pool(): Promise<DatabasePool> {
-    this.#pool ??= this.#createPool().catch((error: unknown) => {
-      this.#pool = undefined;
-      throw error;
-    });
-    return this.#pool;
-  }
-
-  /** Every read connection's settings, slonik's and the export pool's alike. */
-  #clientConfig(): pg.ClientConfig {
-    return {
-      connectionString: this.options.databaseUrl,
+    const clientConfig: pg.ClientConfig = {
+      connectionString: options.databaseUrl,
       types: PG_TYPES,
       keepAlive: true,
       options: `${SESSION_OPTIONS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     };
+    const pool = (config: pg.PoolConfig) => {
+      const made = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10, ...config });
+      made.on('error', (error) => options.onError?.(error));
+      // A checked-out client that loses its connection between queries must not crash the
+      // process (no pool listener is attached then); its next query fails instead.
+      made.on('connect', (client) => client.on('error', () => {}));
+      return made;
+    };
+    this.#readPool = pool({ idleTimeoutMillis: 10_000 });
+    this.exportPool = pool({});
+    this.#statements = new PreparedStatements(this.#readPool);
   }
 
-  async #createPool(): Promise<DatabasePool> {
-    // The connection's own settings come from #clientConfig (the driver ignores slonik's copies).
-    const pool = await createPool(this.options.databaseUrl, {
-      driverFactory: createPreparedPgDriverFactory(this.#clientConfig()),
-      maximumPoolSize: this.options.poolSize ?? 10,
-      connectionTimeout: CONNECT_TIMEOUT_MS,
-      // One attempt, as a request should not wait for several connection timeouts.
-      connectionRetryLimit: 0,
-      idleTimeout: 10_000,
-      // The default `DISCARD ALL` on every release is a second round trip per query, and would
-      // drop the driver's prepared statements; read connections set nothing that would need
-      // resetting. (Not `undefined`: slonik 47 then
-      // marks a released connection "pending release" for good, and its next query fails.)
-      resetConnection: async () => {},
-      // A stack trace captured for every query (slonik's default) costs more than the query
-      // itself on the hot paths; errors still carry the query and PostgreSQL's own detail.
-      captureStackTrace: false,
-    });
-    pool.on('error', (error) => this.options.onError?.(error));
-    return pool;
-  }
-
-  /** The rows of `query`, typed as the caller's row type (slonik checks nothing without a result parser). */
-  async any<Row>(query: QuerySqlToken): Promise<Row[]> {
-    const pool = await this.pool();
-    return (await pool.any(query)) as Row[];
+  /** The rows of `query`, typed as the caller's row type (nothing checks them). */
+  any<Row>(query: QuerySqlToken): Promise<Row[]> {
+    return this.#statements.rows<Row>(query);
   }
 
   async end(): Promise<void> {
-    const pool = this.#pool;
-    this.#pool = undefined;
-    await Promise.allSettled([pool?.then((p) => p.end()), this.exportPool.end()]);
+    await Promise.allSettled([this.#readPool.end(), this.exportPool.end()]);
   }
 }
 
 /**
  * The tag of every read query: slonik's `sql.unsafe` (rows typed by the caller, `ReadDb.any<Row>`)
  * with one shared row parser, where `sql.unsafe` makes a new `z.any()` for every query (~1.6 KB
- * and a few µs per request). No parser runs on the rows either way: the pool has no interceptor.
+ * and a few µs per request). The parser never runs: ReadDb hands the rows back as they came.
  */
 export const readQuery = sql.type(z.any());
 

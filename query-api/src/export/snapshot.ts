@@ -3,19 +3,10 @@ import Cursor from 'pg-cursor';
 import { beginTransaction, type OpenTransaction } from '@reeltime/eventstore/transactions';
 import type { QuerySqlToken } from 'slonik';
 import type { ReadDb, ReadViews } from '../db.ts';
+import { asNodePostgres } from '../prepared-statements.ts';
 
 /** Rows fetched from Postgres per round trip: large enough to be fast, small enough to stay bounded. */
 export const BATCH_ROWS = 500;
-
-/**
- * A slonik query as node-postgres text and values. The tag numbers its placeholders
- * `$slonik_<n>` (so a `$1` inside a nested fragment is not mistaken for one) and its own
- * driver turns them into `$<n>` the same way before running a query.
- */
-const toPg = (query: QuerySqlToken): { text: string; values: unknown[] } => ({
-  text: query.sql.replaceAll('$slonik_', '$'),
-  values: [...query.values],
-});
 
 /**
  * One export's view of the read models: a single REPEATABLE READ, READ ONLY transaction on its
@@ -53,13 +44,13 @@ export class ExportSnapshot {
   }
 
   async rows<T extends pg.QueryResultRow>(query: QuerySqlToken): Promise<T[]> {
-    const { text, values } = toPg(query);
+    const { text, values } = asNodePostgres(query);
     return (await this.client.query<T>(text, values)).rows;
   }
 
   /** The rows of `text` in batches of at most `size`; the cursor is closed however the loop ends. */
   async *batches<T extends pg.QueryResultRow>(query: QuerySqlToken, size = BATCH_ROWS): AsyncGenerator<T[]> {
-    const { text, values } = toPg(query);
+    const { text, values } = asNodePostgres(query);
     const cursor = this.client.query(new Cursor<T>(text, values));
     try {
       for (;;) {

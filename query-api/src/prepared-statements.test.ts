@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
 import { ReadDb } from './db.ts';
 
-// ReadDb's reads go through the prepared-statement driver: one connection, so what one query
-// prepared is there for the next.
+// ReadDb's reads run as named prepared statements (PreparedStatements): one connection, so what
+// one query prepared is there for the next.
 describe('reads as named prepared statements', () => {
   const schema = uniqueSchemaName('prep');
   let url: string;

@@ -30,8 +30,11 @@ export type LoadOptions = {
   /** paced: the most requests in flight at once (more wait in undici's queue); bursts: their concurrency. */
   connections: number;
   shape: LoadShape;
-  /** The i-th request's path, and the bearer token to send with it, if any. */
-  next: (i: number) => { path: string; token?: string };
+  /**
+   * The i-th request's path, the bearer token to send with it, if any, and (paced only) the
+   * kind of request it is, when a mix wants its percentiles per kind.
+   */
+  next: (i: number) => { path: string; token?: string; kind?: string };
   /** Sent with every request. */
   headers?: Record<string, string>;
 };
@@ -49,6 +52,8 @@ export type LoadResult = {
   /** How late the generator's own event loop ran (p99 and max, ms): a late generator adds to every figure. */
   generatorDelayP99Ms: number;
   generatorDelayMaxMs: number;
+  /** paced only: percentiles per kind of request, when `next` names kinds. */
+  byKind?: Record<string, { requests: number; p50Ms: number; p99Ms: number; maxMs: number }>;
   /** bursts only: autocannon's own p99, with its made-up samples (see the top of this file). */
   autocannonP99Ms?: number;
 };
@@ -91,6 +96,7 @@ function summarize(shape: LoadShape, latencies: number[], seconds: number, non2x
 async function paced({ origin, rate, seconds, connections, next, headers = {} }: LoadOptions): Promise<Measured> {
   const pool = new Pool(origin, { connections, pipelining: 1 });
   const latencies: number[] = [];
+  const kinds = new Map<string, number[]>();
   const answers: Promise<void>[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -101,13 +107,19 @@ async function paced({ origin, rate, seconds, connections, next, headers = {} }:
       const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
       for (; sent < due; sent++) {
         const dueAt = started + (sent * 1000) / rate;
-        const { path, token } = next(sent);
+        const { path, token, kind } = next(sent);
         answers.push(
           pool
             .request({ method: 'GET', path, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers })
             .then(async ({ statusCode, body }) => {
               await body.dump();
-              latencies.push(performance.now() - dueAt);
+              const latency = performance.now() - dueAt;
+              latencies.push(latency);
+              if (kind !== undefined) {
+                const ofKind = kinds.get(kind) ?? [];
+                ofKind.push(latency);
+                kinds.set(kind, ofKind);
+              }
               if (statusCode < 200 || statusCode > 299) non2xx++;
             })
             .catch(() => void errors++),
@@ -119,7 +131,15 @@ async function paced({ origin, rate, seconds, connections, next, headers = {} }:
   } finally {
     await pool.close();
   }
-  return summarize('paced', latencies, seconds, non2xx, errors);
+  const measured = summarize('paced', latencies, seconds, non2xx, errors);
+  if (kinds.size === 0) return measured;
+  const byKind = Object.fromEntries(
+    [...kinds].map(([kind, of]) => [
+      kind,
+      { requests: of.length, p50Ms: round(percentile(of, 50)), p99Ms: round(percentile(of, 99)), maxMs: round(Math.max(...of)) },
+    ]),
+  );
+  return { ...measured, byKind };
 }
 
 async function bursts({ origin, rate, seconds, connections, next, headers = {} }: LoadOptions): Promise<Measured> {

@@ -113,6 +113,22 @@ export async function cpuMs(pid: number | undefined): Promise<number | null> {
   }
 }
 
+/**
+ * Waits until the process `pid` has used less than `share` of a core over `windowMs` (at most
+ * `timeoutMs`), so a measurement does not start while it still works in the background (the
+ * projector refitting and re-scoring everyone after a seed). Answers how long that took.
+ */
+export async function settled(pid: number | undefined, { share = 0.05, windowMs = 2000, timeoutMs = 180_000 } = {}): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const before = await cpuMs(pid);
+    await sleep(windowMs);
+    const after = await cpuMs(pid);
+    if (before === null || after === null || after - before < share * windowMs) return Math.round(performance.now() - started);
+    if (performance.now() - started > timeoutMs) throw new Error(`process ${pid} still busy after ${timeoutMs / 1000} s`);
+  }
+}
+
 /** `databaseUrl` with its connections named `applicationName` (see `backendsCpu`). */
 export function withApplicationName(databaseUrl: string, applicationName: string): string {
   const url = new URL(databaseUrl);

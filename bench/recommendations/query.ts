@@ -3,9 +3,10 @@
  * process on this machine, on the PostgreSQL store, NATS for the notices.
  *
  * 1. GET /me/recommendations at a fixed --rate, paced (open loop, each request's latency from
- *    when it was due) or with --load bursts autocannon's once-a-second bursts (../load.ts), a mix over --users people: 60 % the home page's first page
- *    (`limit=12`), 15 % one media type (`type=movie|tv&limit=20`), 15 % the second page
- *    (`cursor=` from the first), 10 % people with no history (the '*' cold-start rows).
+ *    when it was due) or with --load bursts autocannon's once-a-second bursts (../load.ts), a
+ *    mix over --users people: 60 % the home page's first page (`limit=12`), 15 % one media type
+ *    (`type=movie|tv&limit=20`), 15 % the second page (`cursor=` from the first), 10 % people
+ *    with no history (the '*' cold-start rows); the JSON has each kind's p99 too.
  * 2. GET /titles/:id/similar?limit=12 at the same rate, over every title.
  * 3. Control: GET /titles/:id at the same rate (bench:live's query leg, p99 3 ms on a quiet
  *    machine), so a slow run can be told apart from a busy machine; the load average before and
@@ -15,7 +16,7 @@
  * Target: GET /me/recommendations p99 <= 10 ms at 1,000/s.
  *
  * Rows come from the recommendations projection: people and their ratings are appended as
- * events, and the bench waits until everyone with ratings has rows.
+ * events, and the bench waits until everyone with ratings has rows and the projector is idle.
  *
  *   npm run bench:recommendations:query -- [--runs 3] [--seconds 10] [--rate 1000] [--connections 10] [--load paced|bursts]
  *     [--users 2000] [--titles 3000] [--ratings 20]
@@ -32,7 +33,7 @@ import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/sc
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 import { loadShape, runLoad, type LoadResult } from '../load.ts';
-import { dropSchemas, ServiceProcesses, serviceEnv, withApplicationName, withCpuPerRequest } from '../services.ts';
+import { dropSchemas, ServiceProcesses, serviceEnv, settled, withApplicationName, withCpuPerRequest } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +48,8 @@ const { values: args } = parseArgs({
     ratings: { type: 'string', default: '20' },
     source: { type: 'string', default: 'auto' },
     'log-level': { type: 'string', default: 'warn' },
+    // A CPU profile of query-api, written into this folder when it stops.
+    'cpu-prof': { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -64,6 +67,7 @@ const ports = { query: 4932, projector: 4933 };
 const QUERY = `http://127.0.0.1:${ports.query}`;
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const READ = `${base}_read`;
+const profile = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`];
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 // No command-api: people and ratings go straight into the store; tokens are signed here.
@@ -212,11 +216,15 @@ try {
   const last = await store.lastAppendedPosition();
   const appendedMs = performance.now() - setupStarted;
 
-  services.start('projector/src/main.ts', env);
-  queryApiPid = services.start('query-api/src/main.ts', {
-    ...env,
-    DATABASE_URL: withApplicationName(DATABASE_URL, QUERY_API_APPLICATION),
-  }).pid;
+  const projectorPid = services.start('projector/src/main.ts', env).pid;
+  queryApiPid = services.start(
+    'query-api/src/main.ts',
+    {
+      ...env,
+      DATABASE_URL: withApplicationName(DATABASE_URL, QUERY_API_APPLICATION),
+    },
+    profile,
+  ).pid;
   await until('query-api ready', 60_000, async () => (await fetch(`${QUERY}/health/ready`)).ok);
   await until(
     'catalog and activity projected',
@@ -237,6 +245,9 @@ try {
     );
     return rows[0]!.n >= warm.length;
   });
+  // Rows for everyone can come before the projector is done: a refit on the whole seed and the
+  // sweep re-scoring everyone after it take a core for a while, and would be measured as latency.
+  const settledMs = await settled(projectorPid);
   const setupMs = performance.now() - setupStarted;
 
   const tokens = new Map(people.map((p) => [p.userId, accessToken(p.userId)]));
@@ -257,17 +268,17 @@ try {
     const slot = i % 20;
     if (slot < 12) {
       const person = warm[(i * 7919) % warm.length]!;
-      return { path: '/me/recommendations?limit=12', token: tokens.get(person.userId) };
+      return { path: '/me/recommendations?limit=12', token: tokens.get(person.userId), kind: 'firstPage' };
     }
     if (slot < 15) {
       const person = warm[(i * 104_729) % warm.length]!;
-      return { path: `/me/recommendations?limit=20&type=${slot % 2 ? 'tv' : 'movie'}`, token: tokens.get(person.userId) };
+      return { path: `/me/recommendations?limit=20&type=${slot % 2 ? 'tv' : 'movie'}`, token: tokens.get(person.userId), kind: 'oneType' };
     }
     if (slot < 18) {
       const userId = paged[i % paged.length]!;
-      return { path: `/me/recommendations?limit=20&cursor=${cursors.get(userId)}`, token: tokens.get(userId) };
+      return { path: `/me/recommendations?limit=20&cursor=${cursors.get(userId)}`, token: tokens.get(userId), kind: 'secondPage' };
     }
-    return { path: '/me/recommendations?limit=12', token: tokens.get(cold[i % cold.length]!.userId) };
+    return { path: '/me/recommendations?limit=12', token: tokens.get(cold[i % cold.length]!.userId), kind: 'coldStart' };
   };
   const similar = (i: number) => ({ path: `/titles/${titles[(i * 7919) % titles.length]!.titleId}/similar?limit=12` });
   const control = (i: number) => ({ path: `/titles/${titles[(i * 104_729) % titles.length]!.titleId}` });
@@ -294,6 +305,12 @@ try {
       p99Ms: median(runs.map((r) => r.p99Ms)),
       cpuMsPerRequest: runs.some((r) => r.cpuMsPerRequest === null) ? null : median(runs.map((r) => r.cpuMsPerRequest!)),
       postgresCpuMsPerRequest: median(runs.map((r) => r.postgresCpuMsPerRequest)),
+      // Each kind of request in the mix (recommendations only): a slow kind shows apart from a slow machine.
+      ...(runs[0]?.byKind && {
+        p99MsByKind: Object.fromEntries(
+          Object.keys(runs[0].byKind).map((kind) => [kind, median(runs.map((r) => r.byKind?.[kind]?.p99Ms ?? NaN))]),
+        ),
+      }),
     },
     non2xx: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
   });
@@ -312,7 +329,7 @@ try {
       recommendationRows: (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${READ}.recommendations`)).rows[0]!.n,
       similarRows: (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${READ}.similar_titles`)).rows[0]!.n,
     },
-    setup: { appendMs: Math.round(appendedMs), readyMs: Math.round(setupMs) },
+    setup: { appendMs: Math.round(appendedMs), readyMs: Math.round(setupMs), projectorSettledMs: settledMs },
     machine: { cpus: availableParallelism(), loadAverage: { before: loadBefore, after: loadavg().map((load) => round(load)) } },
     mix: { firstPage: 0.6, oneType: 0.15, secondPage: 0.15, coldStart: 0.1 },
     recommendations: summarize(recommendationRuns),

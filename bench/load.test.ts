@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runLoad } from './load.ts';
+import { runLoad, type LoadShape } from './load.ts';
 
 /*
  * The paced shape must count a server's stall against every request that fell due during it,
@@ -41,16 +41,12 @@ describe('paced load', () => {
     return server.origin;
   };
   afterAll(() => servers.forEach((server) => server.kill()));
+  // The same load on a server of its own, in one shape or the other.
+  const load = async (shape: LoadShape) =>
+    runLoad({ origin: await started(), rate: 200, seconds: 2, connections: 2, shape, next: () => ({ path: '/' }) });
 
   it('given a server that stalls once, when paced at 200/s on 2 connections, then every request due during the stall counts it', async () => {
-    const result = await runLoad({
-      origin: await started(),
-      rate: 200,
-      seconds: 2,
-      connections: 2,
-      shape: 'paced',
-      next: () => ({ path: '/' }),
-    });
+    const result = await load('paced');
     expect(result.requests).toBe(400);
     expect(result.non2xx + result.errors).toBe(0);
     // 40 of 400 requests fall due during the stall: the slowest percent waited most of it.
@@ -60,14 +56,7 @@ describe('paced load', () => {
   });
 
   it('given the same stall, when autocannon sends bursts (a closed loop), then only the requests on the wire show it', async () => {
-    const result = await runLoad({
-      origin: await started(),
-      rate: 200,
-      seconds: 2,
-      connections: 2,
-      shape: 'bursts',
-      next: () => ({ path: '/' }),
-    });
+    const result = await load('bursts');
     expect(result.maxMs).toBeGreaterThanOrEqual(STALL_MS * 0.9);
     // Two requests of 400 waited; the rest were not sent until the stall ended.
     expect(result.p99Ms).toBeLessThan(STALL_MS / 4);

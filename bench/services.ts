@@ -129,6 +129,25 @@ export async function settled(pid: number | undefined, { share = 0.05, windowMs 
   }
 }
 
+/**
+ * How many of the kernel's memory monitors (DAMON's kdamond threads) are running: null where the
+ * kernel has none. On the machines these benchmarks run on, one samples physical memory every
+ * 0.5 s and takes a core for tens of ms each time: at 1,000 requests/s a burst of slow requests
+ * every ~0.54 s. One source of a query leg's tail among others (10 s traces of one sitting:
+ * control p99 17.4-17.5 ms with it, 6.7-10.6 ms with it stopped; whole runs of the benchmark
+ * ranged from 5 to 72 ms either way), so the query benchmarks report it with their figures.
+ */
+export async function runningKdamonds(): Promise<number | null> {
+  const admin = '/sys/kernel/mm/damon/admin/kdamonds';
+  try {
+    const count = Number((await readFile(`${admin}/nr_kdamonds`, 'utf8')).trim());
+    const states = await Promise.all(Array.from({ length: count }, (_, i) => readFile(`${admin}/${i}/state`, 'utf8')));
+    return states.filter((state) => state.trim() === 'on').length;
+  } catch {
+    return null;
+  }
+}
+
 /** `databaseUrl` with its connections named `applicationName` (see `backendsCpu`). */
 export function withApplicationName(databaseUrl: string, applicationName: string): string {
   const url = new URL(databaseUrl);

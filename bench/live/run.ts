@@ -26,7 +26,7 @@ import { titleStream } from '@reeltime/schemas';
 import { median, percentile } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 import { loadShape, runLoad, type LoadResult } from '../load.ts';
-import { dropSchemas, ready, ServiceProcesses, serviceEnv, withApplicationName, withCpuPerRequest } from '../services.ts';
+import { dropSchemas, ready, runningKdamonds, ServiceProcesses, serviceEnv, withApplicationName, withCpuPerRequest } from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -231,6 +231,7 @@ try {
     benchmark: 'live',
     seconds: SECONDS,
     runs: RUNS,
+    machine: { loadAverage: loadavg()[0], runningKdamonds: await runningKdamonds() },
     live: {
       commandsPerSecond: RATE,
       projectorBatchMs: Number(PROJECTOR_BATCH_MS),
@@ -292,7 +293,7 @@ try {
     (args['queries-only']
       ? 'live: leg skipped (--queries-only); '
       : `live: ${live.achievedRate} commands/s → WebSocket p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms (missing ${summary.live.missing}; target p50 ≤ 15, p99 ≤ 50: ${liveOk ? 'met' : 'NOT met'}); `) +
-      `queries at ${QUERY_RATE}/s ${LOAD}: GET /titles/:id p50 ${t.p50Ms} p99 ${t.p99Ms} ms (CPU ${t.queryApiCpuMs} + ${t.postgresCpuMs} ms), GET /me/lists p50 ${l.p50Ms} p99 ${l.p99Ms} ms (CPU ${l.queryApiCpuMs} + ${l.postgresCpuMs} ms) (target p99 ≤ 10: ${queriesOk ? 'met' : 'NOT met'}; CPU per request: query-api + its PostgreSQL backends); floor GET /health/live p50 ${summary.queries.floor.median.p50Ms} p99 ${summary.queries.floor.median.p99Ms} ms; load ${loadavg()[0]!.toFixed(2)} — median of ${RUNS} × ${SECONDS} s`,
+      `queries at ${QUERY_RATE}/s ${LOAD}: GET /titles/:id p50 ${t.p50Ms} p99 ${t.p99Ms} ms (CPU ${t.queryApiCpuMs} + ${t.postgresCpuMs} ms), GET /me/lists p50 ${l.p50Ms} p99 ${l.p99Ms} ms (CPU ${l.queryApiCpuMs} + ${l.postgresCpuMs} ms) (target p99 ≤ 10: ${queriesOk ? 'met' : 'NOT met'}; CPU per request: query-api + its PostgreSQL backends); floor GET /health/live p50 ${summary.queries.floor.median.p50Ms} p99 ${summary.queries.floor.median.p99Ms} ms; load ${loadavg()[0]!.toFixed(2)}, kdamonds running ${summary.machine.runningKdamonds ?? 'none'} — median of ${RUNS} × ${SECONDS} s`,
   );
 } finally {
   for (const client of sockets) client.socket.terminate();

@@ -33,7 +33,15 @@ import { TMDB_GENRES, ratingStream, titleStream, userStream } from '@reeltime/sc
 import { median } from '../stats.ts';
 import { benchEnv } from '../env.ts';
 import { loadShape, runLoad, type LoadResult } from '../load.ts';
-import { dropSchemas, ServiceProcesses, serviceEnv, settled, withApplicationName, withCpuPerRequest } from '../services.ts';
+import {
+  dropSchemas,
+  runningKdamonds,
+  ServiceProcesses,
+  serviceEnv,
+  settled,
+  withApplicationName,
+  withCpuPerRequest,
+} from '../services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -330,7 +338,11 @@ try {
       similarRows: (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${READ}.similar_titles`)).rows[0]!.n,
     },
     setup: { appendMs: Math.round(appendedMs), readyMs: Math.round(setupMs), projectorSettledMs: settledMs },
-    machine: { cpus: availableParallelism(), loadAverage: { before: loadBefore, after: loadavg().map((load) => round(load)) } },
+    machine: {
+      cpus: availableParallelism(),
+      loadAverage: { before: loadBefore, after: loadavg().map((load) => round(load)) },
+      runningKdamonds: await runningKdamonds(),
+    },
     mix: { firstPage: 0.6, oneType: 0.15, secondPage: 0.15, coldStart: 0.1 },
     recommendations: summarize(recommendationRuns),
     similar: summarize(similarRuns),
@@ -346,7 +358,7 @@ try {
     `recommendations query (${USERS} people, ${TITLES} titles) at ${RATE}/s ${LOAD}: ` +
       `GET /me/recommendations p50 ${r.median.p50Ms} p99 ${r.median.p99Ms} ms (${r.median.requestsPerSecond}/s, ${r.median.cpuMsPerRequest} + ${r.median.postgresCpuMsPerRequest} ms CPU each in query-api + PostgreSQL, non-2xx ${r.non2xx}; target p99 ≤ ${TARGET_P99_MS}: ${met(r) ? 'met' : 'NOT met'}), ` +
       `GET /titles/:id/similar p50 ${s.median.p50Ms} p99 ${s.median.p99Ms} ms (${s.median.cpuMsPerRequest} + ${s.median.postgresCpuMsPerRequest} ms CPU; ${met(s) ? 'met' : 'NOT met'}); ` +
-      `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} + ${c.median.postgresCpuMsPerRequest} ms CPU); load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs — median of ${RUNS} × ${SECONDS} s`,
+      `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} + ${c.median.postgresCpuMsPerRequest} ms CPU); load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs, kdamonds running ${summary.machine.runningKdamonds ?? 'none'} — median of ${RUNS} × ${SECONDS} s`,
   );
 } finally {
   await services.stop();

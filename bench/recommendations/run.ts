@@ -93,7 +93,12 @@ while (workingSet.pending()) {
     scoreCpu = process.cpuUsage();
   }
   serialized += JSON.stringify(
-    Object.fromEntries([...step.state.users].map(([user, items]) => [user, items?.map(storedItem) ?? null])),
+    Object.fromEntries(
+      [...step.state.users].map(([user, items]) => [
+        user,
+        items?.map((item) => storedItem(item, (id) => workingSet.nameShown(id))) ?? null,
+      ]),
+    ),
   ).length;
 }
 const scoreAllMs = performance.now() - upkeepStarted - fitMs;

@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { migrate } from '@reeltime/eventstore/postgres';
 import { postgresUrlForTests, uniqueSchemaName } from '@reeltime/eventstore/testing';
 import { describeReason, type ReasonCode } from '@reeltime/schemas';
 import { ITEMS_VIEW, storedItem } from './lists.ts';
+import { recommendationsProjection } from './projection.ts';
 
-const MIGRATION = fileURLToPath(new URL('./migrations/001_recommendations.sql', import.meta.url));
 const NAMES: Record<string, string> = { 'movie:1': 'Alien', 'tv:2': "Grey's Anatomy" };
 const titleName = (titleId: string) => NAMES[titleId] ?? titleId;
 
@@ -29,16 +28,17 @@ describe('stored recommendation lists', () => {
   const schema = uniqueSchemaName('recs_lists');
 
   beforeAll(async () => {
-    client = new pg.Client({ connectionString: await postgresUrlForTests() });
+    const url = await postgresUrlForTests();
+    // The projection's own tables, as its migrations make them.
+    const pool = new pg.Pool({ connectionString: url });
+    await migrate(pool, { schema, directory: recommendationsProjection.migrations }).finally(() => pool.end());
+    client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    // The projection's own tables, as its migration makes them.
-    await client.query(`SET search_path TO ${schema}`);
-    await client.query(await readFile(MIGRATION, 'utf8'));
-    await client.query('RESET search_path');
-    await client.query(`INSERT INTO ${schema}.title_names SELECT * FROM json_each_text($1::json)`, [JSON.stringify(NAMES)]);
     const items = CODES.map((code, i) =>
-      storedItem({ titleId: i % 2 ? `tv:${100 + i}` : `movie:${100 + i}`, mediaType: 'movie', score: 1 - i / 10, reasons: [code] }),
+      storedItem(
+        { titleId: i % 2 ? `tv:${100 + i}` : `movie:${100 + i}`, mediaType: 'movie', score: 1 - i / 10, reasons: [code] },
+        (titleId) => NAMES[titleId],
+      ),
     );
     await client.query(`INSERT INTO ${schema}.recommendations VALUES ('u', $1::jsonb)`, [JSON.stringify(items)]);
   });
@@ -52,6 +52,26 @@ describe('stored recommendation lists', () => {
   it('gives each reason the text describeReason gives it', async () => {
     const { rows } = await client.query<{ reasons: unknown[] }>(`SELECT reasons FROM (${view()}) v WHERE user_id = 'u' ORDER BY rank`);
     expect(rows.map((row) => row.reasons[0])).toEqual(CODES.map((code) => describeReason(code, titleName)));
+  });
+
+  it('stores with each item the names of the titles its reasons mention, and only those it has', async () => {
+    const { rows } = await client.query<{ reason_titles: unknown }>(
+      `SELECT reason_titles FROM (${view()}) v WHERE user_id = 'u' ORDER BY rank`,
+    );
+    expect(rows.map((row) => row.reason_titles)).toEqual([
+      { 'movie:1': 'Alien' },
+      { 'tv:2': "Grey's Anatomy" },
+      { 'movie:1': 'Alien' },
+      ...Array.from({ length: CODES.length - 3 }, () => null), // movie:77 has no name yet; the rest name no title
+    ]);
+    // What the query API renders from the codes and these names is what the view renders.
+    const { rows: both } = await client.query<{
+      reasons: unknown[];
+      reason_codes: ReasonCode[];
+      reason_titles: Record<string, string> | null;
+    }>(`SELECT reasons, reason_codes, reason_titles FROM (${view()}) v WHERE user_id = 'u' ORDER BY rank`);
+    for (const row of both)
+      expect(row.reason_codes.map((code) => describeReason(code, (id) => row.reason_titles?.[id] ?? id))).toEqual(row.reasons);
   });
 
   it("keeps a page's lookup under PostgreSQL's jit_above_cost (a JIT compile would add some 200 ms to each request)", async () => {

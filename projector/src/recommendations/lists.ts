@@ -5,15 +5,32 @@ import { GENRE_NAME_LIST, MAX_REASONS } from './engine/reasons.ts';
 /**
  * How a user's list is stored, and how the read view gives it back in the API's shape.
  *
- * Stored: one jsonb array per user of `[titleId, score, [reason codes]]` (see ReasonCode), about
- * a third of the bytes of `{titleId, mediaType, score, reasons: [{kind, text, titleId}]}`: a
- * rebuild writes 100,000 of them. Read: ITEMS_VIEW, one row per item, fills in the media type
- * (the title id's prefix) and each reason's text from REASON_TEXTS, with title names from
- * `title_names` and genre names from TMDB_GENRES.
+ * Stored: one jsonb array per user of `[titleId, score, [reason codes], {titleId: name}?]` (see
+ * ReasonCode), about a third of the bytes of `{titleId, mediaType, score, reasons: [{kind, text,
+ * titleId}]}`: a rebuild writes 100,000 of them. The names are those of the titles the item's
+ * reasons mention ("Because you rated Alien 9/10"), as the catalog named them when the list was
+ * written (the working set re-scores whoever a rename concerns); left out when none is named.
+ * Read: ITEMS_VIEW, one row per item, fills in the media type (the title id's prefix) and each
+ * reason's text from REASON_TEXTS, with genre names from TMDB_GENRES.
  */
-export type StoredItem = readonly [titleId: string, score: number, reasons: Ranked['reasons']];
+export type StoredItem =
+  | readonly [titleId: string, score: number, reasons: Ranked['reasons']]
+  | readonly [titleId: string, score: number, reasons: Ranked['reasons'], names: Record<string, string>];
 
-export const storedItem = (item: Ranked): StoredItem => [item.titleId, item.score, item.reasons];
+/** The reason codes whose second element is a title of the user's history. */
+const TITLE_REASONS = new Set<unknown>(['r', 'w', 'l']);
+
+/** `item` as stored, with the names (`nameOf`; undefined: none yet, its id shows) of the titles its reasons mention. */
+export function storedItem(item: Ranked, nameOf: (titleId: string) => string | undefined): StoredItem {
+  let names: Record<string, string> | undefined;
+  for (const code of item.reasons) {
+    if (!Array.isArray(code) || !TITLE_REASONS.has(code[0])) continue;
+    const titleId = code[1] as string;
+    const name = nameOf(titleId);
+    if (name !== undefined) (names ??= {})[titleId] = name;
+  }
+  return names === undefined ? [item.titleId, item.score, item.reasons] : [item.titleId, item.score, item.reasons, names];
+}
 
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -46,11 +63,12 @@ const genreNameSql = (id: string) => `(${GENRE_NAMES_JSONB} ->> (${id}))`;
 
 /**
  * The API's reason object (json) for the stored reason `x` (jsonb; NULL for NULL), as describeReason
- * answers it. No set-returning function and one title lookup: the planner's estimates stay
- * small, so a list never crosses `jit_above_cost` (a JIT compile costs 200 ms).
+ * answers it, a title named from `names` (the item's stored names, jsonb) or else by its id. No
+ * set-returning function: the planner's estimates stay small, so a list never crosses
+ * `jit_above_cost` (a JIT compile costs 200 ms).
  */
-export function reasonSql(x: string): string {
-  const title = `coalesce((SELECT n.name FROM {schema}.title_names n WHERE n.title_id = ${x}->>1), ${x}->>1)`;
+export function reasonSql(x: string, names: string): string {
+  const title = `coalesce(${names}->>(${x}->>1), ${x}->>1)`;
   const genres = Array.from({ length: GENRES_PER_REASON }, (_, i) =>
     i === 0 ? genreNameSql(`${x}->>2`) : `coalesce(${literal(GENRES_JOINED_BY)} || ${genreNameSql(`${x}->>${i + 2}`)}, '')`,
   ).join(' || ');
@@ -73,36 +91,27 @@ export function reasonSql(x: string): string {
 
 /**
  * The stored item `item` (jsonb): its reasons as the API's objects, in order (at most
- * MAX_REASONS). Each reason is taken out of the item once, not at each of the many mentions of
- * it in reasonSql.
+ * MAX_REASONS), titles named from the item's stored names. Each reason is taken out of the item
+ * once, not at each of the many mentions of it in reasonSql.
  */
-const reasonsSql = (item: string) => `(SELECT json_agg(${reasonSql('v.x')} ORDER BY v.k)
+const reasonsSql = (item: string) => `(SELECT json_agg(${reasonSql('v.x', `${item}->3`)} ORDER BY v.k)
     FROM (VALUES ${Array.from({ length: MAX_REASONS }, (_, k) => `(${k}, ${item}->2->${k})`).join(', ')}) AS v(k, x)
    WHERE v.x IS NOT NULL)`;
 
 /**
- * The names of the titles the stored item `item`'s reasons mention, `{titleId: name}` (NULL when
- * none): what `describeReason` needs besides the codes.
- */
-const reasonTitlesSql = (item: string) => `(SELECT json_object_agg(n.title_id, n.name)
-    FROM jsonb_array_elements(${item}->2) AS c(x) JOIN {schema}.title_names n ON n.title_id = c.x->>1
-   WHERE c.x->>0 IN ('r', 'w', 'l'))`;
-
-/**
  * One row per list item: `user_id`, `rank` (from 1), `title_id`, `media_type`, `score`, and its
  * reasons twice: `reasons`, the API's objects rendered in SQL (for reading by hand and in tests),
- * and `reason_codes` with `reason_titles`, what the query API renders with `describeReason` (a
- * fraction of the database's work per page). A page is `WHERE user_id = $1 AND rank > $2 [AND
- * media_type = $3] ORDER BY rank LIMIT n`: the reason columns are the only costly ones (a
- * subquery per item), and PostgreSQL evaluates such a column after the sort and limit
- * (planner.c, make_sort_input_target), and only when selected, so a request works on its page's
- * reasons, not the ~70 of the whole list (recommendations.query.api.test.ts holds the query API
- * to that). The cheap columns are evaluated for every item before the sort: out of jsonb each is
- * a look-up in the item's binary form (out of json, a parse of the item's text each, they were a
- * third of a first page's database CPU).
+ * and `reason_codes` with `reason_titles` (the names stored with the item), what the query API
+ * renders with `describeReason`. A page is `WHERE user_id = $1 AND rank > $2 [AND media_type =
+ * $3] ORDER BY rank LIMIT n`, and every column it selects is a look-up in the item's binary form:
+ * no work per item (looking the names up in a table of title names was 14 % of a page's
+ * database time and a third of its index probes; building them out of one map per list cost
+ * about as much). `reasons` is the one costly column (a subquery per item); PostgreSQL evaluates
+ * such a column after the sort and limit (planner.c, make_sort_input_target), and only when
+ * selected.
  */
 export const ITEMS_VIEW = `SELECT r.user_id, e.rank::integer AS rank, e.item->>0 AS title_id, split_part(e.item->>0, ':', 1) AS media_type,
          (e.item->>1)::double precision AS score, ${reasonsSql('e.item')} AS reasons,
-         e.item->2 AS reason_codes, ${reasonTitlesSql('e.item')} AS reason_titles
+         e.item->2 AS reason_codes, e.item->3 AS reason_titles
     FROM {schema}.recommendations r
    CROSS JOIN LATERAL jsonb_array_elements(r.items) WITH ORDINALITY AS e(item, rank)`;

@@ -129,6 +129,23 @@ describe('recommendations projection', () => {
     });
   });
 
+  it('shows a renamed title by its new name in the reasons of everyone whose list names it', async () => {
+    const fan = fans[0]!;
+    await eventually(async () => expect((await rowsOf(fan))[0]?.reasons[0]?.kind).toBe('similar'), 30_000);
+    const renamed = (await rowsOf(fan))[0]!.reasons[0]!.titleId!;
+    const mentions = async () =>
+      (await h.read<Row>('SELECT reasons FROM read.recommendations')).flatMap((row) => row.reasons).filter((r) => r.titleId === renamed);
+    expect((await mentions()).every((reason) => /^Because you rated Star \d \d+\/10$/.test(reason.text))).toBe(true);
+    await h.store.appendToStream(streams.title(renamed), [event('TitleUpdated', { titleId: renamed, changes: { title: 'Renamed Star' } })]);
+    await eventually(async () => {
+      const after = await mentions();
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.map((reason) => reason.text)).toEqual(
+        after.map(() => expect.stringMatching(/^Because you rated Renamed Star \d+\/10$/)),
+      );
+    }, 10_000);
+  });
+
   it('rebuilt from zero, gives the same recommendations as the live-updated projection', async () => {
     // Let the live projection refit on everything and finish its sweep.
     const answer = () => h.read<Row>('SELECT user_id, rank, title_id, score, reasons FROM read.recommendations ORDER BY user_id, rank');

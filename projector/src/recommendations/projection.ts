@@ -40,7 +40,8 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
   // 2: one row per user holding their ranked list (was one row per title).
   // 3: the list compact, its reasons as codes whose texts the views fill in (see lists.ts).
   // 4: the list as jsonb (was json): a page's read takes its items' fields out without parsing.
-  version: 4,
+  // 5: each item carries the names of the titles its reasons mention (no name table to look up).
+  version: 5,
   eventTypes: EVENT_TYPES,
   migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
   views: {
@@ -70,16 +71,10 @@ export const recommendationsProjection: Projection<RecommendationChanges> & { re
 async function writeChanges(db: Queryable, schema: string, changes: RecommendationChanges): Promise<void> {
   const erased: string[] = [];
   const lists: Record<string, StoredItem[]> = {};
+  const nameOf = (titleId: string) => changes.owner.nameShown(titleId);
   for (const [userId, items] of changes.users) {
     if (items === null) erased.push(userId);
-    else lists[userId] = items.map(storedItem);
-  }
-  if (changes.titleNames.size > 0) {
-    await db.query(
-      `INSERT INTO ${ident(schema)}.title_names (title_id, name) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (title_id) DO UPDATE SET name = EXCLUDED.name`,
-      [[...changes.titleNames.keys()], [...changes.titleNames.values()]],
-    );
+    else lists[userId] = items.map((item) => storedItem(item, nameOf));
   }
   if (erased.length > 0) await db.query(`DELETE FROM ${ident(schema)}.recommendations WHERE user_id = ANY($1::text[])`, [erased]);
   if (erased.length < changes.users.size) {

@@ -23,15 +23,13 @@ export class RecommendationChanges {
   /** User → their new rows; `null` deletes them (an erased account). */
   readonly users = new Map<string, Ranked[] | null>();
   readonly similar = new Map<string, SimilarTitle[]>();
-  /** Titles imported or renamed: their names, for the reasons' texts. */
-  readonly titleNames = new Map<string, string>();
   readonly notices: Notice[] = [];
   /** Users this batch's events touched (once live), with the last such event: re-scored once, by `settle`. */
   readonly touched = new Map<string, RecordedEvent>();
   constructor(readonly owner: RecommendationWorkingSet) {}
 
   get isEmpty(): boolean {
-    return this.users.size === 0 && this.similar.size === 0 && this.titleNames.size === 0;
+    return this.users.size === 0 && this.similar.size === 0;
   }
 }
 
@@ -107,15 +105,21 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 
   /** Folds an event in and, once live, marks the user it concerns for re-scoring at the end of the batch. */
   applyEvent(changes: RecommendationChanges, event: RecordedEvent): void {
+    const titleId = 'titleId' in event.data && typeof event.data.titleId === 'string' ? event.data.titleId : undefined;
+    // Only a title known before can be in someone's history (a new one is in no one's).
+    const known = titleId !== undefined && this.engine.catalog.get(titleId) !== undefined;
+    const before = known ? this.nameShown(titleId) : undefined;
     const affected = this.#fold(event);
     if (affected === undefined) return;
     if (affected === null) {
       // A catalog change: the cold-start list and the title's neighbours, at the next step.
       this.#dueUsers.add(EVERYONE);
-      if ('titleId' in event.data && typeof event.data.titleId === 'string') {
-        this.#dueSimilar.add(event.data.titleId);
-        const title = this.engine.catalog.get(event.data.titleId);
-        if (title !== undefined) changes.titleNames.set(title.titleId, title.name);
+      if (titleId !== undefined) {
+        this.#dueSimilar.add(titleId);
+        // The lists store the names their reasons show ("Because you rated Alien 9/10"): once
+        // live, a renamed title's (or a title named at its import) people are re-scored, a step
+        // at a time. Before that, everyone is (warm, and the first fit).
+        if (this.#live && known && this.nameShown(titleId) !== before) this.#rescorePeopleOf(titleId);
       }
       return;
     }
@@ -193,6 +197,24 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
       changes.similar.set(titleId, this.engine.similar(titleId, SIMILAR_KEPT));
     }
     return changes.isEmpty ? undefined : { state: changes, notices: changes.notices };
+  }
+
+  /** The name a list shows for a title (see lists.ts): none until its import, its id shows instead. */
+  nameShown(titleId: string): string | undefined {
+    const title = this.engine.catalog.get(titleId);
+    return title?.imported ? title.name : undefined;
+  }
+
+  /**
+   * Marks everyone with `titleId` in their history (the only lists whose reasons can name it) for
+   * re-scoring: one pass over the people, on a rename only.
+   */
+  #rescorePeopleOf(titleId: string): void {
+    const title = this.engine.catalog.get(titleId);
+    if (title === undefined) return;
+    for (const userId of this.engine.userIds()) {
+      if (this.engine.taste(userId)?.interactions.has(title.index)) this.#dueUsers.add(userId);
+    }
   }
 
   #fold(event: RecordedEvent): string | null | undefined {

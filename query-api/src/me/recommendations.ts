@@ -7,14 +7,13 @@ import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from '../titles/summary.t
 /**
  * A page of a ranked list in the recommendations projection's output,
  * `read.recommendation_lists`: one row per item (`rank`, `title_id`, `media_type`, `score`,
- * `reasons`), unnested from the one stored row per user.
+ * `reason_codes`, `reason_titles`), unnested from the one stored row per user.
  *
- * The page is cut (rank, type filter, LIMIT) in a subquery of its own before anything else: the
- * view looks up the names of the titles each item's reasons mention (a subquery per item), and
- * PostgreSQL evaluates that column only for the rows that survive the subquery's sort and limit,
- * so a request works on its page, not the ~70 items of the list (the test "renders the reasons of
- * the page's items only" holds the plan to that). The catalog joins come after the cut too. The
- * reasons' texts are filled in here, by `describeReason`, from the stored codes.
+ * The page is cut (rank, type filter, LIMIT) in a subquery of its own before the catalog joins,
+ * so they run for the page's items, not the ~70 of the list. The reasons' texts are filled in
+ * here, by `describeReason`, from the stored codes and the names stored beside them: nothing is
+ * looked up per item but the title's summary (the test "reads a page with no query per item"
+ * holds the plan to that).
  *
  * `owner` is whose list: the caller's, or (`coldStartFor`) theirs if they have one, else the
  * cold-start list kept under user id '*'.

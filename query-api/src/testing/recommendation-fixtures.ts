@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { migrate } from '@reeltime/eventstore/postgres';
 import { projections } from '@reeltime/projector/src/projections.ts';
 import { recommendationsProjection } from '@reeltime/projector/src/recommendations/projection.ts';
 import type { ReasonCode } from '@reeltime/projector/src/recommendations/engine/engine.ts';
@@ -7,8 +6,6 @@ import { startStack } from './stack.ts';
 
 /** Whether the projector runs the recommendations projection (end-to-end tests need it). */
 export const recommendationsProjectionRegistered = projections.some((projection) => projection.name === 'recommendations');
-
-const MIGRATION = fileURLToPath(new URL('../../../projector/src/recommendations/migrations/001_recommendations.sql', import.meta.url));
 
 export type RecommendationFixture = {
   userId: string;
@@ -18,6 +15,8 @@ export type RecommendationFixture = {
   score: number;
   /** Reasons as the API shows them (stored whole), or as the projection stores them (codes). */
   reasons: ReasonCode[];
+  /** The names of the titles the reasons mention, stored with the item as the projection does. */
+  names?: Record<string, string>;
 };
 export type SimilarFixture = { titleId: string; rank: number; similarId: string; score: number };
 
@@ -33,15 +32,7 @@ export async function startStackWithRecommendationFixtures(prefix: string) {
   const fixture = `${stack.base}_fixture`; // dropped with the stack (its names share the base)
   const read = stack.harness.settings.readSchema;
   const db = stack.harness.pool;
-  await db.query(`CREATE SCHEMA ${fixture}`);
-  const client = await db.connect();
-  try {
-    await client.query(`SET search_path TO ${fixture}`);
-    await client.query(await readFile(MIGRATION, 'utf8'));
-  } finally {
-    await client.query('RESET search_path');
-    client.release();
-  }
+  await migrate(db, { schema: fixture, directory: recommendationsProjection.migrations });
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${read}`);
   await createRecommendationViews(db, read, fixture);
 
@@ -72,13 +63,15 @@ export async function createRecommendationViews(db: Sql, read: string, fixture: 
 
 /**
  * Replaces the lists of the users named in `rows`, stored as the projection stores them: one
- * ranked list per user of `[titleId, score, reasons]` (the media type is the title id's prefix).
+ * ranked list per user of `[titleId, score, reasons, names?]` (the media type is the title id's
+ * prefix; see lists.ts).
  */
 export async function putRecommendationRows(db: Sql, fixture: string, rows: readonly RecommendationFixture[]): Promise<void> {
   await db.query(
     `INSERT INTO ${fixture}.recommendations (user_id, items)
-     SELECT user_id, jsonb_agg(jsonb_build_array(title_id, score, reasons) ORDER BY rank)
-       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, score float8, reasons jsonb)
+     SELECT user_id, jsonb_agg(CASE WHEN names IS NULL THEN jsonb_build_array(title_id, score, reasons)
+                                    ELSE jsonb_build_array(title_id, score, reasons, names) END ORDER BY rank)
+       FROM json_to_recordset($1::json) AS r(user_id text, rank int, title_id text, score float8, reasons jsonb, names jsonb)
       GROUP BY user_id
      ON CONFLICT (user_id) DO UPDATE SET items = EXCLUDED.items`,
     [
@@ -89,6 +82,7 @@ export async function putRecommendationRows(db: Sql, fixture: string, rows: read
           title_id: row.titleId,
           score: row.score,
           reasons: row.reasons,
+          names: row.names,
         })),
       ),
     ],

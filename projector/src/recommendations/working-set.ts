@@ -105,21 +105,22 @@ export class RecommendationWorkingSet implements WorkingSet<RecommendationChange
 
   /** Folds an event in and, once live, marks the user it concerns for re-scoring at the end of the batch. */
   applyEvent(changes: RecommendationChanges, event: RecordedEvent): void {
-    const titleId = 'titleId' in event.data && typeof event.data.titleId === 'string' ? event.data.titleId : undefined;
-    // Only a title known before can be in someone's history (a new one is in no one's).
-    const known = titleId !== undefined && this.engine.catalog.get(titleId) !== undefined;
-    const before = known ? this.nameShown(titleId) : undefined;
+    // A catalog event's title, and the name lists show for it if it was known before (a new
+    // title is in no one's history): the rating path skips both look-ups.
+    const catalogTitle = event.type === 'TitleImported' || event.type === 'TitleUpdated' ? (event.data.titleId as string) : undefined;
+    const known = catalogTitle !== undefined && this.engine.catalog.get(catalogTitle) !== undefined;
+    const before = known ? this.nameShown(catalogTitle) : undefined;
     const affected = this.#fold(event);
     if (affected === undefined) return;
     if (affected === null) {
       // A catalog change: the cold-start list and the title's neighbours, at the next step.
       this.#dueUsers.add(EVERYONE);
-      if (titleId !== undefined) {
-        this.#dueSimilar.add(titleId);
+      if (catalogTitle !== undefined) {
+        this.#dueSimilar.add(catalogTitle);
         // The lists store the names their reasons show ("Because you rated Alien 9/10"): once
         // live, a renamed title's (or a title named at its import) people are re-scored, a step
         // at a time. Before that, everyone is (warm, and the first fit).
-        if (this.#live && known && this.nameShown(titleId) !== before) this.#rescorePeopleOf(titleId);
+        if (this.#live && known && this.nameShown(catalogTitle) !== before) this.#rescorePeopleOf(catalogTitle);
       }
       return;
     }

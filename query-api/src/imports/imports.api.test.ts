@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form, imdb, letterboxd, trakt, zip, type Film } from '@reeltime/command-api/src/imports/fixtures.testing.ts';
+import { TitleRequests } from '@reeltime/command-api/src/imports/title-requests.ts';
 import { openServices } from '@reeltime/ingest/src/services.ts';
 import { ingestSettings } from '@reeltime/ingest/src/settings.ts';
 import { serveImportTitleRequests, tmdbClientFor } from '@reeltime/ingest/src/sources.ts';
@@ -334,6 +335,10 @@ describe('a title missing from the catalog, with a TMDb credential set', () => {
       signal: stop.signal,
     });
     try {
+      // As in a deployment, where ingest runs long before anyone imports: the loop has said it is
+      // alive (its first pass writes that) before the import asks whether anyone will fetch.
+      const requests = new TitleRequests(stack.harness.pool, stack.commandSchema);
+      await eventually(async () => expect(await requests.fetcherAlive()).toBe(true));
       const user = await stack.register('Newcomer');
       const file = imdb.ratings([
         { id: 'tt0078748', title: 'Alien', year: 1979, rating: 9 },

@@ -52,6 +52,11 @@ export type LoadResult = {
   /** How late the generator's own event loop ran (p99 and max, ms): a late generator adds to every figure. */
   generatorDelayP99Ms: number;
   generatorDelayMaxMs: number;
+  /**
+   * CPU time of this process per request while the load ran (ms): the generator's share of the
+   * machine, which it takes from the services it measures when they share the cores.
+   */
+  generatorCpuMsPerRequest: number;
   /** paced only: percentiles per kind of request, when `next` names kinds. */
   byKind?: Record<string, { requests: number; p50Ms: number; p99Ms: number; maxMs: number }>;
   /** bursts only: autocannon's own p99, with its made-up samples (see the top of this file). */
@@ -67,9 +72,16 @@ export function loadShape(value: string | undefined): LoadShape {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const cpuBefore = process.cpuUsage();
   try {
     const result = await (options.shape === 'paced' ? paced(options) : bursts(options));
-    return { ...result, generatorDelayP99Ms: round(delay.percentile(99) / 1e6), generatorDelayMaxMs: round(delay.max / 1e6) };
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      ...result,
+      generatorDelayP99Ms: round(delay.percentile(99) / 1e6),
+      generatorDelayMaxMs: round(delay.max / 1e6),
+      generatorCpuMsPerRequest: Math.round((cpu.user + cpu.system) / Math.max(1, result.requests)) / 1000,
+    };
   } finally {
     delay.disable();
   }
@@ -77,7 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-type Measured = Omit<LoadResult, 'generatorDelayP99Ms' | 'generatorDelayMaxMs'>;
+type Measured = Omit<LoadResult, 'generatorDelayP99Ms' | 'generatorDelayMaxMs' | 'generatorCpuMsPerRequest'>;
 
 function summarize(shape: LoadShape, latencies: number[], seconds: number, non2xx: number, errors: number): Measured {
   return {

@@ -12,7 +12,10 @@
  *    machine), so a slow run can be told apart from a busy machine; the load average before and
  *    after is in the JSON too, and per leg the query-api's CPU time per request (from /proc),
  *    which other tenants of the machine distort far less than they distort latency.
- * Medians of --runs runs, the three legs taking turns. Prints JSON, then one summary line.
+ * 4. Floor: GET /health/live at the same rate, which reads nothing: the p99 that this machine
+ *    and this load generator allow at best in the sitting (as bench:live's floor leg). Every leg
+ *    reports the generator's own CPU per request too, which it takes from the services.
+ * Medians of --runs runs, the four legs taking turns. Prints JSON, then one summary line.
  * Target: GET /me/recommendations p99 <= 10 ms at 1,000/s.
  *
  * Rows come from the recommendations projection: people and their ratings are appended as
@@ -290,18 +293,22 @@ try {
   };
   const similar = (i: number) => ({ path: `/titles/${titles[(i * 7919) % titles.length]!.titleId}/similar?limit=12` });
   const control = (i: number) => ({ path: `/titles/${titles[(i * 104_729) % titles.length]!.titleId}` });
+  const floor = () => ({ path: '/health/live' });
 
   const loadBefore = loadavg().map((load) => round(load));
   await measure(2, recommendations); // warm-up: connections, prepared statements, caches
   await measure(2, similar);
   await measure(2, control);
+  await measure(2, floor);
   const recommendationRuns: Run[] = [];
   const similarRuns: Run[] = [];
   const controlRuns: Run[] = [];
+  const floorRuns: Run[] = [];
   for (let run = 0; run < RUNS; run++) {
     recommendationRuns.push(await measure(SECONDS, recommendations));
     similarRuns.push(await measure(SECONDS, similar));
     controlRuns.push(await measure(SECONDS, control));
+    floorRuns.push(await measure(SECONDS, floor));
   }
 
   const summarize = (runs: Run[]) => ({
@@ -313,6 +320,7 @@ try {
       p99Ms: median(runs.map((r) => r.p99Ms)),
       cpuMsPerRequest: runs.some((r) => r.cpuMsPerRequest === null) ? null : median(runs.map((r) => r.cpuMsPerRequest!)),
       postgresCpuMsPerRequest: median(runs.map((r) => r.postgresCpuMsPerRequest)),
+      generatorCpuMsPerRequest: median(runs.map((r) => r.generatorCpuMsPerRequest)),
       // Each kind of request in the mix (recommendations only): a slow kind shows apart from a slow machine.
       ...(runs[0]?.byKind && {
         p99MsByKind: Object.fromEntries(
@@ -347,18 +355,21 @@ try {
     recommendations: summarize(recommendationRuns),
     similar: summarize(similarRuns),
     control: { path: 'GET /titles/:id', ...summarize(controlRuns) },
+    floor: { path: 'GET /health/live', ...summarize(floorRuns) },
     target: { p99Ms: TARGET_P99_MS, requestsPerSecond: RATE },
   };
   console.log(JSON.stringify(summary, null, 2));
   const r = summary.recommendations;
   const s = summary.similar;
   const c = summary.control;
+  const f = summary.floor;
   const met = (x: typeof r) => x.median.p99Ms <= TARGET_P99_MS && x.non2xx === 0 && x.median.requestsPerSecond >= RATE * 0.95;
   console.log(
     `recommendations query (${USERS} people, ${TITLES} titles) at ${RATE}/s ${LOAD}: ` +
       `GET /me/recommendations p50 ${r.median.p50Ms} p99 ${r.median.p99Ms} ms (${r.median.requestsPerSecond}/s, ${r.median.cpuMsPerRequest} + ${r.median.postgresCpuMsPerRequest} ms CPU each in query-api + PostgreSQL, non-2xx ${r.non2xx}; target p99 ≤ ${TARGET_P99_MS}: ${met(r) ? 'met' : 'NOT met'}), ` +
       `GET /titles/:id/similar p50 ${s.median.p50Ms} p99 ${s.median.p99Ms} ms (${s.median.cpuMsPerRequest} + ${s.median.postgresCpuMsPerRequest} ms CPU; ${met(s) ? 'met' : 'NOT met'}); ` +
-      `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} + ${c.median.postgresCpuMsPerRequest} ms CPU); load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs, kdamonds running ${summary.machine.runningKdamonds ?? 'none'} — median of ${RUNS} × ${SECONDS} s`,
+      `control GET /titles/:id p50 ${c.median.p50Ms} p99 ${c.median.p99Ms} ms (${c.median.cpuMsPerRequest} + ${c.median.postgresCpuMsPerRequest} ms CPU); ` +
+      `floor GET /health/live p50 ${f.median.p50Ms} p99 ${f.median.p99Ms} ms; load generator ${r.median.generatorCpuMsPerRequest} ms CPU per request; load ${summary.machine.loadAverage.before[0]} → ${summary.machine.loadAverage.after[0]} on ${summary.machine.cpus} CPUs, kdamonds running ${summary.machine.runningKdamonds ?? 'none'} — median of ${RUNS} × ${SECONDS} s`,
   );
 } finally {
   await services.stop();

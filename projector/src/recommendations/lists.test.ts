@@ -74,6 +74,36 @@ describe('stored recommendation lists', () => {
       expect(row.reason_codes.map((code) => describeReason(code, (id) => row.reason_titles?.[id] ?? id))).toEqual(row.reasons);
   });
 
+  it('given a list of full length, when it is written, then it stays in its row, out of the TOAST table (a page reads no chunks)', async () => {
+    // Hard to compress, as real lists are: ids, scores and names that do not repeat.
+    let seed = 7;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+    const items = Array.from({ length: 70 }, () => {
+      const rated = `movie:${next() % 1_000_000}`;
+      return storedItem(
+        {
+          titleId: `tv:${next() % 1_000_000}`,
+          mediaType: 'tv',
+          score: next() / 2_147_483_647,
+          reasons: [
+            ['r', rated, 1 + (next() % 10)],
+            ['g', 1, 18],
+          ],
+        },
+        () => `Title ${next().toString(36)}`,
+      );
+    });
+    await client.query(`INSERT INTO ${schema}.recommendations VALUES ('full', $1::jsonb)`, [JSON.stringify(items)]);
+    const { rows } = await client.query<{ stored: number; toasted: string }>(
+      `SELECT pg_column_size(r.items) AS stored, pg_relation_size(c.reltoastrelid) AS toasted
+         FROM ${schema}.recommendations r, pg_class c
+        WHERE r.user_id = 'full' AND c.oid = '${schema}.recommendations'::regclass`,
+    );
+    await client.query(`DELETE FROM ${schema}.recommendations WHERE user_id = 'full'`); // the other tests read 'u' alone
+    expect(rows[0]!.stored).toBeGreaterThan(2100); // above the size at which PostgreSQL toasts a row
+    expect(Number(rows[0]!.toasted)).toBe(0);
+  });
+
   it("keeps a page's lookup under PostgreSQL's jit_above_cost (a JIT compile would add some 200 ms to each request)", async () => {
     const page = `SELECT * FROM (${view()}) v WHERE user_id = 'u' AND rank > 0 ORDER BY rank LIMIT 51`;
     const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${page}`);
